@@ -1,0 +1,163 @@
+"""Reverse-mode differentiation over Scalars: topological order, backpropagation, traces, checks.
+
+No recursion anywhere: a chain of a million operations is as easy as a chain of three.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .errors import MathError
+
+_isfinite = math.isfinite
+
+
+def topological_sort(variable, include_constants: bool = False) -> list:
+    """Every Scalar ``variable`` depends on, itself included, output first (minitorch's order).
+
+    Each Scalar is made after its inputs, so its ``unique_id`` is larger than theirs: sorting the
+    reachable Scalars by id, newest first, is a topological order, found without recursion.
+    """
+    found = {variable.unique_id: variable}
+    stack = [variable]
+    pop, push = stack.pop, stack.append
+    while stack:
+        for parent in pop().inputs:
+            key = parent.unique_id
+            if key not in found and (include_constants or not parent._constant):
+                found[key] = parent
+                push(parent)
+    return [found[key] for key in sorted(found, reverse=True)]
+
+
+def backpropagate(variable, deriv: float = 1.0) -> None:
+    """Set ``.grad`` on every Scalar ``variable`` depends on: d variable / d that Scalar × ``deriv``.
+
+    Each node's backward runs exactly once, after all of its own gradient has arrived; gradients
+    from several uses of one Scalar add up. Leaves keep adding across calls, other nodes are set.
+    """
+    order = topological_sort(variable)
+    # `.grad` is the accumulator: operation nodes start this pass at 0, leaves keep what they had.
+    for node in order:
+        if node.last_fn is not None or node.grad is None:
+            node.grad = 0.0
+    variable.grad += float(deriv)
+    for node in order:
+        fn = node.last_fn
+        if fn is None:
+            continue
+        try:
+            local_times_d = fn.backward(node.ctx, node.grad)
+        except (ArithmeticError, ValueError) as exc:
+            raise _backward_error(node, str(exc)) from None
+        if local_times_d.__class__ is tuple:
+            pairs = zip(node.inputs, local_times_d, strict=False)
+        else:
+            pairs = ((node.inputs[0], local_times_d),)
+        for parent, g in pairs:
+            if parent._constant:
+                continue
+            if g - g != 0.0:  # not finite: inf - inf and nan - nan are nan
+                raise _backward_error(node, "infinite or undefined derivative")
+            parent.grad += g
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One input's share of a backward step: ``contribution = grad × local``.
+
+    For a constant input whose local derivative is undefined both numbers are ``None``.
+    """
+
+    input: object
+    local: float | None
+    contribution: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BackwardStep:
+    """One operation node processed in the backward pass: its full gradient, then what it passes on."""
+
+    node: object
+    grad: float
+    contributions: tuple[Contribution, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """One backward pass as plain data: forward order (inputs first, output last) and the steps."""
+
+    output: object
+    forward: tuple
+    steps: tuple[BackwardStep, ...]
+    gradients: dict  # unique_id -> gradient in this pass, for every node in `forward` but constants
+
+
+def trace_backward(variable, deriv: float = 1.0, order: Sequence | None = None) -> Trace:
+    """Backpropagate like ``backpropagate`` and record every step.
+
+    ``order`` is a forward (topological) order to walk, output last; by default every node
+    ``variable`` depends on, constants included. Nodes in ``order`` that the output does not
+    depend on get gradient 0. Local derivatives come from ``backward(ctx, 1.0)`` and each
+    contribution is ``grad × local``, so the recorded numbers are the ones added up.
+    """
+    if order is None:
+        order = topological_sort(variable, include_constants=True)[::-1]
+    forward = tuple(order)
+    derivs = {variable.unique_id: float(deriv)}
+    get = derivs.get
+    steps = []
+    for node in reversed(forward):
+        if node._constant:
+            continue
+        d = get(node.unique_id, 0.0)
+        fn = node.last_fn
+        if fn is None:
+            node.grad = d if node.grad is None else node.grad + d
+            continue
+        node.grad = d
+        try:
+            local_values = fn.backward(node.ctx, 1.0)
+        except (ArithmeticError, ValueError) as exc:
+            raise _backward_error(node, str(exc)) from None
+        if local_values.__class__ is not tuple:
+            local_values = (local_values,)
+        contributions = []
+        for parent, local in zip(node.inputs, local_values, strict=False):
+            local = float(local)
+            contribution = d * local
+            if parent._constant:
+                if not _isfinite(contribution):
+                    local = contribution = None
+            else:
+                if not _isfinite(contribution):
+                    raise _backward_error(node, "infinite or undefined derivative")
+                key = parent.unique_id
+                derivs[key] = get(key, 0.0) + contribution
+            contributions.append(Contribution(parent, local, contribution))
+        steps.append(BackwardStep(node, d, tuple(contributions)))
+    gradients = {node.unique_id: get(node.unique_id, 0.0) for node in forward if not node._constant}
+    return Trace(variable, forward, tuple(steps), gradients)
+
+
+def _backward_error(node, reason: str) -> MathError:
+    fn = node.last_fn
+    name = fn.display_name() if hasattr(fn, "display_name") else fn.__name__
+    return MathError(name, tuple(p.data for p in node.inputs), "backward", reason, node=node)
+
+
+def central_difference(f: Callable[..., float], *vals: float, arg: int = 0, epsilon: float = 1e-6) -> float:
+    """(f(..., x + ε, ...) - f(..., x - ε, ...)) / 2ε for argument ``arg``: a numeric derivative."""
+    up = list(vals)
+    down = list(vals)
+    up[arg] = vals[arg] + epsilon
+    down[arg] = vals[arg] - epsilon
+    return (float(f(*up)) - float(f(*down))) / (2.0 * epsilon)
+
+
+def zero_grad(variables: Iterable) -> None:
+    """Forget the gradients of ``variables`` (leaves accumulate across backward calls)."""
+    for variable in variables:
+        variable.grad = None
