@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from micrograd.engine import Value  # noqa: E402
+from micrograd.engine import Value
 
-from engine import Scalar  # noqa: E402
+from engine import Scalar
 
 N_INPUTS = 3_000
 # micrograd's topological sort is recursive: a running sum 3,000 deep needs a higher limit.
@@ -101,13 +101,17 @@ def main() -> None:
             raise SystemExit("engines disagree on the gradient")
         ratios.append(theirs[-1] / ours[-1])
     nodes = 4 * N_INPUTS  # mul, add, relu, running sum per input (plus the leaves)
-    print(f"graph: sum of relu(x*w + b) over {N_INPUTS} inputs, ~{nodes} operation nodes, {args.rounds} rounds")
+    print(
+        f"graph: sum of relu(x*w + b) over {N_INPUTS} inputs, ~{nodes} operation nodes, {args.rounds} rounds"
+    )
     print(f"  micrograd forward+backward median: {statistics.median(theirs) * 1e3:8.2f} ms")
     print(f"  Scalar    forward+backward median: {statistics.median(ours) * 1e3:8.2f} ms")
     print(f"  speed ratio (micrograd time / Scalar time), median: {statistics.median(ratios):.2f}x")
     seconds, per_node = chain(args.chain)
-    print(f"chain of {args.chain:,} multiplications: {seconds:.2f} s build+backward, "
-          f"{per_node:.0f} bytes per node (tracemalloc peak)")
+    print(
+        f"chain of {args.chain:,} multiplications: {seconds:.2f} s build+backward, "
+        f"{per_node:.0f} bytes per node (tracemalloc peak)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,26 @@
+"""The ASGI app: wiring only. Routers, schemas, settings and middleware live in their own modules."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.errors import install_error_handlers
+from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.routers import api, health, page
+from app.settings import get_settings
+
+settings = get_settings()
+
+app = FastAPI(
+    title="backprop-explorer",
+    version="1.0.0",
+    summary="Reverse-mode automatic differentiation, step by step.",
+    description="Send a program; get its computation graph, every gradient and the backward pass as data.",
+)
+install_error_handlers(app)
+app.include_router(api.router)
+app.include_router(health.router)
+app.include_router(page.router)
+page.mount(app)
+app.add_middleware(SecurityHeadersMiddleware)
+app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)

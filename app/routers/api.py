@@ -1,0 +1,75 @@
+"""The JSON API: /api/graph, /api/graph/dot, /api/ops, /api/examples."""
+
+from __future__ import annotations
+
+import inspect
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from app.examples import EXAMPLES
+from app.graph import graph_dot, graph_json
+from app.schemas import (
+    DotResponse,
+    ErrorResponse,
+    ExamplesResponse,
+    GraphRequest,
+    GraphResponse,
+    OpsResponse,
+)
+from engine import BUILTINS
+from engine.program import evaluate
+
+router = APIRouter(prefix="/api", tags=["graph"])
+
+ERRORS = {
+    413: {"model": ErrorResponse, "description": "too_large: the program or the body is over a limit"},
+    422: {
+        "model": ErrorResponse,
+        "description": "parse_error, unbound_variable, unknown_variable, reserved_name or math_error "
+        "(a malformed body gets FastAPI's list-shaped detail instead)",
+    },
+}
+
+
+@router.post("/graph", response_model=GraphResponse, responses=ERRORS)
+def create_graph(request: GraphRequest) -> Response:
+    """Evaluate a program: values, every node's gradient, and the backward pass step by step."""
+    body = graph_json(request.expression, request.values, request.check)
+    return Response(body, media_type="application/json")
+
+
+@router.post("/graph/dot", response_model=DotResponse, responses=ERRORS)
+def create_graph_dot(request: GraphRequest) -> DotResponse:
+    """The same graph as Graphviz DOT, in micrograd's `data | grad` record look."""
+    return DotResponse(dot=graph_dot(evaluate(request.expression, request.values)))
+
+
+_DERIVED = [
+    {"name": "sub", "symbol": "-", "formula": "a - b = a + (-b)"},
+    {"name": "div", "symbol": "/", "formula": "a / b = a · (1/b)"},
+    {"name": "gt", "symbol": ">", "formula": "a > b = b < a"},
+]
+
+
+@router.get("/ops", response_model=OpsResponse)
+def list_ops() -> OpsResponse:
+    """Every built-in function and operator with its derivative rules as display text."""
+    ops = [
+        {
+            "name": fn.name,
+            "symbol": fn.symbol,
+            "formula": fn.formula,
+            "rules": list(fn.rules),
+            "arity": len(fn.rules),
+            "description": inspect.getdoc(fn) or "",
+        }
+        for fn in BUILTINS
+    ]
+    return OpsResponse(ops=ops, derived=_DERIVED)
+
+
+@router.get("/examples", response_model=ExamplesResponse)
+def list_examples() -> ExamplesResponse:
+    """Example programs for the page's menu."""
+    return ExamplesResponse(examples=EXAMPLES)

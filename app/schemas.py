@@ -1,0 +1,141 @@
+"""The API's request and response models: what /docs shows, and what the answers are."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+
+from engine.program import MAX_VALUES
+
+LECTURE = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
+
+
+class GraphRequest(BaseModel):
+    """A program, optional values for its variables, and whether to check gradients numerically."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"expression": LECTURE},
+                {
+                    "expression": "tanh(x1*w1 + x2*w2 + b)",
+                    "values": {"x1": 2, "x2": 0, "w1": -3, "w2": 1, "b": 6.8813735870195432},
+                    "check": True,
+                },
+            ]
+        },
+    )
+
+    expression: str = Field(description="The program: statements separated by newlines or ';'.")
+    values: dict[str, FiniteFloat] = Field(
+        default_factory=dict,
+        max_length=MAX_VALUES,
+        description="Values for variables: override declared ones, give free ones theirs.",
+    )
+    check: bool = Field(False, description="Also compare every gradient with central differences.")
+
+
+class Span(BaseModel):
+    """Where a node comes from in the source: 1-based, end column exclusive; offsets 0-based."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    offset: int
+    end_offset: int
+
+
+class Node(BaseModel):
+    id: str
+    kind: Literal["variable", "constant", "operation"]
+    op: str | None = Field(description="The function's name (add, mul, tanh, ...) for operations.")
+    label: str | None = Field(description="The variable's name, or the name assigned to the expression.")
+    value: float
+    grad: float | None = Field(description="d output / d node; null for constants.")
+    inputs: list[str] = Field(description="Input node ids in order, repeats kept (x*x has two).")
+    span: Span | dict = Field(description="The node's source text; empty when it has none.")
+
+
+class Contribution(BaseModel):
+    input: str
+    local: float | None = Field(description="∂node/∂input; null for a constant input where undefined.")
+    contribution: float | None = Field(description="grad × local, added to the input's gradient.")
+
+
+class BackwardStep(BaseModel):
+    node: str
+    grad: float = Field(description="The node's full gradient when it is processed.")
+    contributions: list[Contribution]
+
+
+class Check(BaseModel):
+    analytic: float
+    numeric: float | None = Field(description="Central difference; null where the program is undefined.")
+    ok: bool
+
+
+class GraphResponse(BaseModel):
+    output: str
+    value: float
+    gradients: dict[str, float] = Field(description="d output / d variable for every variable.")
+    nodes: list[Node]
+    forward: list[str] = Field(description="Every node id once, inputs first, output last.")
+    backward: list[BackwardStep] = Field(description="One step per operation node, output first.")
+    check: dict[str, Check] | None = None
+
+
+class ErrorDetail(BaseModel):
+    code: Literal[
+        "parse_error", "unbound_variable", "unknown_variable", "reserved_name", "math_error", "too_large",
+        "invalid_request",
+    ]  # fmt: skip
+    message: str
+    line: int | None = None
+    column: int | None = None
+    names: list[str] = Field(default_factory=list)
+
+
+class ErrorResponse(BaseModel):
+    detail: ErrorDetail
+
+
+class DotResponse(BaseModel):
+    dot: str = Field(description="Graphviz DOT source: render with `dot -Tsvg`.")
+
+
+class Op(BaseModel):
+    name: str
+    symbol: str | None
+    formula: str
+    rules: list[str] = Field(description="One derivative rule per input, as display text.")
+    arity: int
+    description: str
+
+
+class DerivedOp(BaseModel):
+    name: str
+    symbol: str
+    formula: str
+
+
+class OpsResponse(BaseModel):
+    ops: list[Op]
+    derived: list[DerivedOp]
+
+
+class Example(BaseModel):
+    id: str
+    title: str
+    description: str
+    expression: str
+
+
+class ExamplesResponse(BaseModel):
+    examples: list[Example]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]

@@ -1,0 +1,356 @@
+"""The expression language: text → statements, with a line and column for every piece.
+
+A hand-written tokenizer and a precedence-climbing parser that follows the grammar in the design:
+user text is only ever *read* here, never given to eval, exec or compile. Recursion is bounded by
+the nesting limit, so hostile input gets a clear error instead of a crash.
+
+    program   := statement ((NEWLINE | ';') statement)*
+    statement := NAME '=' expr | expr
+    expr      := sum (('<' | '>' | '==') sum)?
+    sum       := term (('+' | '-') term)*
+    term      := unary (('*' | '/') unary)*
+    unary     := ('-' | '+') unary | power
+    power     := atom (('**' | '^') unary)?
+    atom      := NUMBER | NAME | FUNC '(' expr ')' | '(' expr ')'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .scalar_functions import UNARY_FUNCTIONS
+
+MAX_SOURCE_CHARS = 200_000
+MAX_NESTING = 200
+FUNCTIONS = frozenset(UNARY_FUNCTIONS)
+
+
+# -- errors ------------------------------------------------------------------------------------------
+
+
+class ProgramError(Exception):
+    """Anything wrong with a program or its values; ``code`` and ``status`` are the API's."""
+
+    code = "invalid_request"
+    status = 422
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, names=()):
+        self.message = message
+        self.line = line
+        self.column = column
+        self.names = list(names)
+        super().__init__(message)
+
+    def as_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "names": self.names,
+        }
+
+
+class ParseError(ProgramError):
+    code = "parse_error"
+
+    def __init__(self, line: int, column: int, what: str, names=()):
+        super().__init__(f"line {line}, column {column}: {what}", line, column, names)
+        self.what = what
+
+
+class ReservedNameError(ProgramError):
+    code = "reserved_name"
+
+
+class UnboundVariableError(ProgramError):
+    code = "unbound_variable"
+
+
+class UnknownVariableError(ProgramError):
+    code = "unknown_variable"
+
+
+class ProgramMathError(ProgramError):
+    code = "math_error"
+
+
+class TooLargeError(ProgramError):
+    code = "too_large"
+    status = 413
+
+
+# -- source positions --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Span:
+    """Where a piece of the program is: 1-based line and column, end exclusive; offsets 0-based."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    offset: int
+    end_offset: int
+
+    def to(self, other: Span) -> Span:
+        """The span from the start of this one to the end of ``other``."""
+        return Span(self.line, self.column, other.end_line, other.end_column, self.offset, other.end_offset)
+
+    def as_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "offset": self.offset,
+            "end_offset": self.end_offset,
+        }
+
+
+# -- tokens ------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>[ \t\r\f\v]+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<newline>\n)
+  | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
+  | (?P<op>\*\*|==|[-+*/^()=<>;])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(slots=True)
+class Token:
+    kind: str  # number | name | op | newline | end
+    text: str
+    span: Span
+
+
+def _describe(token: Token) -> str:
+    if token.kind == "end":
+        return "unexpected end of input"
+    if token.kind == "newline":
+        return "unexpected end of line"
+    return f"unexpected {token.text!r}"
+
+
+def tokenize(source: str) -> list[Token]:
+    """Split ``source`` into tokens, or raise ParseError at the first character that fits none."""
+    tokens: list[Token] = []
+    line, line_start, pos, size = 1, 0, 0, len(source)
+    match = _TOKEN.match
+    while pos < size:
+        found = match(source, pos)
+        if found is None:
+            char = source[pos]
+            raise ParseError(line, pos - line_start + 1, f"unexpected character {char!r}")
+        kind = found.lastgroup
+        end = found.end()
+        if kind == "newline":
+            tokens.append(
+                Token("newline", "\n", Span(line, pos - line_start + 1, line, pos - line_start + 2, pos, end))
+            )
+            line, line_start = line + 1, end
+        elif kind not in ("space", "comment"):
+            column = pos - line_start + 1
+            tokens.append(Token(kind, found.group(), Span(line, column, line, column + end - pos, pos, end)))
+        pos = end
+    column = pos - line_start + 1
+    tokens.append(Token("end", "", Span(line, column, line, column, pos, pos)))
+    return tokens
+
+
+# -- syntax tree -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Number:
+    value: float
+    span: Span
+
+
+@dataclass(slots=True)
+class Name:
+    name: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Unary:
+    op: str  # "-"
+    operand: object
+    span: Span
+
+
+@dataclass(slots=True)
+class Binary:
+    op: str  # + - * / ** < > ==
+    left: object
+    right: object
+    span: Span
+    op_span: Span
+
+
+@dataclass(slots=True)
+class Call:
+    function: str
+    argument: object
+    span: Span
+
+
+@dataclass(slots=True)
+class Statement:
+    target: str | None  # the assigned name, or None for a bare expression
+    expr: object
+    span: Span
+    target_span: Span | None = None
+
+
+# Binding powers for the precedence climb: higher binds tighter.
+_BINARY = {"<": 1, ">": 1, "==": 1, "+": 2, "-": 2, "*": 3, "/": 3, "**": 5, "^": 5}
+_UNARY_OPERAND = 4  # -x**2 is -(x**2); -a*b is (-a)*b
+_COMPARISONS = frozenset(("<", ">", "=="))
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def fail(self, token: Token | None = None, what: str | None = None):
+        token = token or self.token
+        raise ParseError(token.span.line, token.span.column, what or _describe(token))
+
+    def expect(self, text: str) -> Token:
+        if self.token.kind == "op" and self.token.text == text:
+            return self.advance()
+        self.fail(what=f"{_describe(self.token)}, expected {text!r}")
+
+    # program := statement ((NEWLINE | ';') statement)*, empty statements allowed
+    def program(self) -> list[Statement]:
+        statements = []
+        while True:
+            token = self.token
+            if token.kind == "end":
+                return statements
+            if token.kind == "newline" or (token.kind == "op" and token.text == ";"):
+                self.advance()
+                continue
+            statements.append(self.statement())
+            after = self.token
+            if not (after.kind in ("end", "newline") or (after.kind == "op" and after.text == ";")):
+                self.fail(after)
+
+    def statement(self) -> Statement:
+        first = self.token
+        after = self.tokens[self.pos + 1] if first.kind == "name" else None
+        if after is not None and after.kind == "op" and after.text == "=":
+            if first.text in FUNCTIONS:
+                raise ReservedNameError(
+                    f"line {first.span.line}, column {first.span.column}: {first.text!r} is a function "
+                    "name and cannot be assigned",
+                    first.span.line,
+                    first.span.column,
+                    [first.text],
+                )
+            self.pos += 2
+            expr = self.expression(0)
+            return Statement(first.text, expr, first.span.to(expr.span), first.span)
+        expr = self.expression(0)
+        return Statement(None, expr, expr.span)
+
+    def expression(self, min_power: int):
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            token = self.token
+            raise TooLargeError(
+                f"line {token.span.line}, column {token.span.column}: nesting deeper than {MAX_NESTING}",
+                token.span.line,
+                token.span.column,
+            )
+        left = self.prefix()
+        while True:
+            token = self.token
+            if token.kind != "op" or token.text not in _BINARY:
+                break
+            power = _BINARY[token.text]
+            if power < min_power:
+                break
+            if power == 1 and min_power == 1:
+                self.fail(token, f"unexpected {token.text!r}: comparisons cannot be chained")
+            self.advance()
+            if token.text in ("**", "^"):
+                right = self.expression(power)  # right-associative
+                op = "**"
+            else:
+                right = self.expression(power + 1)
+                op = token.text
+            left = Binary(op, left, right, left.span.to(right.span), token.span)
+            if power == 1:
+                min_power = 1  # a second comparison is an error, caught above
+        self.depth -= 1
+        return left
+
+    def prefix(self):
+        token = self.advance()
+        if token.kind == "number":
+            value = float(token.text)
+            if not math.isfinite(value):
+                self.fail(token, f"number {token.text!r} is too large")
+            return Number(value, token.span)
+        if token.kind == "name":
+            if token.text in FUNCTIONS:
+                if not (self.token.kind == "op" and self.token.text == "("):
+                    self.fail(what=f"{_describe(self.token)}, expected '(' after function {token.text!r}")
+                self.advance()
+                argument = self.expression(0)
+                close = self.expect(")")
+                return Call(token.text, argument, token.span.to(close.span))
+            if self.token.kind == "op" and self.token.text == "(":
+                self.fail(
+                    self.token,
+                    f"unexpected '(': {token.text!r} is not a function "
+                    f"(functions: {', '.join(sorted(FUNCTIONS))})",
+                )
+            return Name(token.text, token.span)
+        if token.kind == "op" and token.text in ("-", "+"):
+            operand = self.expression(_UNARY_OPERAND)
+            if isinstance(operand, Number):
+                # A sign on a number is part of the number: `-2` is one constant, not neg(2).
+                value = -operand.value if token.text == "-" else operand.value
+                return Number(value, token.span.to(operand.span))
+            if token.text == "+":
+                return operand
+            return Unary("-", operand, token.span.to(operand.span))
+        if token.kind == "op" and token.text == "(":
+            inner = self.expression(0)
+            self.expect(")")
+            return inner
+        self.fail(token)
+
+
+def parse(source: str) -> list[Statement]:
+    """Parse a program into statements; raise ParseError, ReservedNameError or TooLargeError."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise TooLargeError(f"the program has {len(source):,} characters; the limit is {MAX_SOURCE_CHARS:,}")
+    statements = _Parser(tokenize(source)).program()
+    if not statements:
+        raise ParseError(1, 1, "the program is empty: write an expression such as 'a*b + c'")
+    return statements
