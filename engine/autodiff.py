@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import MathError
 
@@ -64,8 +64,7 @@ def backpropagate(variable, deriv: float = 1.0) -> None:
             parent.grad += g
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
+class Contribution(NamedTuple):
     """One input's share of a backward step: ``contribution = grad × local``.
 
     For a constant input whose local derivative is undefined both numbers are ``None``.
@@ -76,8 +75,7 @@ class Contribution:
     contribution: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class BackwardStep:
+class BackwardStep(NamedTuple):
     """One operation node processed in the backward pass: its full gradient, then what it passes on."""
 
     node: object
@@ -85,8 +83,7 @@ class BackwardStep:
     contributions: tuple[Contribution, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Trace:
+class Trace(NamedTuple):
     """One backward pass as plain data: forward order (inputs first, output last) and the steps."""
 
     output: object

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .scalar_functions import UNARY_FUNCTIONS
 
@@ -126,11 +127,18 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(slots=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # number | name | op | newline | end
     text: str
-    span: Span
+    line: int
+    column: int
+    offset: int
+    end_offset: int
+
+    @property
+    def span(self) -> Span:
+        width = self.end_offset - self.offset
+        return Span(self.line, self.column, self.line, self.column + width, self.offset, self.end_offset)
 
 
 def _describe(token: Token) -> str:
@@ -144,26 +152,22 @@ def _describe(token: Token) -> str:
 def tokenize(source: str) -> list[Token]:
     """Split ``source`` into tokens, or raise ParseError at the first character that fits none."""
     tokens: list[Token] = []
+    append = tokens.append
     line, line_start, pos, size = 1, 0, 0, len(source)
     match = _TOKEN.match
     while pos < size:
         found = match(source, pos)
         if found is None:
-            char = source[pos]
-            raise ParseError(line, pos - line_start + 1, f"unexpected character {char!r}")
+            raise ParseError(line, pos - line_start + 1, f"unexpected character {source[pos]!r}")
         kind = found.lastgroup
         end = found.end()
         if kind == "newline":
-            tokens.append(
-                Token("newline", "\n", Span(line, pos - line_start + 1, line, pos - line_start + 2, pos, end))
-            )
+            append(Token("newline", "\n", line, pos - line_start + 1, pos, end))
             line, line_start = line + 1, end
-        elif kind not in ("space", "comment"):
-            column = pos - line_start + 1
-            tokens.append(Token(kind, found.group(), Span(line, column, line, column + end - pos, pos, end)))
+        elif kind != "space" and kind != "comment":
+            append(Token(kind, found.group(), line, pos - line_start + 1, pos, end))
         pos = end
-    column = pos - line_start + 1
-    tokens.append(Token("end", "", Span(line, column, line, column, pos, pos)))
+    append(Token("end", "", line, pos - line_start + 1, pos, pos))
     return tokens
 
 

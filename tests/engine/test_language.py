@@ -1,0 +1,205 @@
+"""The expression language: grammar, precedence, names, errors with positions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from engine.language import (
+    ParseError,
+    ProgramMathError,
+    ReservedNameError,
+    TooLargeError,
+    UnboundVariableError,
+    UnknownVariableError,
+    parse,
+    tokenize,
+)
+from engine.program import evaluate
+
+
+def value(source: str, **values: float) -> float:
+    return evaluate(source, values).output.value
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("2**3**2", 512.0),
+        ("2^3^2", 512.0),
+        ("-2**2", -4.0),
+        ("(-2)**2", 4.0),
+        ("2**-1", 0.5),
+        ("2 ** -1 * 4", 2.0),
+        ("1 + 2 * 3", 7.0),
+        ("(1 + 2) * 3", 9.0),
+        ("8 / 4 / 2", 1.0),
+        ("8 - 4 - 2", 2.0),
+        ("- - 3", 3.0),
+        ("+3", 3.0),
+        ("1 < 2", 1.0),
+        ("2 < 1", 0.0),
+        ("1 + 1 == 2", 1.0),
+        ("3 > 2 * 2", 0.0),
+        (".5 + 1e-3 + 2.", 2.501),
+        ("exp(0) + log(1) + tanh(0) + sigmoid(0) + relu(-1) + sin(0) + cos(0) + sqrt(4) + abs(-2)", 6.5),
+        ("a = 2; b = a * 3  # comment\nb + 1", 7.0),
+        ("\n\n  a = 1 ;; \n\n a + 1 ;\n", 2.0),
+    ],
+)
+def test_values_follow_the_grammar(source, expected):
+    assert value(source) == pytest.approx(expected)
+
+
+def test_minus_x_squared_is_minus_of_the_square():
+    assert value("-x**2", x=3.0) == -9.0
+
+
+def test_tokens_carry_one_based_positions():
+    tokens = tokenize("a = 2\n  bb*3")
+    bb = tokens[4]
+    assert (bb.text, bb.span.line, bb.span.column, bb.span.end_column) == ("bb", 2, 3, 5)
+    assert tokens[-1].kind == "end"
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column", "message"),
+    [
+        ("a = 2\nb = a * * 3", 2, 9, "line 2, column 9: unexpected '*'"),
+        ("a +", 1, 4, "line 1, column 4: unexpected end of input"),
+        ("(a + b", 1, 7, "expected ')'"),
+        ("a b", 1, 3, "unexpected 'b'"),
+        ("x $ 2", 1, 3, "unexpected character '$'"),
+        ("__import__(os)", 1, 11, "is not a function"),
+        ("__import__('os')", 1, 12, "unexpected character"),
+        ("exp 2", 1, 5, "expected '(' after function 'exp'"),
+        ("a < b < c", 1, 7, "cannot be chained"),
+        ("1e999", 1, 1, "too large"),
+        ("x\x00", 1, 2, "'\\x00'"),
+        ("", 1, 1, "empty"),
+        ("  # only a comment", 1, 1, "empty"),
+    ],
+)
+def test_parse_errors_say_where_and_why(source, line, column, message):
+    with pytest.raises(ParseError) as info:
+        parse(source)
+    assert (info.value.line, info.value.column) == (line, column)
+    assert message in info.value.message
+    assert info.value.message.startswith(f"line {line}, column {column}: ")
+
+
+def test_function_names_are_reserved():
+    with pytest.raises(ReservedNameError) as info:
+        parse("exp = 2")
+    assert info.value.code == "reserved_name" and info.value.names == ["exp"]
+
+
+@pytest.mark.parametrize("source", ["(" * 201 + "x" + ")" * 201, "-" * 300 + "x", "2" + "**2" * 300])
+def test_nesting_is_bounded(source):
+    with pytest.raises(TooLargeError):
+        parse(source)
+
+
+def test_nesting_of_200_is_fine():
+    assert value("(" * 199 + "x" + ")" * 199, x=2.0) == 2.0
+
+
+def test_source_size_is_bounded():
+    with pytest.raises(TooLargeError):
+        parse("x" * 200_001)
+
+
+def test_node_count_is_bounded():
+    with pytest.raises(TooLargeError):
+        evaluate("x = 1\n" + "x = x + 1\n" * 25_001)
+
+
+# -- names: variables, free variables, labels, aliases ---------------------------------------------
+
+
+def test_declared_variables_can_be_overridden_by_values():
+    result = evaluate("a = 2; b = -3; a * b", {"a": 5.0})
+    assert result.output.value == -15.0
+    assert result.gradients == {"a": -3.0, "b": 5.0}
+
+
+def test_free_variables_need_values():
+    with pytest.raises(UnboundVariableError) as info:
+        evaluate("x * y + x")
+    assert info.value.names == ["x", "y"]
+    assert evaluate("x * y + x", {"x": 2.0, "y": 3.0}).gradients == {"x": 4.0, "y": 2.0}
+
+
+def test_unknown_values_are_refused():
+    with pytest.raises(UnknownVariableError) as info:
+        evaluate("a = 1; e = a * 2; e", {"e": 1.0, "zz": 2.0})
+    assert info.value.names == ["e", "zz"]
+
+
+def test_labels_aliases_and_rebinding():
+    result = evaluate("a = 2; e = a * 3; g = e; e = e + 1; e * g")
+    labels = [node.label for node in result.nodes]
+    assert labels == ["a", None, "e", None, "e", None]
+    assert result.output.value == 7.0 * 6.0
+    assert result.gradients == {"a": 3 * 6.0 + 7.0 * 3}
+
+
+def test_a_variable_declared_twice_is_an_error():
+    with pytest.raises(ParseError) as info:
+        evaluate("x = 1; y = x * 2; x = 3; y")
+    assert "already a variable" in info.value.message and info.value.column == 19
+
+
+def test_constants_have_no_gradient_and_variables_that_do_not_reach_get_zero():
+    result = evaluate("a = 2; b = 5; c = a * 3")
+    assert result.gradients == {"a": 3.0, "b": 0.0}
+    constant = next(n for n in result.nodes if n.kind == "constant")
+    assert result.grads[constant.id] is None
+
+
+def test_unused_expressions_stay_in_the_graph_with_zero_gradient():
+    result = evaluate("a = 2; unused = a * 10; out = a + 1")
+    unused = next(n for n in result.nodes if n.label == "unused")
+    assert result.grads[unused.id] == 0.0
+    assert [s.node.name for s in result.trace.steps] == ["out", "unused"]
+
+
+def test_the_output_may_be_an_earlier_node():
+    result = evaluate("a = 2; b = a * 3; a")
+    assert result.output.label == "a"
+    assert [n.label for n in result.nodes][-1] == "a"
+    assert result.gradients == {"a": 1.0}
+
+
+def test_math_errors_name_the_operation_and_the_place():
+    with pytest.raises(ProgramMathError) as info:
+        evaluate("x = 0\ny = 3 + log(x)")
+    assert (info.value.line, info.value.column) == (2, 9)
+    assert "log(0.0)" in info.value.message
+    with pytest.raises(ProgramMathError) as info:
+        evaluate("x = 0\ny = sqrt(x)")
+    assert "sqrt" in info.value.message and info.value.line == 2
+    with pytest.raises(ProgramMathError):
+        evaluate("9**9**9**9")
+    with pytest.raises(ProgramMathError):
+        evaluate("x = -2; y = 2; x ** y")
+
+
+def test_numeric_check_agrees_on_smooth_programs():
+    result = evaluate("x = 0.3; y = -1.2; z = tanh(x*y) + exp(x)/sqrt(y*y + 1)", check=True)
+    assert all(c.ok for c in result.check.values())
+    assert result.check["x"].numeric == pytest.approx(result.check["x"].analytic, rel=1e-6)
+
+
+def test_numeric_check_marks_a_kink():
+    result = evaluate("x = 0; relu(x)", check=True)
+    assert result.check["x"].analytic == 0.0
+    assert not result.check["x"].ok
+
+
+def test_numeric_check_work_is_bounded():
+    many = "\n".join(f"v{i} = {i}" for i in range(1000)) + "\n" + " + ".join(f"v{i}" for i in range(1000))
+    with pytest.raises(TooLargeError):
+        evaluate(many, check=True)
+    assert math.isclose(evaluate(many).output.value, sum(range(1000)))
