@@ -1,0 +1,32 @@
+// Number and name formatting shared by the graph, the panels and the chain-rule text.
+// Display only: attributes and exports keep the API's full-precision numbers.
+
+const SIGNIFICANT = 4;
+
+/** A compact, readable form of a number: 4 significant digits, exponent when very large or small. */
+export function formatNumber(x) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "—";
+  if (x === Infinity) return "∞";
+  if (x === -Infinity) return "-∞";
+  if (x === 0) return "0"; // also turns -0 into 0
+  const magnitude = Math.abs(x);
+  if (magnitude >= 1e5 || magnitude < 1e-3) {
+    const [mantissa, exponent] = x.toExponential(SIGNIFICANT - 1).split("e");
+    return `${trimZeros(mantissa)}e${Number(exponent)}`;
+  }
+  return String(Number(x.toPrecision(SIGNIFICANT)));
+}
+
+/** A factor in a product: always parenthesised so signs read clearly, `(-2)·(-3)`. */
+export function formatFactor(x) {
+  return `(${formatNumber(x)})`;
+}
+
+function trimZeros(text) {
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
+
+/** What a node is called in text: its label, or its id when the program did not name it. */
+export function nodeName(node) {
+  return node && node.label ? node.label : node ? node.id : "?";
+}

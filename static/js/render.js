@@ -1,0 +1,365 @@
+// Drawing the laid-out graph with D3 and updating it step by step.
+// setGraph() joins nodes and edges by key (enter/update/exit); update() then only touches the
+// elements whose shown state changed, so stepping a 1,000-node graph stays cheap.
+
+import { formatNumber, nodeName } from "./format.js";
+import { SIZES } from "./layout.js";
+
+const d3 = globalThis.d3;
+const SVG_NS = "http://www.w3.org/2000/svg";
+const LEGEND_STOPS = 11;
+
+/** Path of a rectangle with only its left (side = "left") or right corners rounded. */
+function halfRoundedRect(x, y, width, height, r, side) {
+  if (side === "left") {
+    return `M${x + r},${y}H${x + width}V${y + height}H${x + r}A${r},${r} 0 0 1 ${x},${y + height - r}V${y + r}A${r},${r} 0 0 1 ${x + r},${y}Z`;
+  }
+  return `M${x},${y}H${x + width - r}A${r},${r} 0 0 1 ${x + width},${y + r}V${y + height - r}A${r},${r} 0 0 1 ${x + width - r},${y + height}H${x}Z`;
+}
+
+/** The diverging colour of a gradient: red for negative, blue for positive, pale near zero. */
+export function gradientScale(graph) {
+  let max = 0;
+  for (const node of graph.nodes) {
+    if (node.kind !== "constant" && Number.isFinite(node.grad)) max = Math.max(max, Math.abs(node.grad));
+  }
+  if (max === 0) max = 1;
+  return d3.scaleDivergingSymlog(d3.interpolateRdBu).domain([-max, 0, max]).clamp(true);
+}
+
+export class GraphView {
+  /**
+   * @param {SVGSVGElement} svg
+   * @param {{onSelect: (id: string) => void, reducedMotion: () => boolean}} options
+   */
+  constructor(svg, { onSelect, reducedMotion }) {
+    this.svg = d3.select(svg);
+    this.onSelect = onSelect;
+    this.reducedMotion = reducedMotion;
+    this.layout = null;
+    this.graph = null;
+    this.selected = null;
+    this.scale = null;
+
+    const defs = this.svg.append("defs");
+    for (const [id, cls] of [["bpx-arrow", "arrow"], ["bpx-arrow-forward", "arrow arrow-forward"], ["bpx-arrow-backward", "arrow arrow-backward"]]) {
+      defs
+        .append("marker")
+        .attr("id", id)
+        .attr("viewBox", "0 0 10 10")
+        .attr("refX", 9)
+        .attr("refY", 5)
+        .attr("markerWidth", 7)
+        .attr("markerHeight", 7)
+        .attr("orient", "auto-start-reverse")
+        .append("path")
+        .attr("class", cls)
+        .attr("d", "M0,0L10,5L0,10z");
+    }
+    this.viewport = this.svg.append("g").attr("class", "viewport");
+    this.edgeLayer = this.viewport.append("g").attr("class", "edges");
+    this.nodeLayer = this.viewport.append("g").attr("class", "nodes");
+
+    this.zoom = d3
+      .zoom()
+      .scaleExtent([0.002, 4])
+      .on("zoom", (event) => this.viewport.attr("transform", event.transform));
+    this.svg.call(this.zoom).on("dblclick.zoom", null);
+  }
+
+  duration(ms) {
+    return this.reducedMotion() ? 0 : ms;
+  }
+
+  /** Draw a new (or recomputed) graph. Elements with the same key are kept and moved. */
+  setGraph(graph, layout) {
+    const firstDraw = this.layout === null;
+    const sameShape = this.layout && sameNodes(this.graph, graph);
+    this.graph = graph;
+    this.layout = layout;
+    this.scale = gradientScale(graph);
+    const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+    const large = graph.nodes.length > 250;
+    this.svg.classed("large", large);
+
+    this.edgeLayer
+      .selectAll("path.edge")
+      .data(layout.edges, (e) => `${e.key}|${e.source}`)
+      .join((enter) => enter.append("path").attr("class", "edge").attr("data-edge", (e) => e.key))
+      .attr("d", (e) => e.path)
+      .attr("data-source", (e) => e.source)
+      .attr("data-target", (e) => e.target)
+      .attr("marker-end", "url(#bpx-arrow)")
+      .each(function () {
+        this.__sig = null;
+      });
+
+    const view = this;
+    this.nodeLayer
+      .selectAll("g.node")
+      .data(graph.nodes, (n) => `${n.id}|${n.kind}|${n.label ?? ""}|${n.op ?? ""}`)
+      .join((enter) =>
+        enter
+          .append("g")
+          .attr("class", (n) => `node kind-${n.kind}`)
+          .attr("data-node-id", (n) => n.id)
+          .attr("data-label", (n) => n.label ?? "")
+          .attr("data-kind", (n) => n.kind)
+          .attr("role", "button")
+          .each(function (n) {
+            view.buildNode(this, n, layout.nodes.get(n.id));
+          })
+          .on("click", (event, n) => this.onSelect(n.id))
+          .on("keydown", (event, n) => {
+            if (event.key === "Enter" || event.key === " ") {
+              event.preventDefault();
+              event.stopPropagation();
+              this.onSelect(n.id);
+            }
+          }),
+      )
+      .attr("tabindex", large ? -1 : 0)
+      .attr("transform", (n) => {
+        const box = layout.nodes.get(n.id);
+        return `translate(${box.x},${box.y})`;
+      })
+      .each(function (n) {
+        this.__sig = null;
+        this.__node = nodeById.get(n.id);
+        if (n.kind === "constant") d3.select(this).select(".constant-text").text(formatNumber(n.value));
+      });
+
+    this.drawLegend();
+    if (firstDraw || !sameShape) this.fit(false);
+  }
+
+  /** The static parts of one node: record cells, captions, op circle; numbers are filled by update(). */
+  buildNode(element, node, box) {
+    const g = d3.select(element);
+    const h = box.height;
+    if (node.kind === "constant") {
+      g.append("rect").attr("class", "halo").attr("x", -4).attr("y", -4).attr("width", box.width + 8).attr("height", h + 8).attr("rx", h / 2 + 4);
+      g.append("rect").attr("class", "constant-pill").attr("width", box.width).attr("height", h).attr("rx", h / 2);
+      g.append("text").attr("class", "constant-text").attr("x", box.width / 2).attr("y", h / 2);
+      return;
+    }
+    const x0 = box.recordX;
+    const recordWidth = box.width - x0;
+    const cell = SIZES.cellWidth;
+    const dataX = x0 + box.labelWidth;
+    const gradX = dataX + cell;
+    g.append("rect").attr("class", "halo").attr("x", x0 - 4).attr("y", -4).attr("width", recordWidth + 8).attr("height", h + 8).attr("rx", 10);
+    if (node.kind === "operation") {
+      const r = SIZES.opRadius;
+      g.append("line").attr("class", "op-link").attr("x1", 2 * r).attr("y1", h / 2).attr("x2", x0).attr("y2", h / 2);
+      g.append("circle").attr("class", "op-circle").attr("cx", r).attr("cy", h / 2).attr("r", r);
+      const symbol = opSymbol(node.op);
+      g.append("text").attr("class", symbol.length > 2 ? "op-symbol word" : "op-symbol").attr("x", r).attr("y", h / 2).text(symbol);
+    }
+    g.append("rect").attr("class", "record-bg").attr("x", x0).attr("width", recordWidth).attr("height", h).attr("rx", 6);
+    g.append("path").attr("class", "label-cell").attr("d", halfRoundedRect(x0, 0, box.labelWidth, h, 6, "left"));
+    g.append("path").attr("class", "grad-cell").attr("fill", "transparent").attr("d", halfRoundedRect(gradX, 0, cell, h, 6, "right"));
+    g.append("line").attr("class", "divider").attr("x1", dataX).attr("x2", dataX).attr("y1", 0).attr("y2", h);
+    g.append("line").attr("class", "divider").attr("x1", gradX).attr("x2", gradX).attr("y1", 0).attr("y2", h);
+    g.append("rect").attr("class", "record").attr("x", x0).attr("width", recordWidth).attr("height", h).attr("rx", 6);
+    g.append("text")
+      .attr("class", node.label ? "label-text" : "label-text unnamed")
+      .attr("x", x0 + box.labelWidth / 2)
+      .attr("y", h / 2)
+      .text(nodeName(node));
+    g.append("text").attr("class", "caption").attr("x", dataX + cell / 2).attr("y", 12).text("data");
+    g.append("text").attr("class", "caption grad-caption").attr("x", gradX + cell / 2).attr("y", 12).text("grad");
+    g.append("text").attr("class", "value-text").attr("x", dataX + cell / 2).attr("y", 29);
+    g.append("text").attr("class", "grad-text").attr("x", gradX + cell / 2).attr("y", 29);
+    g.append("text").attr("class", "badge").attr("x", gradX + cell).attr("y", -5).attr("text-anchor", "end").text("+=");
+  }
+
+  /** Show the graph as it is at one step (timeline.stateAt): only changed elements are touched. */
+  update(state) {
+    if (!this.graph) return;
+    const { values, grads, active, phase, accumulated, changed } = state;
+    const scale = this.scale;
+    const duration = this.duration(260);
+    const selected = this.selected;
+
+    this.nodeLayer.selectAll("g.node").each(function (n) {
+      const id = n.id;
+      const reached = values.has(id);
+      const hasGrad = grads.has(id);
+      const grad = hasGrad ? grads.get(id) : null;
+      const isActive = active === id;
+      const receiving = phase === "backward" && !isActive && changed.has(id);
+      const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}`;
+      if (this.__sig === sig) return;
+      this.__sig = sig;
+
+      const g = d3.select(this);
+      g.classed("pending", !reached)
+        .classed("active", isActive)
+        .classed("phase-forward", isActive && phase === "forward")
+        .classed("phase-backward", isActive && phase === "backward")
+        .classed("receiving", receiving)
+        .classed("accumulated", accumulated.has(id))
+        .classed("selected", selected === id);
+      if (reached) this.setAttribute("data-value", String(n.value));
+      else this.removeAttribute("data-value");
+      if (hasGrad) this.setAttribute("data-grad", String(grad));
+      else this.removeAttribute("data-grad");
+      this.setAttribute("aria-label", describeNode(n, reached, grad));
+
+      if (n.kind === "constant") return;
+      g.select(".value-text").text(reached ? formatNumber(n.value) : "·");
+      const fill = hasGrad ? scale(grad) : "transparent";
+      const light = hasGrad && d3.hsl(fill).l < 0.55;
+      g.select(".grad-text").text(hasGrad ? formatNumber(grad) : "").classed("light", light);
+      g.select(".grad-caption").classed("light", light);
+      const cell = g.select(".grad-cell");
+      if (duration && hasGrad) cell.transition().duration(duration).attr("fill", fill);
+      else cell.interrupt().attr("fill", fill);
+    });
+
+    const activeKeys = new Set(state.activeEdges.map((e) => `${e.target}:${e.position}`));
+    this.edgeLayer.selectAll("path.edge").each(function (e) {
+      const lit = activeKeys.has(e.key) ? phase : "";
+      const pending = !values.has(e.source);
+      const sig = `${lit}|${pending}`;
+      if (this.__sig === sig) return;
+      this.__sig = sig;
+      const path = d3.select(this);
+      path
+        .classed("pending", pending)
+        .classed("active-forward", lit === "forward")
+        .classed("active-backward", lit === "backward")
+        .attr("marker-end", lit ? `url(#bpx-arrow-${lit})` : "url(#bpx-arrow)");
+      if (lit) this.parentNode.appendChild(this); // lit edges on top of the others
+    });
+  }
+
+  setSelected(id) {
+    this.selected = id;
+  }
+
+  /** Fit the whole graph in view; huge graphs start readable at their inputs instead. */
+  fit(animate = true) {
+    if (!this.layout) return;
+    const { width, height } = this.svg.node().getBoundingClientRect();
+    if (!width || !height) return;
+    const lw = this.layout.width;
+    const lh = this.layout.height;
+    let k = Math.min(width / lw, height / lh, 1.6) * 0.94;
+    let tx = (width - lw * k) / 2;
+    let ty = (height - lh * k) / 2;
+    if (k < 0.25 && this.graph) {
+      // A fitted 1,000-node graph is a hairline: show the start of the forward pass legibly instead.
+      k = 0.7;
+      const first = this.layout.nodes.get(this.graph.forward[0]);
+      tx = 24 - first.x * k;
+      ty = height / 2 - (first.y + first.height / 2) * k;
+    }
+    const transform = d3.zoomIdentity.translate(tx, ty).scale(k);
+    this.applyTransform(transform, animate);
+  }
+
+  /** Show the whole graph however small it gets (the Fit button's second press, or tests). */
+  fitAll(animate = true) {
+    if (!this.layout) return;
+    const { width, height } = this.svg.node().getBoundingClientRect();
+    const k = Math.min(width / this.layout.width, height / this.layout.height, 1.3) * 0.96;
+    const transform = d3.zoomIdentity
+      .translate((width - this.layout.width * k) / 2, (height - this.layout.height * k) / 2)
+      .scale(k);
+    this.applyTransform(transform, animate);
+  }
+
+  applyTransform(transform, animate) {
+    const duration = animate ? this.duration(350) : 0;
+    if (duration) this.svg.transition().duration(duration).call(this.zoom.transform, transform);
+    else this.svg.call(this.zoom.transform, transform);
+  }
+
+  zoomBy(factor) {
+    const duration = this.duration(200);
+    if (duration) this.svg.transition().duration(duration).call(this.zoom.scaleBy, factor);
+    else this.svg.call(this.zoom.scaleBy, factor);
+  }
+
+  /** Pan (keeping the zoom) so a node is in view, when it is not. */
+  follow(id) {
+    if (!this.layout || !id) return;
+    const box = this.layout.nodes.get(id);
+    if (!box) return;
+    const { width, height } = this.svg.node().getBoundingClientRect();
+    const t = d3.zoomTransform(this.svg.node());
+    const [x0, y0] = t.apply([box.x, box.y]);
+    const [x1, y1] = t.apply([box.x + box.width, box.y + box.height]);
+    const margin = 30;
+    if (x0 >= margin && y0 >= margin && x1 <= width - margin && y1 <= height - margin) return;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const transform = d3.zoomIdentity.translate(width / 2 - cx * t.k, height / 2 - cy * t.k).scale(t.k);
+    this.applyTransform(transform, true);
+  }
+
+  /** The legend: the diverging scale as a bar from -max to +max. */
+  drawLegend() {
+    const svg = d3.select("#legend-bar");
+    if (svg.empty() || !this.scale) return;
+    const [min, , max] = this.scale.domain();
+    svg.selectAll("*").remove();
+    const gradient = svg.append("defs").append("linearGradient").attr("id", "bpx-legend-gradient");
+    for (let i = 0; i < LEGEND_STOPS; i++) {
+      const t = i / (LEGEND_STOPS - 1);
+      gradient.append("stop").attr("offset", `${t * 100}%`).attr("stop-color", d3.interpolateRdBu(t));
+    }
+    svg.append("rect").attr("x", 4).attr("y", 2).attr("width", 142).attr("height", 9).attr("rx", 3).attr("fill", "url(#bpx-legend-gradient)");
+    const labels = [
+      [4, "start", formatNumber(min)],
+      [75, "middle", "0"],
+      [146, "end", `+${formatNumber(max)}`],
+    ];
+    for (const [x, anchor, text] of labels) {
+      svg.append("text").attr("x", x).attr("y", 23).attr("text-anchor", anchor).attr("font-size", 10).attr("fill", "#4a5468").text(text);
+    }
+  }
+
+  /** A standalone copy of the drawing (whole graph, no zoom) for export; `css` is embedded. */
+  exportSvg(css) {
+    const source = this.svg.node();
+    const clone = source.cloneNode(true);
+    const w = Math.ceil(this.layout.width);
+    const h = Math.ceil(this.layout.height);
+    clone.setAttribute("xmlns", SVG_NS);
+    clone.setAttribute("width", String(w));
+    clone.setAttribute("height", String(h));
+    clone.setAttribute("viewBox", `0 0 ${w} ${h}`);
+    clone.removeAttribute("data-testid");
+    clone.querySelector(".viewport").removeAttribute("transform");
+    const style = document.createElementNS(SVG_NS, "style");
+    style.textContent = `${css}\n.edge.active-backward { animation: none; }`;
+    clone.insertBefore(style, clone.firstChild);
+    const background = document.createElementNS(SVG_NS, "rect");
+    background.setAttribute("width", "100%");
+    background.setAttribute("height", "100%");
+    background.setAttribute("fill", "#fcfdff");
+    clone.insertBefore(background, style.nextSibling);
+    return { text: new XMLSerializer().serializeToString(clone), width: w, height: h };
+  }
+}
+
+function sameNodes(a, b) {
+  if (!a || a.nodes.length !== b.nodes.length) return false;
+  return a.nodes.every((n, i) => n.id === b.nodes[i].id && n.kind === b.nodes[i].kind && n.label === b.nodes[i].label);
+}
+
+const OP_SYMBOLS = { add: "+", mul: "×", neg: "−", inv: "1/x", pow: "^", lt: "<", eq: "==" };
+
+function opSymbol(op) {
+  return OP_SYMBOLS[op] ?? op ?? "?";
+}
+
+function describeNode(node, reached, grad) {
+  const parts = [nodeName(node), node.kind === "operation" ? `operation ${node.op}` : node.kind];
+  if (reached) parts.push(`value ${formatNumber(node.value)}`);
+  if (grad !== null) parts.push(`gradient ${formatNumber(grad)}`);
+  return parts.join(", ");
+}

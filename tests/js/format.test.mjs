@@ -1,0 +1,30 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { formatFactor, formatNumber, nodeName } from "../../static/js/format.js";
+
+test("numbers show 4 significant digits without trailing zeros", () => {
+  assert.equal(formatNumber(6), "6");
+  assert.equal(formatNumber(-8.0), "-8");
+  assert.equal(formatNumber(0.7071067811865476), "0.7071");
+  assert.equal(formatNumber(-1234.5678), "-1235");
+  assert.equal(formatNumber(5.999999999666933), "6");
+  assert.equal(formatNumber(-0), "0");
+});
+
+test("very large and very small numbers use an exponent", () => {
+  assert.equal(formatNumber(123456789), "1.235e8");
+  assert.equal(formatNumber(0.00001234), "1.234e-5");
+  assert.equal(formatNumber(1e-7), "1e-7");
+});
+
+test("missing numbers show a dash; factors are parenthesised", () => {
+  assert.equal(formatNumber(null), "—");
+  assert.equal(formatNumber(undefined), "—");
+  assert.equal(formatFactor(-2), "(-2)");
+});
+
+test("a node is called by its label, else by its id", () => {
+  assert.equal(nodeName({ id: "n3", label: "e" }), "e");
+  assert.equal(nodeName({ id: "n3", label: null }), "n3");
+  assert.equal(nodeName({ id: "n3", label: "" }), "n3");
+});
