@@ -38,13 +38,23 @@ def backpropagate(variable, deriv: float = 1.0) -> None:
     Each node's backward runs exactly once, after all of its own gradient has arrived; gradients
     from several uses of one Scalar add up. Leaves keep adding across calls, other nodes are set.
     """
-    order = topological_sort(variable)
-    # `.grad` is the accumulator: operation nodes start this pass at 0, leaves keep what they had.
-    for node in order:
+    # topological_sort, fused with resetting the accumulators: `.grad` is where gradients add up,
+    # so operation nodes start this pass at 0 while leaves keep what earlier passes gave them.
+    found = {variable.unique_id: variable}
+    stack = [variable]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
         if node.last_fn is not None or node.grad is None:
             node.grad = 0.0
+        for parent in node.inputs:
+            key = parent.unique_id
+            if key not in found and not parent._constant:
+                found[key] = parent
+                push(parent)
     variable.grad += float(deriv)
-    for node in order:
+    for key in sorted(found, reverse=True):  # newest first: every node before its inputs
+        node = found[key]
         fn = node.last_fn
         if fn is None:
             continue
