@@ -6,15 +6,28 @@ A body that does not fit the schema keeps FastAPI's list-shaped detail, without 
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from engine.language import ProgramError
 
 
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a name in ``values`` may hold a lone surrogate
+    ("\\ud800" is valid JSON), which UTF-8 cannot encode and which would otherwise end in a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 async def program_error_handler(request: Request, exc: ProgramError) -> JSONResponse:
-    return JSONResponse({"detail": exc.as_dict()}, status_code=exc.status)
+    return AsciiJSONResponse({"detail": exc.as_dict()}, status_code=exc.status)
 
 
 async def validation_error_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -26,9 +39,23 @@ async def validation_error_handler(request: Request, exc: RequestValidationError
         }
         for e in exc.errors()
     ]
-    return JSONResponse({"detail": detail}, status_code=422)
+    return AsciiJSONResponse({"detail": detail}, status_code=422)
+
+
+#: What FastAPI answers (400) when reading the JSON body fails other than by a JSONDecodeError:
+#: bytes that are not UTF-8, JSON nested too deep for the decoder's recursion.
+_BODY_PARSE_FAILURE = "There was an error parsing the body"
+
+
+async def http_error_handler(request: Request, exc: HTTPException):
+    """A body FastAPI could not decode is a malformed body like any other: 422, list-shaped."""
+    if exc.status_code == 400 and exc.detail == _BODY_PARSE_FAILURE:
+        detail = [{"type": "json_invalid", "loc": ["body"], "msg": "the body is not valid JSON (UTF-8)"}]
+        return AsciiJSONResponse({"detail": detail}, status_code=422)
+    return await http_exception_handler(request, exc)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProgramError, program_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(HTTPException, http_error_handler)

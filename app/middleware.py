@@ -55,31 +55,36 @@ class BodyLimitMiddleware:
                     raise _BodyTooLarge
             return message
 
-        async def tracking_send(message):
+        async def guarded_send(message):
+            # Once the body went over the limit, whatever the app makes of the exception raised in
+            # its receive (FastAPI turns it into a 400) is dropped: the client gets our 413 instead.
             nonlocal response_started
+            if refused:
+                if not response_started:
+                    response_started = True
+                    await self._refuse(send)
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _BodyTooLarge:
-            if not response_started:
-                await self._refuse(send)
+            await self.app(scope, limited_receive, guarded_send)
         except Exception:
-            if refused and not response_started:
-                await self._refuse(send)
-            else:
+            if not refused:
                 raise
+        if refused and not response_started:
+            await self._refuse(send)
 
     async def _refuse(self, send):
         body = _too_large_body(self.limit)
-        await send({
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                        (b"connection", b"close")],
-        })  # fmt: skip
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+            *SECURITY_HEADERS,  # this middleware sits outside SecurityHeadersMiddleware
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 

@@ -14,8 +14,10 @@ LECTURE = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
 class GraphRequest(BaseModel):
     """A program, optional values for its variables, and whether to check gradients numerically."""
 
+    # strict: the body must match the schema /docs shows (no "check": 0, no "values": {"x": "1"}).
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"expression": LECTURE},
@@ -99,7 +101,23 @@ class ErrorDetail(BaseModel):
 
 
 class ErrorResponse(BaseModel):
+    """A program or its values refused: ``{"detail": {code, message, line, column, names}}``."""
+
     detail: ErrorDetail
+
+
+class ValidationIssue(BaseModel):
+    """One problem with a body that does not fit the request schema (FastAPI's shape, input not echoed)."""
+
+    type: str = Field(description="pydantic's error type, e.g. 'missing', 'json_invalid', 'finite_number'.")
+    loc: list[str] = Field(description="Where in the request: ['body', 'values', 'x'].")
+    msg: str
+
+
+class UnprocessableResponse(BaseModel):
+    """422: a refused program (``detail`` is an object) or a malformed body (``detail`` is a list)."""
+
+    detail: ErrorDetail | list[ValidationIssue]
 
 
 class DotResponse(BaseModel):

@@ -16,6 +16,7 @@ from app.schemas import (
     GraphRequest,
     GraphResponse,
     OpsResponse,
+    UnprocessableResponse,
 )
 from engine import BUILTINS
 from engine.program import evaluate
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/api", tags=["graph"])
 ERRORS = {
     413: {"model": ErrorResponse, "description": "too_large: the program or the body is over a limit"},
     422: {
-        "model": ErrorResponse,
+        "model": UnprocessableResponse,
         "description": "parse_error, unbound_variable, unknown_variable, reserved_name or math_error "
         "(a malformed body gets FastAPI's list-shaped detail instead)",
     },
