@@ -83,20 +83,25 @@ class GraphResult:
         return {name: self.grads[node.id] for name, node in self.variables.items()}
 
 
-def _names_in(expr) -> list[Name]:
-    """The Name uses in an expression, left to right, without recursion."""
-    found, stack = [], [expr]
+def _walk(expr) -> tuple[list[Name], int]:
+    """The Name uses in an expression, left to right, and how many nodes the rest will make;
+    without recursion."""
+    found, stack, nodes = [], [expr], 0
     while stack:
         node = stack.pop()
         if isinstance(node, Name):
             found.append(node)
-        elif isinstance(node, Binary):
+            continue
+        nodes += 1
+        if isinstance(node, Binary):
             stack.extend((node.right, node.left))
+            if node.op in ("-", "/"):
+                nodes += 1  # a - b and a / b make two nodes: neg or inv, then add or mul
         elif isinstance(node, Unary):
             stack.append(node.operand)
         elif isinstance(node, Call):
             stack.append(node.argument)
-    return found
+    return found, nodes
 
 
 @dataclass(slots=True)
@@ -112,10 +117,21 @@ def analyze(statements: list[Statement]) -> _Analysis:
     free: dict[str, Span] = {}
     labels: dict[str, Span] = {}
     bound: set[str] = set()
+    nodes = 0
     for statement in statements:
-        for use in _names_in(statement.expr):
+        uses, made = _walk(statement.expr)
+        nodes += made
+        for use in uses:
             if use.name not in bound and use.name not in free:
                 free[use.name] = use.span
+                nodes += 1
+        if nodes > MAX_NODES:
+            span = statement.span
+            raise TooLargeError(
+                f"line {span.line}: the program makes more than {MAX_NODES:,} nodes",
+                span.line,
+                span.column,
+            )
         target = statement.target
         if target is None:
             continue
