@@ -1,0 +1,56 @@
+"""Fuzz the HTTP API: every answer is 200 or a documented 4xx with the error shape, fast, never a 5xx.
+
+``make test`` runs a short deterministic slice (the fixed hostile list plus a few thousand generated
+inputs); ``bench/fuzz.py`` runs the same generator for 100,000+ inputs. A failure prints the input.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import fuzzgen
+import pytest
+
+SEED = 6
+COUNT = 3_000
+SLOWEST = 1.0  # seconds: every answer, whatever the input
+
+
+def test_generated_inputs(client):
+    statuses: Counter = Counter()
+    families: Counter = Counter()
+    problems = []
+    slowest = (0.0, None)
+    for request in fuzzgen.generate(SEED, COUNT):
+        answer = fuzzgen.send(client, request)
+        statuses[answer.status] += 1
+        families[request.family, answer.status] += 1
+        slowest = max(slowest, (answer.seconds, request), key=lambda pair: pair[0])
+        wrong = fuzzgen.check_answer(request, answer.status, answer.content_type, answer.body)
+        if wrong:
+            problems.append(f"{request.describe()} -> {answer.status}: {'; '.join(wrong[:3])}")
+    assert not problems, f"{len(problems)} bad answers, e.g.\n" + "\n".join(problems[:10])
+    assert slowest[0] < SLOWEST, f"{slowest[0]:.3f} s for {slowest[1].describe()}"
+    assert sum(statuses.values()) == COUNT
+    # The generator must keep producing both good programs and every kind of bad one.
+    assert statuses[200] > COUNT // 4, statuses
+    assert statuses[422] > COUNT // 5, statuses
+    assert families["grammar", 200] > families["grammar", 422], families
+
+
+@pytest.mark.parametrize("request_", fuzzgen.hostile_requests(), ids=lambda r: f"{r.path[5:]}:{r.note}")
+def test_hostile_input(client, request_):
+    answer = fuzzgen.send(client, request_)
+    wrong = fuzzgen.check_answer(request_, answer.status, answer.content_type, answer.body)
+    assert not wrong, f"{request_.describe()} -> {answer.status}: {wrong}"
+    assert answer.status == request_.expected, answer.body[:300]
+    assert answer.seconds < SLOWEST, f"{answer.seconds:.3f} s"
+
+
+def test_server_keeps_serving_after_the_hostile_inputs(client):
+    for request in fuzzgen.hostile_requests()[:5]:
+        fuzzgen.send(client, request)
+    assert client.get("/healthz").json() == {"status": "ok"}
+    answer = client.post("/api/graph", json={"expression": "a = 2; b = -3; a*b"})
+    assert answer.status_code == 200
+    assert answer.json()["gradients"] == {"a": -3.0, "b": 2.0}
