@@ -9,7 +9,7 @@ export const SIZES = Object.freeze({
   recordHeight: 40,
   labelMin: 30,
   charWidth: 7.5,
-  cellWidth: 62,
+  cellWidth: 68,
   constantWidth: 44,
   constantHeight: 22,
 });

@@ -9,7 +9,7 @@ import { renderInspector } from "./inspector.js";
 import { layoutGraph } from "./layout.js";
 import { Player } from "./player.js";
 import { GraphView } from "./render.js";
-import { decodeState, encodeState } from "./state.js";
+import { decodeState, encodeState, freeNamesIn } from "./state.js";
 import { buildTimeline, stateAt } from "./timeline.js";
 import { isFree, VariablesPanel } from "./variables.js";
 
@@ -42,6 +42,7 @@ const variables = new VariablesPanel($("variables"), $("variables-empty"), onVar
 /** Ask the API, filling in free variables (1.0) and dropping values the program no longer uses. */
 async function compute(expression, overrides, check) {
   const values = { ...overrides };
+  for (const name of freeNamesIn(expression)) if (!(name in values)) values[name] = FREE_DEFAULT;
   for (let attempt = 0; ; attempt++) {
     const body = graphRequest(expression, values, check);
     try {
@@ -99,10 +100,12 @@ function sameStructure(a, b) {
 }
 
 function applyAnswer({ answer, body, values }, expression, step, started) {
+  const timings = { answered: performance.now() - started };
   const timeline = buildTimeline(answer);
   // Recomputing with new values keeps the same graph: keep its layout too.
   const layout =
     page.last && sameStructure(page.last.answer, answer) ? page.last.layout : layoutGraph(answer, globalThis.dagre);
+  timings.laidOut = performance.now() - started;
   page.last = { answer, body, expression, values, timeline, layout };
   clearError();
   $("graph-empty").hidden = true;
@@ -114,10 +117,13 @@ function applyAnswer({ answer, body, values }, expression, step, started) {
   $("scrubber").max = String(timeline.total);
   $("scrubber-forward").style.width = `${timeline.total ? (timeline.forwardCount / timeline.total) * 100 : 0}%`;
   player.setTotal(timeline.total, step);
+  timings.drawn = performance.now() - started;
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       const ms = performance.now() - started;
+      timings.painted = ms;
       window.__bpx_lastRenderMs = ms;
+      window.__bpx_timings = timings;
       const svg = $("graph");
       svg.dataset.renderMs = ms.toFixed(1);
       svg.dataset.ready = String(page.sequence);
@@ -149,10 +155,9 @@ function showStep(index, cause) {
   const scrubber = $("scrubber");
   scrubber.value = String(state.index);
   scrubber.setAttribute("aria-valuetext", `Step ${state.index} of ${state.total}, ${PHASE_TEXT[state.phase]}`);
-  $("step-back").disabled = state.index === 0;
-  $("to-start").disabled = state.index === 0;
-  $("step-forward").disabled = done;
-  $("to-end").disabled = done;
+  // The buttons stay enabled at the ends (a click there is simply a no-op); aria says where we are.
+  $("step-back").setAttribute("aria-disabled", String(state.index === 0));
+  $("step-forward").setAttribute("aria-disabled", String(done));
 
   const panel = $("chain-rule");
   panel.dataset.phase = state.phase;
@@ -351,6 +356,11 @@ function loadExample(id) {
 }
 
 function wireControls() {
+  // Once the text is edited it is no longer the chosen example.
+  $("expression").addEventListener("input", () => {
+    $("examples").value = "";
+    $("example-description").textContent = "";
+  });
   $("run").addEventListener("click", () => run({ fresh: true }));
   $("to-start").addEventListener("click", () => player.toStart());
   $("step-back").addEventListener("click", () => player.back());

@@ -58,7 +58,15 @@ export class GraphView {
     }
     this.viewport = this.svg.append("g").attr("class", "viewport");
     this.edgeLayer = this.viewport.append("g").attr("class", "edges");
+    // One halo, moved to whichever node is active: cheaper than one per node on big graphs.
+    this.halo = this.viewport.append("rect").attr("class", "halo").attr("visibility", "hidden");
     this.nodeLayer = this.viewport.append("g").attr("class", "nodes");
+
+    // The drawing's size on screen, kept current without forcing a layout on every step.
+    this.size = { width: svg.clientWidth || 800, height: svg.clientHeight || 500 };
+    new ResizeObserver(([entry]) => {
+      this.size = { width: entry.contentRect.width, height: entry.contentRect.height };
+    }).observe(svg);
 
     this.zoom = d3
       .zoom()
@@ -79,8 +87,11 @@ export class GraphView {
     this.layout = layout;
     this.scale = gradientScale(graph);
     const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+    this.nodeById = nodeById;
     const large = graph.nodes.length > 250;
+    this.large = large;
     this.svg.classed("large", large);
+    this.halo.attr("visibility", "hidden");
 
     this.edgeLayer
       .selectAll("path.edge")
@@ -138,9 +149,8 @@ export class GraphView {
     const g = d3.select(element);
     const h = box.height;
     if (node.kind === "constant") {
-      g.append("rect").attr("class", "halo").attr("x", -4).attr("y", -4).attr("width", box.width + 8).attr("height", h + 8).attr("rx", h / 2 + 4);
       g.append("rect").attr("class", "constant-pill").attr("width", box.width).attr("height", h).attr("rx", h / 2);
-      g.append("text").attr("class", "constant-text").attr("x", box.width / 2).attr("y", h / 2);
+      g.append("text").attr("class", "constant-text").attr("x", box.width / 2).attr("y", h / 2 + 4);
       return;
     }
     const x0 = box.recordX;
@@ -148,30 +158,35 @@ export class GraphView {
     const cell = SIZES.cellWidth;
     const dataX = x0 + box.labelWidth;
     const gradX = dataX + cell;
-    g.append("rect").attr("class", "halo").attr("x", x0 - 4).attr("y", -4).attr("width", recordWidth + 8).attr("height", h + 8).attr("rx", 10);
+    // Big graphs get fewer elements per node (no captions, no link line): thousands add up.
+    const detailed = !this.large;
     if (node.kind === "operation") {
       const r = SIZES.opRadius;
-      g.append("line").attr("class", "op-link").attr("x1", 2 * r).attr("y1", h / 2).attr("x2", x0).attr("y2", h / 2);
+      if (detailed) g.append("line").attr("class", "op-link").attr("x1", 2 * r).attr("y1", h / 2).attr("x2", x0).attr("y2", h / 2);
       g.append("circle").attr("class", "op-circle").attr("cx", r).attr("cy", h / 2).attr("r", r);
       const symbol = opSymbol(node.op);
-      g.append("text").attr("class", symbol.length > 2 ? "op-symbol word" : "op-symbol").attr("x", r).attr("y", h / 2).text(symbol);
+      g.append("text")
+        .attr("class", symbol.length > 2 ? "op-symbol word" : "op-symbol")
+        .attr("x", r)
+        .attr("y", h / 2 + (symbol.length > 2 ? 3 : 4))
+        .text(symbol);
     }
-    g.append("rect").attr("class", "record-bg").attr("x", x0).attr("width", recordWidth).attr("height", h).attr("rx", 6);
-    g.append("path").attr("class", "label-cell").attr("d", halfRoundedRect(x0, 0, box.labelWidth, h, 6, "left"));
-    g.append("path").attr("class", "grad-cell").attr("fill", "transparent").attr("d", halfRoundedRect(gradX, 0, cell, h, 6, "right"));
-    g.append("line").attr("class", "divider").attr("x1", dataX).attr("x2", dataX).attr("y1", 0).attr("y2", h);
-    g.append("line").attr("class", "divider").attr("x1", gradX).attr("x2", gradX).attr("y1", 0).attr("y2", h);
     g.append("rect").attr("class", "record").attr("x", x0).attr("width", recordWidth).attr("height", h).attr("rx", 6);
+    g.append("path").attr("class", "label-cell").attr("d", halfRoundedRect(x0 + 0.6, 0.6, box.labelWidth - 0.6, h - 1.2, 5.5, "left"));
+    g.append("path").attr("class", "grad-cell").attr("fill", "transparent").attr("d", halfRoundedRect(gradX, 0.6, cell - 0.6, h - 1.2, 5.5, "right"));
+    g.append("path").attr("class", "divider").attr("d", `M${dataX},0V${h}M${gradX},0V${h}`);
     g.append("text")
       .attr("class", node.label ? "label-text" : "label-text unnamed")
       .attr("x", x0 + box.labelWidth / 2)
-      .attr("y", h / 2)
+      .attr("y", h / 2 + 4)
       .text(nodeName(node));
-    g.append("text").attr("class", "caption").attr("x", dataX + cell / 2).attr("y", 12).text("data");
-    g.append("text").attr("class", "caption grad-caption").attr("x", gradX + cell / 2).attr("y", 12).text("grad");
-    g.append("text").attr("class", "value-text").attr("x", dataX + cell / 2).attr("y", 29);
-    g.append("text").attr("class", "grad-text").attr("x", gradX + cell / 2).attr("y", 29);
-    g.append("text").attr("class", "badge").attr("x", gradX + cell).attr("y", -5).attr("text-anchor", "end").text("+=");
+    if (detailed) {
+      g.append("text").attr("class", "caption").attr("x", dataX + cell / 2).attr("y", 12).text("data");
+      g.append("text").attr("class", "caption grad-caption").attr("x", gradX + cell / 2).attr("y", 12).text("grad");
+    }
+    const numberY = detailed ? 29 : h / 2 + 4;
+    g.append("text").attr("class", "value-text").attr("x", dataX + cell / 2).attr("y", numberY);
+    g.append("text").attr("class", "grad-text").attr("x", gradX + cell / 2).attr("y", numberY);
   }
 
   /** Show the graph as it is at one step (timeline.stateAt): only changed elements are touched. */
@@ -181,6 +196,7 @@ export class GraphView {
     const scale = this.scale;
     const duration = this.duration(260);
     const selected = this.selected;
+    const view = this;
 
     this.nodeLayer.selectAll("g.node").each(function (n) {
       const id = n.id;
@@ -194,6 +210,10 @@ export class GraphView {
       this.__sig = sig;
 
       const g = d3.select(this);
+      if (accumulated.has(id) && !this.querySelector(".badge")) {
+        const box = view.layout.nodes.get(id);
+        g.append("text").attr("class", "badge").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").text("+=");
+      }
       g.classed("pending", !reached)
         .classed("active", isActive)
         .classed("phase-forward", isActive && phase === "forward")
@@ -218,6 +238,8 @@ export class GraphView {
       else cell.interrupt().attr("fill", fill);
     });
 
+    this.placeHalo(active, phase);
+
     const activeKeys = new Set(state.activeEdges.map((e) => `${e.target}:${e.position}`));
     this.edgeLayer.selectAll("path.edge").each(function (e) {
       const lit = activeKeys.has(e.key) ? phase : "";
@@ -235,6 +257,25 @@ export class GraphView {
     });
   }
 
+  placeHalo(active, phase) {
+    const box = active ? this.layout.nodes.get(active) : null;
+    const node = box ? this.nodeById.get(active) : null;
+    if (!box || !node) {
+      this.halo.attr("visibility", "hidden");
+      return;
+    }
+    const constant = node.kind === "constant";
+    const x = box.x + (constant ? 0 : box.recordX) - 5;
+    this.halo
+      .attr("visibility", "visible")
+      .attr("class", `halo phase-${phase}`)
+      .attr("x", x)
+      .attr("y", box.y - 5)
+      .attr("width", box.x + box.width + 5 - x)
+      .attr("height", box.height + 10)
+      .attr("rx", constant ? box.height / 2 + 5 : 10);
+  }
+
   setSelected(id) {
     this.selected = id;
   }
@@ -242,7 +283,7 @@ export class GraphView {
   /** Fit the whole graph in view; huge graphs start readable at their inputs instead. */
   fit(animate = true) {
     if (!this.layout) return;
-    const { width, height } = this.svg.node().getBoundingClientRect();
+    const { width, height } = this.size;
     if (!width || !height) return;
     const lw = this.layout.width;
     const lh = this.layout.height;
@@ -263,7 +304,7 @@ export class GraphView {
   /** Show the whole graph however small it gets (the Fit button's second press, or tests). */
   fitAll(animate = true) {
     if (!this.layout) return;
-    const { width, height } = this.svg.node().getBoundingClientRect();
+    const { width, height } = this.size;
     const k = Math.min(width / this.layout.width, height / this.layout.height, 1.3) * 0.96;
     const transform = d3.zoomIdentity
       .translate((width - this.layout.width * k) / 2, (height - this.layout.height * k) / 2)
@@ -288,7 +329,7 @@ export class GraphView {
     if (!this.layout || !id) return;
     const box = this.layout.nodes.get(id);
     if (!box) return;
-    const { width, height } = this.svg.node().getBoundingClientRect();
+    const { width, height } = this.size;
     const t = d3.zoomTransform(this.svg.node());
     const [x0, y0] = t.apply([box.x, box.y]);
     const [x1, y1] = t.apply([box.x + box.width, box.y + box.height]);
@@ -297,7 +338,8 @@ export class GraphView {
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
     const transform = d3.zoomIdentity.translate(width / 2 - cx * t.k, height / 2 - cy * t.k).scale(t.k);
-    this.applyTransform(transform, true);
+    // Panning a 1,000-node drawing repaints it every frame: big graphs jump instead of gliding.
+    this.applyTransform(transform, !this.large);
   }
 
   /** The legend: the diverging scale as a bar from -max to +max. */

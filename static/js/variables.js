@@ -5,14 +5,21 @@ import { formatNumber, nodeName } from "./format.js";
 
 function sliderRange(value) {
   const reach = Math.max(5, Math.ceil(Math.abs(value) * 2));
-  return { min: -reach, max: reach, step: reach / 250 };
+  // A round step (0.1, 1, …) so slider values stay round numbers.
+  return { min: -reach, max: reach, step: 10 ** Math.floor(Math.log10(reach / 50)) };
 }
 
+// Long programs can have hundreds of variables: the first rows are drawn, the rest on request.
+const FIRST_ROWS = 24;
+
 /** Is a variable free (used, never assigned)? Its span is then just its name. */
-export function isFree(node, source) {
+export function isFree(node, source, ascii = /^[\x00-\x7f]*$/.test(source)) {
   const span = node.span;
   if (!span || !Number.isInteger(span.offset)) return false;
-  return [...source].slice(span.offset, span.end_offset).join("") === node.label;
+  if (span.end_offset - span.offset !== [...(node.label ?? "")].length) return false;
+  // Offsets count code points; for plain ASCII programs they are string indices.
+  const text = ascii ? source.slice(span.offset, span.end_offset) : [...source].slice(span.offset, span.end_offset).join("");
+  return text === node.label;
 }
 
 export class VariablesPanel {
@@ -26,17 +33,41 @@ export class VariablesPanel {
     this.emptyNote = emptyNote;
     this.onChange = onChange;
     this.rows = new Map();
+    this.names = [];
+    this.graph = null;
   }
 
   /** Show the variables of an API answer; `source` is the program text it came from. */
   setGraph(graph, source) {
     const variables = graph.nodes.filter((n) => n.kind === "variable" && n.label);
     const names = variables.map((n) => n.label);
-    if (names.join("\u0000") !== [...this.rows.keys()].join("\u0000")) {
+    this.outputName = nodeName(graph.nodes.find((n) => n.id === graph.output));
+    this.ascii = /^[\x00-\x7f]*$/.test(source);
+    if (names.join("\u0000") !== this.names.join("\u0000")) {
       this.rows.clear();
-      this.container.replaceChildren(...variables.map((node) => this.buildRow(node, source)));
+      this.names = names;
+      const first = variables.slice(0, FIRST_ROWS).map((node) => this.buildRow(node, source));
+      const rest = variables.slice(FIRST_ROWS);
+      if (rest.length) {
+        const more = document.createElement("button");
+        more.type = "button";
+        more.className = "btn btn-ghost more-variables";
+        more.textContent = `Show ${rest.length} more variables`;
+        more.addEventListener("click", () => {
+          const graphNow = this.graph;
+          const rows = rest.map((node) => this.buildRow(node, source));
+          more.replaceWith(...rows);
+          for (const node of graphNow.nodes) if (this.rows.has(node.label)) this.updateRow(this.rows.get(node.label), node, graphNow);
+        });
+        first.push(more);
+      }
+      this.container.replaceChildren(...first);
     }
-    for (const node of variables) this.updateRow(this.rows.get(node.label), node, graph);
+    this.graph = graph;
+    for (const node of variables) {
+      const row = this.rows.get(node.label);
+      if (row) this.updateRow(row, node, graph);
+    }
     this.emptyNote.hidden = variables.length > 0;
     if (!variables.length) this.emptyNote.textContent = "This program has no variables: only constants.";
   }
@@ -75,7 +106,7 @@ export class VariablesPanel {
     const check = document.createElement("span");
     check.className = "check";
     meta.append(grad, check);
-    if (isFree(node, source)) {
+    if (isFree(node, source, this.ascii)) {
       const tag = document.createElement("span");
       tag.className = "tag";
       tag.textContent = "free: set here";
@@ -111,7 +142,7 @@ export class VariablesPanel {
       }
       row.slider.value = String(node.value);
     }
-    const L = nodeName(graph.nodes.find((n) => n.id === graph.output));
+    const L = this.outputName;
     row.grad.textContent = `∂${L}/∂${node.label} = ${formatNumber(graph.gradients?.[node.label] ?? node.grad)}`;
     const check = graph.check?.[node.label];
     if (check) {
@@ -128,6 +159,7 @@ export class VariablesPanel {
 
   clear() {
     this.rows.clear();
+    this.names = [];
     this.container.replaceChildren();
     this.emptyNote.hidden = false;
   }

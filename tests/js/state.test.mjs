@@ -33,3 +33,11 @@ test("junk in the hash is ignored, never thrown", () => {
   assert.deepEqual(state.values, { ok: 3 });
   assert.equal(state.step, 0);
 });
+
+test("free names: used before or without an assignment, functions and numbers aside", async () => {
+  const { freeNamesIn } = await import("../../static/js/state.js");
+  assert.deepEqual(freeNamesIn("y = x*x + q"), ["x", "q"]);
+  assert.deepEqual(freeNamesIn("a = 2; b = a*3e5 + tanh(c) # d is a comment"), ["c"]);
+  assert.deepEqual(freeNamesIn("x = x + 1\nz = x == 2"), ["x"]);
+  assert.deepEqual(freeNamesIn("a = 1\nb = -2.5e-3\nL = a*b"), []);
+});

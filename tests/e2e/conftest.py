@@ -1,0 +1,160 @@
+"""Browser tests: the real app under uvicorn, driven in Debian's Chromium through Playwright.
+
+Playwright's own browser download does not work on these machines, so Chromium is launched from
+/usr/bin/chromium (Debian's default; override with BPX_CHROMIUM). Without it the tests skip, except
+under CI=true, where they fail: CI must never pass by skipping the browser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CHROMIUM = os.environ.get("BPX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + ": under CI=true the browser tests must run", pytrace=False)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str:
+    """The app served by uvicorn on a free loopback port for the whole session."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn exited: {process.stderr.read().decode(errors='replace')}")
+        if time.monotonic() > deadline:
+            process.terminate()
+            raise RuntimeError("uvicorn did not answer /healthz within 30 s")
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page did that a test may not want: console errors, page errors, foreign requests."""
+
+    def __init__(self, page, base_url: str):
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.http_errors_expected = False
+        page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
+        page.on("request", lambda request: self.requests.append(request.url))
+
+        def on_dialog(dialog):
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+
+    def unexpected_console_errors(self) -> list[str]:
+        """Console errors, less the browser's own note on a 4xx a test provoked on purpose."""
+        expected = "Failed to load resource: the server responded with a status of 4"
+        return [m for m in self.console_errors if not (self.http_errors_expected and m.startswith(expected))]
+
+    def foreign_requests(self) -> list[str]:
+        own = (self.base_url + "/", "blob:", "data:")
+        return [url for url in self.requests if not url.startswith(own) and url != self.base_url]
+
+
+@pytest.fixture
+def watched_page(browser, base_url):
+    """A fresh page with a 1440×900 window; after the test: no console error, no foreign request."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch = PageWatch(page, base_url)
+    page.watch = watch
+    yield page
+    context.close()
+    assert watch.unexpected_console_errors() == [], watch.console_errors
+    assert watch.foreign_requests() == [], watch.foreign_requests()
+    assert watch.dialogs == [], watch.dialogs
+
+
+@pytest.fixture(scope="session")
+def api_post(base_url):
+    """POST a body to an API path and return the JSON answer."""
+
+    def call(path: str, body: dict) -> dict:
+        request = urllib.request.Request(
+            f"{base_url}{path}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
