@@ -157,7 +157,7 @@ def format_result(result) -> str:
 
 
 def run_grad(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from app.graph import graph_payload
+    from app.graph import graph_payload, payload_json
     from engine.language import ProgramError
     from engine.program import evaluate
 
@@ -176,7 +176,7 @@ def run_grad(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return EXIT_USAGE
     if args.json:
         # The same bytes POST /api/graph sends.
-        print(json.dumps(graph_payload(result), allow_nan=False, separators=(",", ":")))
+        sys.stdout.write(payload_json(graph_payload(result)).decode() + "\n")
     else:
         print(format_result(result))
     return 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -112,6 +113,27 @@ class Span:
         }
 
 
+class SourceMap:
+    """Turns character offsets into Spans: the parser keeps only offsets, and a graph asks for
+    line and column once per node it makes."""
+
+    def __init__(self, source: str):
+        starts = [0]
+        find = source.find
+        at = find("\n")
+        while at != -1:
+            starts.append(at + 1)
+            at = find("\n", at + 1)
+        self.line_starts = starts
+
+    def span(self, loc: tuple[int, int]) -> Span:
+        start, end = loc
+        starts = self.line_starts
+        line = bisect_right(starts, start)
+        end_line = bisect_right(starts, end - 1) if end > start else line
+        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1, start, end)
+
+
 # -- tokens ------------------------------------------------------------------------------------------
 
 _TOKEN = re.compile(
@@ -171,26 +193,26 @@ def tokenize(source: str) -> list[Token]:
     return tokens
 
 
-# -- syntax tree -------------------------------------------------------------------------------------
+# -- syntax tree: every node keeps `loc`, its (start, end) character offsets ------------------------
 
 
 @dataclass(slots=True)
 class Number:
     value: float
-    span: Span
+    loc: tuple[int, int]
 
 
 @dataclass(slots=True)
 class Name:
     name: str
-    span: Span
+    loc: tuple[int, int]
 
 
 @dataclass(slots=True)
 class Unary:
     op: str  # "-"
     operand: object
-    span: Span
+    loc: tuple[int, int]
 
 
 @dataclass(slots=True)
@@ -198,23 +220,23 @@ class Binary:
     op: str  # + - * / ** < > ==
     left: object
     right: object
-    span: Span
-    op_span: Span
+    loc: tuple[int, int]
+    op_start: int
 
 
 @dataclass(slots=True)
 class Call:
     function: str
     argument: object
-    span: Span
+    loc: tuple[int, int]
 
 
 @dataclass(slots=True)
 class Statement:
     target: str | None  # the assigned name, or None for a bare expression
     expr: object
-    span: Span
-    target_span: Span | None = None
+    loc: tuple[int, int]
+    target_token: Token | None = None
 
 
 # Binding powers for the precedence climb: higher binds tighter.
@@ -229,121 +251,119 @@ class _Parser:
         self.pos = 0
         self.depth = 0
 
-    @property
-    def token(self) -> Token:
-        return self.tokens[self.pos]
-
-    def advance(self) -> Token:
-        token = self.tokens[self.pos]
-        self.pos += 1
-        return token
-
     def fail(self, token: Token | None = None, what: str | None = None):
-        token = token or self.token
-        raise ParseError(token.span.line, token.span.column, what or _describe(token))
+        token = token or self.tokens[self.pos]
+        raise ParseError(token.line, token.column, what or _describe(token))
 
     def expect(self, text: str) -> Token:
-        if self.token.kind == "op" and self.token.text == text:
-            return self.advance()
-        self.fail(what=f"{_describe(self.token)}, expected {text!r}")
+        token = self.tokens[self.pos]
+        if token.kind == "op" and token.text == text:
+            self.pos += 1
+            return token
+        self.fail(what=f"{_describe(token)}, expected {text!r}")
 
     # program := statement ((NEWLINE | ';') statement)*, empty statements allowed
     def program(self) -> list[Statement]:
         statements = []
+        tokens = self.tokens
         while True:
-            token = self.token
+            token = tokens[self.pos]
             if token.kind == "end":
                 return statements
             if token.kind == "newline" or (token.kind == "op" and token.text == ";"):
-                self.advance()
+                self.pos += 1
                 continue
             statements.append(self.statement())
-            after = self.token
+            after = tokens[self.pos]
             if not (after.kind in ("end", "newline") or (after.kind == "op" and after.text == ";")):
                 self.fail(after)
 
     def statement(self) -> Statement:
-        first = self.token
+        first = self.tokens[self.pos]
         after = self.tokens[self.pos + 1] if first.kind == "name" else None
         if after is not None and after.kind == "op" and after.text == "=":
             if first.text in FUNCTIONS:
                 raise ReservedNameError(
-                    f"line {first.span.line}, column {first.span.column}: {first.text!r} is a function "
+                    f"line {first.line}, column {first.column}: {first.text!r} is a function "
                     "name and cannot be assigned",
-                    first.span.line,
-                    first.span.column,
+                    first.line,
+                    first.column,
                     [first.text],
                 )
             self.pos += 2
             expr = self.expression(0)
-            return Statement(first.text, expr, first.span.to(expr.span), first.span)
+            return Statement(first.text, expr, (first.offset, expr.loc[1]), first)
         expr = self.expression(0)
-        return Statement(None, expr, expr.span)
+        return Statement(None, expr, expr.loc)
 
     def expression(self, min_power: int):
         self.depth += 1
         if self.depth > MAX_NESTING:
-            token = self.token
+            token = self.tokens[self.pos]
             raise TooLargeError(
-                f"line {token.span.line}, column {token.span.column}: nesting deeper than {MAX_NESTING}",
-                token.span.line,
-                token.span.column,
+                f"line {token.line}, column {token.column}: nesting deeper than {MAX_NESTING}",
+                token.line,
+                token.column,
             )
         left = self.prefix()
+        tokens = self.tokens
         while True:
-            token = self.token
-            if token.kind != "op" or token.text not in _BINARY:
-                break
-            power = _BINARY[token.text]
-            if power < min_power:
+            token = tokens[self.pos]
+            power = _BINARY.get(token.text) if token.kind == "op" else None
+            if power is None or power < min_power:
                 break
             if power == 1 and min_power == 1:
                 self.fail(token, f"unexpected {token.text!r}: comparisons cannot be chained")
-            self.advance()
-            if token.text in ("**", "^"):
-                right = self.expression(power)  # right-associative
+            self.pos += 1
+            if power == 5:  # ** and ^: right-associative
+                right = self.expression(power)
                 op = "**"
             else:
                 right = self.expression(power + 1)
                 op = token.text
-            left = Binary(op, left, right, left.span.to(right.span), token.span)
+            left = Binary(op, left, right, (left.loc[0], right.loc[1]), token.offset)
             if power == 1:
                 min_power = 1  # a second comparison is an error, caught above
         self.depth -= 1
         return left
 
     def prefix(self):
-        token = self.advance()
-        if token.kind == "number":
+        tokens = self.tokens
+        token = tokens[self.pos]
+        self.pos += 1
+        kind = token.kind
+        if kind == "number":
             value = float(token.text)
-            if not math.isfinite(value):
+            if value == math.inf:
                 self.fail(token, f"number {token.text!r} is too large")
-            return Number(value, token.span)
-        if token.kind == "name":
+            return Number(value, (token.offset, token.end_offset))
+        if kind == "name":
+            following = tokens[self.pos]
+            opens = following.kind == "op" and following.text == "("
             if token.text in FUNCTIONS:
-                if not (self.token.kind == "op" and self.token.text == "("):
-                    self.fail(what=f"{_describe(self.token)}, expected '(' after function {token.text!r}")
-                self.advance()
+                if not opens:
+                    self.fail(what=f"{_describe(following)}, expected '(' after function {token.text!r}")
+                self.pos += 1
                 argument = self.expression(0)
                 close = self.expect(")")
-                return Call(token.text, argument, token.span.to(close.span))
-            if self.token.kind == "op" and self.token.text == "(":
+                return Call(token.text, argument, (token.offset, close.end_offset))
+            if opens:
                 self.fail(
-                    self.token,
+                    following,
                     f"unexpected '(': {token.text!r} is not a function "
                     f"(functions: {', '.join(sorted(FUNCTIONS))})",
                 )
-            return Name(token.text, token.span)
-        if token.kind == "op" and token.text in ("-", "+"):
+            return Name(token.text, (token.offset, token.end_offset))
+        if kind == "op" and token.text in ("-", "+"):
             operand = self.expression(_UNARY_OPERAND)
             if isinstance(operand, Number):
                 # A sign on a number is part of the number: `-2` is one constant, not neg(2).
                 value = -operand.value if token.text == "-" else operand.value
-                return Number(value, token.span.to(operand.span))
+                return Number(value, (token.offset, operand.loc[1]))
             if token.text == "+":
                 return operand
-            return Unary("-", operand, token.span.to(operand.span))
-        if token.kind == "op" and token.text == "(":
+            return Unary("-", operand, (token.offset, operand.loc[1]))
+        if kind == "op" and token.text == "(":
             inner = self.expression(0)
             self.expect(")")
             return inner

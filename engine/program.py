@@ -21,6 +21,7 @@ from .language import (
     ParseError,
     ProgramError,
     ProgramMathError,
+    SourceMap,
     Span,
     Statement,
     TooLargeError,
@@ -111,7 +112,7 @@ class _Analysis:
     labels: dict[str, Span]  # names of expressions
 
 
-def analyze(statements: list[Statement]) -> _Analysis:
+def analyze(statements: list[Statement], source_map: SourceMap) -> _Analysis:
     """Which names are variables (declared or free) and which name expressions; reject clashes."""
     declared: dict[str, Span] = {}
     free: dict[str, Span] = {}
@@ -123,10 +124,10 @@ def analyze(statements: list[Statement]) -> _Analysis:
         nodes += made
         for use in uses:
             if use.name not in bound and use.name not in free:
-                free[use.name] = use.span
+                free[use.name] = source_map.span(use.loc)
                 nodes += 1
         if nodes > MAX_NODES:
-            span = statement.span
+            span = source_map.span(statement.loc)
             raise TooLargeError(
                 f"line {span.line}: the program makes more than {MAX_NODES:,} nodes",
                 span.line,
@@ -136,7 +137,7 @@ def analyze(statements: list[Statement]) -> _Analysis:
         if target is None:
             continue
         if isinstance(statement.expr, Number):
-            span = statement.target_span
+            span = statement.target_token
             earlier = declared.get(target) or free.get(target)
             if earlier is not None:
                 how = "declared" if target in declared else "used"
@@ -146,9 +147,9 @@ def analyze(statements: list[Statement]) -> _Analysis:
                     f"{target!r} is already a variable ({how} on line {earlier.line}); "
                     "give this one another name",
                 )
-            declared[target] = statement.span
+            declared[target] = source_map.span(statement.loc)
         else:
-            labels.setdefault(target, statement.target_span)
+            labels.setdefault(target, statement.target_token.span)
         bound.add(target)
     return _Analysis(declared, free, labels)
 
@@ -185,31 +186,19 @@ def check_values(analysis: _Analysis, values: Mapping[str, float]) -> None:
 class _Builder:
     """Walks the statements and makes one Scalar per node, remembering ids, labels and spans."""
 
-    def __init__(self, values: Mapping[str, float]):
+    def __init__(self, values: Mapping[str, float], source_map: SourceMap):
         self.values = values
+        self.span = source_map.span
         self.nodes: list[Node] = []
         self.by_uid: dict[int, Node] = {}
         self.bindings: dict[str, Node] = {}
         self.variables: dict[str, Node] = {}
 
-    def add(self, scalar: Scalar, kind: str, op: str | None, label: str | None, span: Span | None) -> Node:
-        if len(self.nodes) >= MAX_NODES:
-            raise TooLargeError(
-                f"line {span.line}: the program makes more than {MAX_NODES:,} nodes"
-                if span
-                else f"the program makes more than {MAX_NODES:,} nodes",
-                span.line if span else None,
-                span.column if span else None,
-            )
-        node = Node(
-            f"n{len(self.nodes)}",
-            kind,
-            op,
-            label,
-            scalar,
-            tuple(self.by_uid[p.unique_id].id for p in scalar.inputs),
-            span,
-        )
+    def add(self, scalar: Scalar, kind: str, op: str | None, label: str | None, span: Span | None,
+            inputs: tuple[str, ...] = ()) -> Node:  # fmt: skip
+        if len(self.nodes) >= MAX_NODES:  # analyze() counts first; this is the safety net
+            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+        node = Node(f"n{len(self.nodes)}", kind, op, label, scalar, inputs, span)
         self.nodes.append(node)
         self.by_uid[scalar.unique_id] = node
         return node
@@ -221,18 +210,18 @@ class _Builder:
 
     def apply(self, fn: type[ScalarFunction], inputs: list[Node], span: Span) -> Node:
         try:
-            scalar = fn.apply(*(n.scalar for n in inputs))
+            scalar = fn.apply(*[n.scalar for n in inputs])
         except MathError as exc:
             raise ProgramMathError(
                 f"line {span.line}, column {span.column}: {exc}", span.line, span.column
             ) from None
-        return self.add(scalar, "operation", fn.name, None, span)
+        return self.add(scalar, "operation", fn.name, None, span, tuple([n.id for n in inputs]))
 
     def statement(self, statement: Statement) -> Node:
         expr, target = statement.expr, statement.target
         if target is not None and isinstance(expr, Number):
             value = float(self.values.get(target, expr.value))
-            node = self.variable(target, value, statement.span)
+            node = self.variable(target, value, self.span(statement.loc))
         elif target is not None and isinstance(expr, Name):
             node = self.expression(expr)  # an alias: the same node under another name
         else:
@@ -252,7 +241,8 @@ class _Builder:
         while stack:
             expr, children_done = stack.pop()
             if isinstance(expr, Number):
-                results.append(self.add(Scalar.constant(expr.value), "constant", None, None, expr.span))
+                constant = Scalar.constant(expr.value)
+                results.append(self.add(constant, "constant", None, None, self.span(expr.loc)))
             elif isinstance(expr, Name):
                 results.append(self.name(expr))
             elif not children_done:
@@ -271,9 +261,10 @@ class _Builder:
                 left = results.pop()
                 results.append(self.binary(expr, left, right))
             elif isinstance(expr, Unary):
-                results.append(self.apply(Neg, [results.pop()], expr.span))
+                results.append(self.apply(Neg, [results.pop()], self.span(expr.loc)))
             else:
-                results.append(self.apply(UNARY_FUNCTIONS[expr.function], [results.pop()], expr.span))
+                function = UNARY_FUNCTIONS[expr.function]
+                results.append(self.apply(function, [results.pop()], self.span(expr.loc)))
         return results.pop()
 
     def name(self, expr: Name) -> Node:
@@ -281,19 +272,21 @@ class _Builder:
         if bound is not None:
             return bound
         # First use of a name never assigned: a free variable, valued from `values`.
-        node = self.variable(expr.name, float(self.values[expr.name]), expr.span)
+        node = self.variable(expr.name, float(self.values[expr.name]), self.span(expr.loc))
         self.bindings[expr.name] = node
         return node
 
     def binary(self, expr: Binary, left: Node, right: Node) -> Node:
-        op_to_end = expr.op_span.to(expr.span)
-        if expr.op == "-":  # a - b = a + (-b)
-            return self.apply(Add, [left, self.apply(Neg, [right], op_to_end)], expr.span)
-        if expr.op == "/":  # a / b = a * (1/b)
-            return self.apply(Mul, [left, self.apply(Inv, [right], op_to_end)], expr.span)
+        span = self.span(expr.loc)
+        if expr.op == "-":  # a - b = a + (-b); the neg node is the text from '-' on
+            negated = self.apply(Neg, [right], self.span((expr.op_start, expr.loc[1])))
+            return self.apply(Add, [left, negated], span)
+        if expr.op == "/":  # a / b = a * (1/b); the inv node is the text from '/' on
+            inverted = self.apply(Inv, [right], self.span((expr.op_start, expr.loc[1])))
+            return self.apply(Mul, [left, inverted], span)
         if expr.op == ">":  # a > b = b < a
-            return self.apply(LT, [right, left], expr.span)
-        return self.apply(_BINARY_FUNCTIONS[expr.op], [left, right], expr.span)
+            return self.apply(LT, [right, left], span)
+        return self.apply(_BINARY_FUNCTIONS[expr.op], [left, right], span)
 
 
 def _graph_order(nodes: list[Node], output: Node) -> list[Node]:
@@ -317,9 +310,10 @@ def evaluate(source: str, values: Mapping[str, float] | None = None, check: bool
     """
     values = dict(values or {})
     statements = parse(source)
-    analysis = analyze(statements)
+    source_map = SourceMap(source)
+    analysis = analyze(statements, source_map)
     check_values(analysis, values)
-    builder = _Builder(values)
+    builder = _Builder(values, source_map)
     output = None
     for statement in statements:
         output = builder.statement(statement)
