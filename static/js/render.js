@@ -234,8 +234,10 @@ export class GraphView {
       g.select(".grad-text").text(hasGrad ? formatNumber(grad) : "").classed("light", light);
       g.select(".grad-caption").classed("light", light);
       const cell = g.select(".grad-cell");
-      if (duration && hasGrad) cell.transition().duration(duration).attr("fill", fill);
+      // Animate only a gradient that changed; anything else lands at once (no half-faded colours).
+      if (duration && hasGrad && this.__grad !== grad) cell.transition().duration(duration).attr("fill", fill);
       else cell.interrupt().attr("fill", fill);
+      this.__grad = grad;
     });
 
     this.placeHalo(active, phase);
