@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from app.errors import install_error_handlers
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from app.routers import api, health, page
+from app.routers import api, docs, health, page
 from app.settings import get_settings
 
 settings = get_settings()
@@ -16,11 +16,14 @@ app = FastAPI(
     version="1.0.0",
     summary="Reverse-mode automatic differentiation, step by step.",
     description="Send a program; get its computation graph, every gradient and the backward pass as data.",
+    docs_url=None,  # app.routers.docs serves Swagger UI from this origin instead of a CDN
+    redoc_url=None,
 )
 install_error_handlers(app)
 app.include_router(api.router)
 app.include_router(health.router)
 app.include_router(page.router)
+app.include_router(docs.router)
 page.mount(app)
 app.add_middleware(SecurityHeadersMiddleware)
 app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
