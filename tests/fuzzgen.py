@@ -305,6 +305,8 @@ def hostile_programs() -> list[tuple[str, dict, bool, int, str]]:
         ("1e999", {}, False, 422, "1e999"),
         ("-1e999", {}, False, 422, "-1e999"),
         ("1e308 * 10", {}, False, 422, "overflow multiply"),
+        ("a*a*1e308", {"a": 1.0}, False, 422, "gradient sum overflows"),  # 1e308 + 1e308 into a's grad
+        ("a = 1; b = a*a; b*1e308", {}, True, 422, "gradient sum overflows with check"),
         ("exp(1000)", {}, False, 422, "exp overflow"),
         ("log(0)", {}, False, 422, "log 0"),
         ("1/0", {}, False, 422, "division by zero"),
