@@ -58,11 +58,14 @@ def backpropagate(variable, deriv: float = 1.0) -> None:
     variable.grad += float(deriv)
     for key in sorted(found, reverse=True):  # newest first: every node before its inputs
         node = found[key]
+        d = node.grad  # complete: every user of this node came before it
+        if d - d != 0.0:  # finite parts can add up to infinity
+            raise _sum_error(node)
         fn = node.last_fn
         if fn is None:
             continue
         try:
-            local_times_d = fn.backward(node.ctx, node.grad)
+            local_times_d = fn.backward(node.ctx, d)
         except (ArithmeticError, ValueError) as exc:
             raise _backward_error(node, str(exc)) from None
         if local_times_d.__class__ is tuple:
@@ -123,6 +126,8 @@ def trace_backward(variable, deriv: float = 1.0, order: Sequence | None = None) 
         if node._constant:
             continue
         d = get(node.unique_id, 0.0)
+        if d - d != 0.0:  # finite contributions can add up to infinity
+            raise _sum_error(node)
         fn = node.last_fn
         if fn is None:
             node.grad = d if node.grad is None else node.grad + d
@@ -157,6 +162,14 @@ def _backward_error(node, reason: str) -> MathError:
     fn = node.last_fn
     name = fn.display_name() if hasattr(fn, "display_name") else fn.__name__
     return MathError(name, tuple(p.data for p in node.inputs), "backward", reason, node=node)
+
+
+def _sum_error(node) -> MathError:
+    fn = node.last_fn
+    name = (fn.display_name() if hasattr(fn, "display_name") else fn.__name__) if fn else "variable"
+    subject = f"the gradient of {node.name or name}"
+    return MathError(name, (node.data,), "backward", "finite contributions added up to infinity",
+                     node=node, subject=subject)  # fmt: skip
 
 
 def central_difference(f: Callable[..., float], *vals: float, arg: int = 0, epsilon: float = 1e-6) -> float:

@@ -12,7 +12,8 @@ class MathError(ArithmeticError):
     (``None`` in the forward pass, where the output was never made).
     """
 
-    def __init__(self, function: str, inputs: tuple[float, ...], phase: str, reason: str, node=None):
+    def __init__(self, function: str, inputs: tuple[float, ...], phase: str, reason: str, node=None,
+                 subject: str | None = None):  # fmt: skip
         self.function = function
         self.inputs = tuple(inputs)
         self.phase = phase
@@ -20,7 +21,8 @@ class MathError(ArithmeticError):
         self.node = node
         args = ", ".join(_short(v) for v in self.inputs)
         what = "value" if phase == "forward" else "derivative"
-        super().__init__(f"{function}({args}): {what} is not a finite number ({reason})")
+        subject = subject or f"{function}({args})"
+        super().__init__(f"{subject}: {what} is not a finite number ({reason})")
 
 
 def _short(value: float) -> str:

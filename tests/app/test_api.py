@@ -262,3 +262,12 @@ def test_arbitrary_text_never_gets_a_5xx(api, text):
     assert response.status_code in (200, 413, 422)
     if response.status_code != 200:
         assert response.json()["detail"]["code"]
+
+
+def test_the_cycle_collector_is_resumed_after_every_answer(api):
+    import gc
+
+    assert gc.isenabled()
+    post(api, LECTURE)
+    post(api, "log(0)")
+    assert gc.isenabled()

@@ -238,3 +238,14 @@ def test_engine_imports_only_the_standard_library():
                 continue
             for name in names:
                 assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
+
+
+def test_finite_contributions_that_add_up_to_infinity_raise_math_error():
+    a = Scalar(1.0, name="a")
+    out = a * a * 1e308
+    with pytest.raises(MathError) as info:
+        out.backward()
+    assert info.value.node is a
+    b = Scalar(1.0, name="b")
+    with pytest.raises(MathError):
+        trace_backward(b * b * 1e308)
