@@ -66,20 +66,6 @@ class Scalar:
         scalar._constant = True
         return scalar
 
-    @classmethod
-    def _from_function(cls, value: float, fn: type, ctx: Context, inputs: tuple) -> Scalar:
-        # The hot path of every operation: no validation, the caller has checked `value`.
-        scalar = object.__new__(cls)
-        scalar.data = value
-        scalar.grad = None
-        scalar.name = None
-        scalar.unique_id = _next_id()
-        scalar.last_fn = fn
-        scalar.ctx = ctx
-        scalar.inputs = inputs
-        scalar._constant = False
-        return scalar
-
     # -- what kind of node -------------------------------------------------------------------------
 
     def is_leaf(self) -> bool:

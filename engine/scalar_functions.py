@@ -71,7 +71,8 @@ class ScalarFunction:
         if out - out != 0.0:  # inf - inf and nan - nan are nan: one test for both, without a call
             reason = "overflow" if out == out else "NaN"
             raise MathError(cls.display_name(), [v.data for v in values], "forward", reason)
-        # Scalar._from_function, inlined: this line runs once per operation.
+        # The new Scalar, made without __init__: every operation comes through here, and the
+        # value needs none of the checks a user's number gets.
         scalar = _new(Scalar)
         scalar.data = out
         scalar.grad = None
