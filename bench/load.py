@@ -110,8 +110,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
+def start_server(port: int, app: str = "app.main:app") -> subprocess.Popen:
+    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
                "--workers", "1", "--log-level", "warning", "--no-access-log"]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT)
     deadline = time.monotonic() + 30
@@ -252,6 +252,7 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=900.0, help="bound on the whole script")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--app", default="app.main:app", help="the ASGI app uvicorn serves")
     args = parser.parse_args()
 
     plan = request_mix(args.seed)
@@ -264,7 +265,7 @@ def main() -> int:
         f"{len(plan) - valid - generated} invalid: {dict(kinds.most_common())}"
     )
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, args.app)
     began = time.monotonic()
     results: dict = {"connections": args.connections, "mix": dict(kinds)}
     try:
