@@ -7,9 +7,10 @@ from fastapi import FastAPI
 from app.errors import install_error_handlers
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.routers import api, docs, health, page
-from app.settings import get_settings
+from app.settings import get_settings, tune_cycle_collector
 
 settings = get_settings()
+tune_cycle_collector(settings)
 
 app = FastAPI(
     title="backprop-explorer",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import lru_cache
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,18 @@ class Settings(BaseSettings):
     workers: int = 1
     #: Request bodies larger than this are refused with 413 before they are read.
     max_body_bytes: int = 1024 * 1024
+    #: Allocations between two runs of the youngest generation of the cycle collector (Python's
+    #: default is 700). A 50,000-node program keeps a few hundred thousand objects alive until
+    #: its answer is sent, and at 700 the collector walks them again and again for nothing
+    #: (graphs hold no cycles): a third of the time. 10,000 keeps most of that time and still
+    #: collects the cycles that request handling leaves, every few requests.
+    gc_threshold: int = 10_000
+
+
+def tune_cycle_collector(settings: Settings) -> None:
+    """Set the collector's first threshold, keeping the older generations' as they are."""
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(settings.gc_threshold, older, oldest)
 
 
 @lru_cache

@@ -208,14 +208,19 @@ class _Builder:
         self.variables[name] = node
         return node
 
-    def apply(self, fn: type[ScalarFunction], inputs: list[Node], span: Span) -> Node:
+    def apply(self, fn: type[ScalarFunction], span: Span, *inputs: Node) -> Node:
         try:
-            scalar = fn.apply(*[n.scalar for n in inputs])
+            if len(inputs) == 2:
+                scalar = fn.apply(inputs[0].scalar, inputs[1].scalar)
+                ids = (inputs[0].id, inputs[1].id)
+            else:
+                scalar = fn.apply(inputs[0].scalar)
+                ids = (inputs[0].id,)
         except MathError as exc:
             raise ProgramMathError(
                 f"line {span.line}, column {span.column}: {exc}", span.line, span.column
             ) from None
-        return self.add(scalar, "operation", fn.name, None, span, tuple([n.id for n in inputs]))
+        return self.add(scalar, "operation", fn.name, None, span, ids)
 
     def statement(self, statement: Statement) -> Node:
         expr, target = statement.expr, statement.target
@@ -240,31 +245,32 @@ class _Builder:
         stack = [(root, False)]
         while stack:
             expr, children_done = stack.pop()
-            if isinstance(expr, Number):
+            kind = type(expr)
+            if kind is Number:
                 constant = Scalar.constant(expr.value)
                 results.append(self.add(constant, "constant", None, None, self.span(expr.loc)))
-            elif isinstance(expr, Name):
+            elif kind is Name:
                 results.append(self.name(expr))
             elif not children_done:
                 stack.append((expr, True))
-                if isinstance(expr, Binary):
+                if kind is Binary:
                     stack.append((expr.right, False))
                     stack.append((expr.left, False))
-                elif isinstance(expr, Unary):
+                elif kind is Unary:
                     stack.append((expr.operand, False))
-                elif isinstance(expr, Call):
+                elif kind is Call:
                     stack.append((expr.argument, False))
                 else:
                     raise TypeError(f"unknown syntax node {expr!r}")
-            elif isinstance(expr, Binary):
+            elif kind is Binary:
                 right = results.pop()
                 left = results.pop()
                 results.append(self.binary(expr, left, right))
-            elif isinstance(expr, Unary):
-                results.append(self.apply(Neg, [results.pop()], self.span(expr.loc)))
+            elif kind is Unary:
+                results.append(self.apply(Neg, self.span(expr.loc), results.pop()))
             else:
                 function = UNARY_FUNCTIONS[expr.function]
-                results.append(self.apply(function, [results.pop()], self.span(expr.loc)))
+                results.append(self.apply(function, self.span(expr.loc), results.pop()))
         return results.pop()
 
     def name(self, expr: Name) -> Node:
@@ -279,14 +285,14 @@ class _Builder:
     def binary(self, expr: Binary, left: Node, right: Node) -> Node:
         span = self.span(expr.loc)
         if expr.op == "-":  # a - b = a + (-b); the neg node is the text from '-' on
-            negated = self.apply(Neg, [right], self.span((expr.op_start, expr.loc[1])))
-            return self.apply(Add, [left, negated], span)
+            negated = self.apply(Neg, self.span((expr.op_start, expr.loc[1])), right)
+            return self.apply(Add, span, left, negated)
         if expr.op == "/":  # a / b = a * (1/b); the inv node is the text from '/' on
-            inverted = self.apply(Inv, [right], self.span((expr.op_start, expr.loc[1])))
-            return self.apply(Mul, [left, inverted], span)
+            inverted = self.apply(Inv, self.span((expr.op_start, expr.loc[1])), right)
+            return self.apply(Mul, span, left, inverted)
         if expr.op == ">":  # a > b = b < a
-            return self.apply(LT, [right, left], span)
-        return self.apply(_BINARY_FUNCTIONS[expr.op], [left, right], span)
+            return self.apply(LT, span, right, left)
+        return self.apply(_BINARY_FUNCTIONS[expr.op], span, left, right)
 
 
 def _graph_order(nodes: list[Node], output: Node) -> list[Node]:
@@ -352,13 +358,15 @@ def numeric_check(result: GraphResult) -> dict[str, CheckResult]:
             f"the limit is {MAX_CHECK_EVALUATIONS:,} node evaluations: turn the check off"
         )
 
+    ctx = Context(no_grad=True)  # saves nothing, so one serves every replayed node
+
     def replay(slot: int, value: float) -> float | None:
         data = base.copy()
         data[slot] = value
         try:
             for i, (fn, inputs) in enumerate(tape):
                 if fn is not None:
-                    data[i] = float(fn.forward(Context(no_grad=True), *(data[j] for j in inputs)))
+                    data[i] = float(fn.forward(ctx, *[data[j] for j in inputs]))
         except (ArithmeticError, ValueError):
             return None
         out = data[-1]

@@ -264,10 +264,12 @@ def test_arbitrary_text_never_gets_a_5xx(api, text):
         assert response.json()["detail"]["code"]
 
 
-def test_the_cycle_collector_is_resumed_after_every_answer(api):
+def test_the_cycle_collector_stays_on_with_a_larger_first_threshold(api):
     import gc
 
-    assert gc.isenabled()
+    from app.settings import get_settings
+
     post(api, LECTURE)
     post(api, "log(0)")
     assert gc.isenabled()
+    assert gc.get_threshold()[0] == get_settings().gc_threshold
