@@ -298,7 +298,7 @@ class _Parser:
 
     def expression(self, min_power: int):
         self.depth += 1
-        if self.depth > MAX_NESTING:
+        if self.depth > MAX_NESTING + 1:  # the statement's own expression is level 0, not 1
             token = self.tokens[self.pos]
             raise TooLargeError(
                 f"line {token.line}, column {token.column}: nesting deeper than {MAX_NESTING}",

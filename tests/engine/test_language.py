@@ -102,7 +102,8 @@ def test_nesting_is_bounded(source):
 
 
 def test_nesting_of_200_is_fine():
-    assert value("(" * 199 + "x" + ")" * 199, x=2.0) == 2.0
+    assert value("(" * 200 + "x" + ")" * 200, x=2.0) == 2.0
+    assert value("-" * 200 + "x", x=2.0) == 2.0
 
 
 def test_source_size_is_bounded():
