@@ -56,11 +56,11 @@ def backpropagate(variable, deriv: float = 1.0) -> None:
                 found[key] = parent
                 push(parent)
     variable.grad += float(deriv)
-    for key in sorted(found, reverse=True):  # newest first: every node before its inputs
-        node = found[key]
+    order = [found[key] for key in sorted(found, reverse=True)]  # newest first: users before inputs
+    for position, node in enumerate(order):
         d = node.grad  # complete: every user of this node came before it
-        if d - d != 0.0:  # finite parts can add up to infinity
-            raise _sum_error(node)
+        if d - d != 0.0:  # inf - inf and nan - nan are nan: a derivative that is not finite arrived
+            raise _first_non_finite(order, position)
         fn = node.last_fn
         if fn is None:
             continue
@@ -68,16 +68,43 @@ def backpropagate(variable, deriv: float = 1.0) -> None:
             local_times_d = fn.backward(node.ctx, d)
         except (ArithmeticError, ValueError) as exc:
             raise _backward_error(node, str(exc)) from None
-        if local_times_d.__class__ is tuple:
-            pairs = zip(node.inputs, local_times_d, strict=False)
+        inputs = node.inputs
+        if local_times_d.__class__ is not tuple:
+            parent = inputs[0]
+            if not parent._constant:
+                parent.grad += local_times_d
+        elif len(inputs) == 2:  # the common case, unrolled: this loop runs once per operation
+            parent, other = inputs
+            if not parent._constant:
+                parent.grad += local_times_d[0]
+            if not other._constant:
+                other.grad += local_times_d[1]
         else:
-            pairs = ((node.inputs[0], local_times_d),)
-        for parent, g in pairs:
-            if parent._constant:
-                continue
-            if g - g != 0.0:  # not finite: inf - inf and nan - nan are nan
-                raise _backward_error(node, "infinite or undefined derivative")
-            parent.grad += g
+            for parent, g in zip(inputs, local_times_d, strict=False):
+                if not parent._constant:
+                    parent.grad += g
+
+
+def _first_non_finite(order: list, position: int) -> MathError:
+    """The error for a gradient found not finite at ``order[position]``: name the operation whose
+    local derivative made it so, or, when every contribution was finite, the overflowing sum.
+    Only ever runs once, on the way out, so it may search."""
+    node = order[position]
+    for user in order[:position]:
+        if user.last_fn is None or not any(p is node for p in user.inputs):
+            continue
+        try:
+            shares = user.last_fn.backward(user.ctx, user.grad)
+        except (ArithmeticError, ValueError) as exc:
+            return _backward_error(user, str(exc))
+        shares = shares if shares.__class__ is tuple else (shares,)
+        for parent, g in zip(user.inputs, shares, strict=False):
+            if parent is node and g - g != 0.0:
+                return _backward_error(user, "infinite or undefined derivative")
+    if position == 0:  # the seed itself
+        reason = "the output's derivative is not finite"
+        return MathError("backward", (node.grad,), "backward", reason, node=node)
+    return _sum_error(node)
 
 
 class Contribution(NamedTuple):

@@ -31,7 +31,7 @@ from .language import (
     parse,
 )
 from .scalar import Context, Scalar
-from .scalar_functions import EQ, LT, UNARY_FUNCTIONS, Add, Inv, Mul, Neg, Pow, ScalarFunction
+from .scalar_functions import EQ, LT, UNARY_FUNCTIONS, Add, Inv, Mul, Neg, Pow, ScalarFunction, apply_function
 
 MAX_NODES = 50_000
 MAX_VALUES = 10_000
@@ -211,10 +211,10 @@ class _Builder:
     def apply(self, fn: type[ScalarFunction], span: Span, *inputs: Node) -> Node:
         try:
             if len(inputs) == 2:
-                scalar = fn.apply(inputs[0].scalar, inputs[1].scalar)
+                scalar = apply_function(fn, (inputs[0].scalar, inputs[1].scalar))
                 ids = (inputs[0].id, inputs[1].id)
             else:
-                scalar = fn.apply(inputs[0].scalar)
+                scalar = apply_function(fn, (inputs[0].scalar,))
                 ids = (inputs[0].id,)
         except MathError as exc:
             raise ProgramMathError(

@@ -104,49 +104,49 @@ class Scalar:
     # -- operators ---------------------------------------------------------------------------------
 
     def __add__(self, other):
-        return Add.apply(self, other)
+        return apply_function(Add, (self, other))
 
     def __radd__(self, other):
-        return Add.apply(other, self)
+        return apply_function(Add, (other, self))
 
     def __sub__(self, other):  # a - b = a + (-b)
-        return Add.apply(self, Neg.apply(other))
+        return apply_function(Add, (self, apply_function(Neg, (other,))))
 
     def __rsub__(self, other):
-        return Add.apply(other, Neg.apply(self))
+        return apply_function(Add, (other, apply_function(Neg, (self,))))
 
     def __mul__(self, other):
-        return Mul.apply(self, other)
+        return apply_function(Mul, (self, other))
 
     def __rmul__(self, other):
-        return Mul.apply(other, self)
+        return apply_function(Mul, (other, self))
 
     def __truediv__(self, other):  # a / b = a * (1/b)
-        return Mul.apply(self, Inv.apply(other))
+        return apply_function(Mul, (self, apply_function(Inv, (other,))))
 
     def __rtruediv__(self, other):
-        return Mul.apply(other, Inv.apply(self))
+        return apply_function(Mul, (other, apply_function(Inv, (self,))))
 
     def __pow__(self, other):
-        return Pow.apply(self, other)
+        return apply_function(Pow, (self, other))
 
     def __rpow__(self, other):
-        return Pow.apply(other, self)
+        return apply_function(Pow, (other, self))
 
     def __neg__(self):
-        return Neg.apply(self)
+        return apply_function(Neg, (self,))
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return Abs.apply(self)
+        return apply_function(Abs, (self,))
 
     def __lt__(self, other):
-        return LT.apply(self, other)
+        return apply_function(LT, (self, other))
 
     def __gt__(self, other):  # a > b = b < a
-        return LT.apply(other, self)
+        return apply_function(LT, (other, self))
 
     def __bool__(self) -> bool:
         return bool(self.data)
@@ -161,33 +161,33 @@ class Scalar:
     # -- functions ---------------------------------------------------------------------------------
 
     def exp(self):
-        return Exp.apply(self)
+        return apply_function(Exp, (self,))
 
     def log(self):
-        return Log.apply(self)
+        return apply_function(Log, (self,))
 
     def tanh(self):
-        return Tanh.apply(self)
+        return apply_function(Tanh, (self,))
 
     def sigmoid(self):
-        return Sigmoid.apply(self)
+        return apply_function(Sigmoid, (self,))
 
     def relu(self):
-        return ReLU.apply(self)
+        return apply_function(ReLU, (self,))
 
     def sin(self):
-        return Sin.apply(self)
+        return apply_function(Sin, (self,))
 
     def cos(self):
-        return Cos.apply(self)
+        return apply_function(Cos, (self,))
 
     def sqrt(self):
-        return Sqrt.apply(self)
+        return apply_function(Sqrt, (self,))
 
 
 def eq(a, b) -> Scalar:
     """1.0 where a == b, else 0.0; derivative 0 (minitorch's EQ)."""
-    return EQ.apply(a, b)
+    return apply_function(EQ, (a, b))
 
 
 # Imported last: the functions module needs `Scalar` defined above.
@@ -209,4 +209,5 @@ from .scalar_functions import (  # noqa: E402
     Sin,
     Sqrt,
     Tanh,
+    apply_function,
 )

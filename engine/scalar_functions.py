@@ -50,39 +50,55 @@ class ScalarFunction:
     @classmethod
     def apply(cls, *values) -> Scalar:
         """Unwrap the inputs (numbers become constants), run forward, wrap the result."""
-        for value in values:
-            if not isinstance(value, Scalar):
-                values = tuple(v if isinstance(v, Scalar) else Scalar.constant(v) for v in values)
-                break
-        ctx = _new(Context)  # Context() without the call: this runs once per operation
-        ctx.no_grad = False
-        ctx.saved_values = ()
-        try:
-            if len(values) == 2:
-                out = cls.forward(ctx, values[0].data, values[1].data)
-            elif len(values) == 1:
-                out = cls.forward(ctx, values[0].data)
-            else:
-                out = cls.forward(ctx, *map(_data, values))
-        except (ArithmeticError, ValueError) as exc:
-            raise MathError(cls.display_name(), [v.data for v in values], "forward", str(exc)) from None
-        if out.__class__ is not float:
-            out = float(out)
-        if out - out != 0.0:  # inf - inf and nan - nan are nan: one test for both, without a call
-            reason = "overflow" if out == out else "NaN"
-            raise MathError(cls.display_name(), [v.data for v in values], "forward", reason)
-        # The new Scalar, made without __init__: every operation comes through here, and the
-        # value needs none of the checks a user's number gets.
-        scalar = _new(Scalar)
-        scalar.data = out
-        scalar.grad = None
-        scalar.name = None
-        scalar.unique_id = _next_id()
-        scalar.last_fn = cls
-        scalar.ctx = ctx
-        scalar.inputs = values
-        scalar._constant = False
-        return scalar
+        return apply_function(cls, values)
+
+
+def apply_function(cls: type[ScalarFunction], values: tuple) -> Scalar:
+    """``cls.apply(*values)``; Scalar's operators call it directly, one call less per operation.
+
+    Every operation comes through here: one- and two-input calls with Scalars take a short path,
+    anything else (numbers, subclasses, three inputs) the general one.
+    """
+    ctx = _new(Context)  # Context() without the __init__ call
+    ctx.no_grad = False
+    ctx.saved_values = ()
+    try:
+        if len(values) == 2:
+            a, b = values
+            if a.__class__ is not Scalar or b.__class__ is not Scalar:
+                a, b = values = _as_scalars(values)
+            out = cls.forward(ctx, a.data, b.data)
+        elif len(values) == 1:
+            a = values[0]
+            if a.__class__ is not Scalar:
+                (a,) = values = _as_scalars(values)
+            out = cls.forward(ctx, a.data)
+        else:
+            values = _as_scalars(values)
+            out = cls.forward(ctx, *map(_data, values))
+    except (ArithmeticError, ValueError) as exc:
+        raise MathError(cls.display_name(), [v.data for v in values], "forward", str(exc)) from None
+    if out.__class__ is not float:
+        out = float(out)
+    if out - out != 0.0:  # inf - inf and nan - nan are nan: one test for both, without a call
+        reason = "overflow" if out == out else "NaN"
+        raise MathError(cls.display_name(), [v.data for v in values], "forward", reason)
+    # The new Scalar, made without __init__: the value needs none of the checks a user's gets.
+    scalar = _new(Scalar)
+    scalar.data = out
+    scalar.grad = None
+    scalar.name = None
+    scalar.unique_id = _next_id()
+    scalar.last_fn = cls
+    scalar.ctx = ctx
+    scalar.inputs = values
+    scalar._constant = False
+    return scalar
+
+
+def _as_scalars(values: tuple) -> tuple:
+    """Scalars stay, Python numbers become constants."""
+    return tuple(v if isinstance(v, Scalar) else Scalar.constant(v) for v in values)
 
 
 class Add(ScalarFunction):
