@@ -56,11 +56,12 @@ def backpropagate(variable, deriv: float = 1.0) -> None:
                 found[key] = parent
                 push(parent)
     variable.grad += float(deriv)
-    order = [found[key] for key in sorted(found, reverse=True)]  # newest first: users before inputs
-    for position, node in enumerate(order):
+    keys = sorted(found, reverse=True)  # newest first: every node's users before it
+    for key in keys:
+        node = found[key]
         d = node.grad  # complete: every user of this node came before it
         if d - d != 0.0:  # inf - inf and nan - nan are nan: a derivative that is not finite arrived
-            raise _first_non_finite(order, position)
+            raise _first_non_finite([found[k] for k in keys], keys.index(key))
         fn = node.last_fn
         if fn is None:
             continue
