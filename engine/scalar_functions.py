@@ -183,161 +183,57 @@ class Pow(ScalarFunction):
         return operators.power_base_local(x, y) * d_out, operators.power_exponent_local(x, y, out) * d_out
 
 
-class Exp(ScalarFunction):
-    """f(x) = e^x"""
+# -- one-input functions, as data ---------------------------------------------------------------------
+#
+# Each is its value rule and its local-derivative rule, in terms of the input x and the output
+# f(x); `unary_function` makes the ScalarFunction around them: forward saves (x, f(x)), backward
+# returns local(x, f(x)) × d_out. Adding a function is one row here (and a row in the tests).
 
-    name, formula = "exp", "e^x"
-    rules = ("∂/∂x = e^x",)
 
-    @staticmethod
+def unary_function(class_name: str, name: str, formula: str, rule: str, value, local) -> type[ScalarFunction]:
+    """A one-input ScalarFunction from ``value(x)`` and ``local(x, out) = f'(x)``."""
+
     def forward(ctx: Context, x: float) -> float:
-        out = math.exp(x)
-        ctx.save_for_backward(out)
+        out = value(x)
+        ctx.save_for_backward(x, out)
         return out
 
-    @staticmethod
     def backward(ctx: Context, d_out: float) -> float:
-        (out,) = ctx.saved_values
-        return out * d_out
+        x, out = ctx.saved_values
+        return local(x, out) * d_out
+
+    members = {
+        "__doc__": f"f(x) = {formula}",
+        "__module__": __name__,
+        "name": name,
+        "formula": formula,
+        "rules": (rule,),
+        "forward": staticmethod(forward),
+        "backward": staticmethod(backward),
+    }
+    return type(class_name, (ScalarFunction,), members)
 
 
-class Log(ScalarFunction):
-    """f(x) = ln x"""
+# Each row: class name, function name, formula, the rule shown on the page; value(x); local(x, f(x)).
 
-    name, formula = "log", "ln x"
-    rules = ("∂/∂x = 1/x",)
-
-    @staticmethod
-    def forward(ctx: Context, x: float) -> float:
-        ctx.save_for_backward(x)
-        return operators.log(x)
-
-    @staticmethod
-    def backward(ctx: Context, d_out: float) -> float:
-        (x,) = ctx.saved_values
-        return (1.0 / x) * d_out
-
-
-class Tanh(ScalarFunction):
-    """f(x) = tanh x"""
-
-    name, formula = "tanh", "tanh x"
-    rules = ("∂/∂x = 1 - tanh²x",)
-
-    @staticmethod
-    def forward(ctx: Context, x: float) -> float:
-        out = math.tanh(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx: Context, d_out: float) -> float:
-        (out,) = ctx.saved_values
-        return (1.0 - out * out) * d_out
-
-
-class Sigmoid(ScalarFunction):
-    """f(x) = 1 / (1 + e^-x)"""
-
-    name, formula = "sigmoid", "σ(x) = 1/(1 + e^-x)"
-    rules = ("∂/∂x = σ(x)·(1 - σ(x))",)
-
-    @staticmethod
-    def forward(ctx: Context, x: float) -> float:
-        out = operators.sigmoid(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx: Context, d_out: float) -> float:
-        (out,) = ctx.saved_values
-        return (out * (1.0 - out)) * d_out
-
-
-class ReLU(ScalarFunction):
-    """f(x) = max(0, x)"""
-
-    name, formula = "relu", "max(0, x)"
-    rules = ("∂/∂x = 1 if x > 0 else 0",)
-
-    @staticmethod
-    def forward(ctx: Context, x: float) -> float:
-        ctx.save_for_backward(x)
-        return operators.relu(x)
-
-    @staticmethod
-    def backward(ctx: Context, d_out: float) -> float:
-        (x,) = ctx.saved_values
-        return operators.step(x) * d_out
-
-
-class Sin(ScalarFunction):
-    """f(x) = sin x"""
-
-    name, formula = "sin", "sin x"
-    rules = ("∂/∂x = cos x",)
-
-    @staticmethod
-    def forward(ctx: Context, x: float) -> float:
-        ctx.save_for_backward(x)
-        return math.sin(x)
-
-    @staticmethod
-    def backward(ctx: Context, d_out: float) -> float:
-        (x,) = ctx.saved_values
-        return math.cos(x) * d_out
-
-
-class Cos(ScalarFunction):
-    """f(x) = cos x"""
-
-    name, formula = "cos", "cos x"
-    rules = ("∂/∂x = -sin x",)
-
-    @staticmethod
-    def forward(ctx: Context, x: float) -> float:
-        ctx.save_for_backward(x)
-        return math.cos(x)
-
-    @staticmethod
-    def backward(ctx: Context, d_out: float) -> float:
-        (x,) = ctx.saved_values
-        return (-math.sin(x)) * d_out
-
-
-class Sqrt(ScalarFunction):
-    """f(x) = √x"""
-
-    name, formula = "sqrt", "√x"
-    rules = ("∂/∂x = 1/(2√x)",)
-
-    @staticmethod
-    def forward(ctx: Context, x: float) -> float:
-        out = math.sqrt(x)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx: Context, d_out: float) -> float:
-        (out,) = ctx.saved_values
-        return (0.5 * operators.reciprocal_or_inf(out)) * d_out
-
-
-class Abs(ScalarFunction):
-    """f(x) = |x|"""
-
-    name, formula = "abs", "|x|"
-    rules = ("∂/∂x = sign(x), 0 at 0",)
-
-    @staticmethod
-    def forward(ctx: Context, x: float) -> float:
-        ctx.save_for_backward(x)
-        return abs(x)
-
-    @staticmethod
-    def backward(ctx: Context, d_out: float) -> float:
-        (x,) = ctx.saved_values
-        return operators.sign(x) * d_out
+Exp = unary_function("Exp", "exp", "e^x", "∂/∂x = e^x",
+                     math.exp, lambda x, out: out)  # fmt: skip
+Log = unary_function("Log", "log", "ln x", "∂/∂x = 1/x",
+                     operators.log, lambda x, out: 1.0 / x)  # fmt: skip
+Tanh = unary_function("Tanh", "tanh", "tanh x", "∂/∂x = 1 - tanh²x",
+                      math.tanh, lambda x, out: 1.0 - out * out)  # fmt: skip
+Sigmoid = unary_function("Sigmoid", "sigmoid", "σ(x) = 1/(1 + e^-x)", "∂/∂x = σ(x)·(1 - σ(x))",
+                         operators.sigmoid, lambda x, out: out * (1.0 - out))  # fmt: skip
+ReLU = unary_function("ReLU", "relu", "max(0, x)", "∂/∂x = 1 if x > 0 else 0",
+                      operators.relu, lambda x, out: operators.step(x))  # fmt: skip
+Sin = unary_function("Sin", "sin", "sin x", "∂/∂x = cos x",
+                     math.sin, lambda x, out: math.cos(x))  # fmt: skip
+Cos = unary_function("Cos", "cos", "cos x", "∂/∂x = -sin x",
+                     math.cos, lambda x, out: -math.sin(x))  # fmt: skip
+Sqrt = unary_function("Sqrt", "sqrt", "√x", "∂/∂x = 1/(2√x)",
+                      math.sqrt, lambda x, out: 0.5 * operators.reciprocal_or_inf(out))  # fmt: skip
+Abs = unary_function("Abs", "abs", "|x|", "∂/∂x = sign(x), 0 at 0",
+                     abs, lambda x, out: operators.sign(x))  # fmt: skip
 
 
 class LT(ScalarFunction):
