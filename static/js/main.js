@@ -145,6 +145,7 @@ function showStep(index, cause) {
   const state = stateAt(last.timeline, index);
   page.state = state;
   view.update(state);
+  variables.showStep(state.grads);
   if (FOLLOW_CAUSES.has(cause)) view.follow(state.active);
 
   const done = state.index === state.total && state.total > 0;

@@ -142,8 +142,8 @@ export class VariablesPanel {
       }
       row.slider.value = String(node.value);
     }
-    const L = this.outputName;
-    row.grad.textContent = `∂${L}/∂${node.label} = ${formatNumber(graph.gradients?.[node.label] ?? node.grad)}`;
+    row.nodeId = node.id;
+    this.showGradient(row, node.label, this.shownGrads?.get(node.id));
     const check = graph.check?.[node.label];
     if (check) {
       row.check.textContent = `analytic ${formatNumber(check.analytic)} · numeric ${formatNumber(check.numeric)} ${check.ok ? "✓" : "✗"}`;
@@ -155,6 +155,23 @@ export class VariablesPanel {
       row.check.className = "check";
       delete row.check.dataset.check;
     }
+  }
+
+  /**
+   * Show each variable's gradient as far as the timeline has got: nothing before the backward
+   * pass reaches it, then its running sum, and at the end the API's final value.
+   * @param {Map<string, number>} grads node id → gradient so far (the timeline's state)
+   */
+  showStep(grads) {
+    this.shownGrads = grads;
+    for (const [name, row] of this.rows) this.showGradient(row, name, grads.get(row.nodeId));
+  }
+
+  showGradient(row, name, grad) {
+    const L = this.outputName;
+    const pending = grad === undefined;
+    row.grad.textContent = pending ? `∂${L}/∂${name} = ? (backward pass)` : `∂${L}/∂${name} = ${formatNumber(grad)}`;
+    row.grad.classList.toggle("pending", pending);
   }
 
   clear() {
