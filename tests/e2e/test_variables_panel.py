@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.e2e.test_page import LECTURE, open_page
 
 pytestmark = pytest.mark.e2e
 
 
 def gradient_text(page, name: str) -> str:
-    row = page.locator(f'[data-variable="{name}"]').locator("xpath=ancestor::*[contains(@class, 'variable')][1]")
+    number = page.locator(f'[data-variable="{name}"]')
+    row = number.locator("xpath=ancestor::*[contains(@class, 'variable')][1]")
     return row.locator(".grad").text_content()
 
 
