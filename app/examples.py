@@ -5,7 +5,7 @@ from __future__ import annotations
 EXAMPLES: list[dict[str, str]] = [
     {
         "id": "lecture",
-        "title": "Karpathy's lecture graph: L = d·f",
+        "title": "micrograd's lecture graph: L = d·f",
         "description": "The first graph of 'The spelled-out intro to neural networks and backpropagation'.",
         "expression": "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f",
     },

@@ -31,7 +31,7 @@ def lecture():
     return (a, b, c, f, e, d), d * f
 
 
-def test_karpathys_lecture_graph():
+def test_the_micrograd_lecture_graph():
     (a, b, c, f, e, d), loss = lecture()
     loss.backward()
     assert loss.data == -8.0
