@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -34,12 +30,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
@@ -51,36 +41,9 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def base_url() -> str:
-    """The app served by uvicorn on a free loopback port for the whole session."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited: {process.stderr.read().decode(errors='replace')}")
-        if time.monotonic() > deadline:
-            process.terminate()
-            raise RuntimeError("uvicorn did not answer /healthz within 30 s")
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def base_url(live_server) -> str:
+    """The app served by uvicorn on a free loopback port for the whole session (tests/conftest.py)."""
+    return live_server
 
 
 @pytest.fixture(scope="session")
