@@ -182,6 +182,12 @@ function selectNode(id) {
   view.setSelected(id);
   if (page.state) view.update(page.state);
   showInspector(true);
+  // The inspector sits under the variables: bring it into view when a click fills it.
+  const inspector = $("inspector");
+  const box = inspector.getBoundingClientRect();
+  if (box.top > window.innerHeight - 80 || box.bottom < 0) {
+    inspector.scrollIntoView({ block: "nearest", behavior: reducedMotionQuery.matches ? "auto" : "smooth" });
+  }
 }
 
 function showInspector(highlight) {
