@@ -22,12 +22,10 @@ import statistics
 import subprocess
 import tempfile
 import time
-from pathlib import Path
 
 import httpx
 from server import free_port, start_server  # bench/server.py
 
-ROOT = Path(__file__).resolve().parents[1]
 LECTURE = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
 
 

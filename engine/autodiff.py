@@ -187,14 +187,12 @@ def trace_backward(variable, deriv: float = 1.0, order: Sequence | None = None) 
 
 
 def _backward_error(node, reason: str) -> MathError:
-    fn = node.last_fn
-    name = fn.display_name() if hasattr(fn, "display_name") else fn.__name__
+    name = node.last_fn.display_name()
     return MathError(name, tuple(p.data for p in node.inputs), "backward", reason, node=node)
 
 
 def _sum_error(node) -> MathError:
-    fn = node.last_fn
-    name = (fn.display_name() if hasattr(fn, "display_name") else fn.__name__) if fn else "variable"
+    name = node.last_fn.display_name() if node.last_fn else "variable"
     subject = f"the gradient of {node.name or name}"
     return MathError(name, (node.data,), "backward", "finite contributions added up to infinity",
                      node=node, subject=subject)  # fmt: skip

@@ -98,20 +98,6 @@ class Span:
     offset: int
     end_offset: int
 
-    def to(self, other: Span) -> Span:
-        """The span from the start of this one to the end of ``other``."""
-        return Span(self.line, self.column, other.end_line, other.end_column, self.offset, other.end_offset)
-
-    def as_dict(self) -> dict:
-        return {
-            "line": self.line,
-            "column": self.column,
-            "end_line": self.end_line,
-            "end_column": self.end_column,
-            "offset": self.offset,
-            "end_offset": self.end_offset,
-        }
-
 
 class SourceMap:
     """Turns character offsets into Spans: the parser keeps only offsets, and a graph asks for

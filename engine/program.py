@@ -109,14 +109,12 @@ def _walk(expr) -> tuple[list[Name], int]:
 class _Analysis:
     declared: dict[str, Span]  # name = <number>
     free: dict[str, Span]  # used before (or without) any assignment: first use
-    labels: dict[str, Span]  # names of expressions
 
 
 def analyze(statements: list[Statement], source_map: SourceMap) -> _Analysis:
-    """Which names are variables (declared or free) and which name expressions; reject clashes."""
+    """Which names are variables (declared or free); reject a variable made twice."""
     declared: dict[str, Span] = {}
     free: dict[str, Span] = {}
-    labels: dict[str, Span] = {}
     bound: set[str] = set()
     nodes = 0
     for statement in statements:
@@ -148,10 +146,8 @@ def analyze(statements: list[Statement], source_map: SourceMap) -> _Analysis:
                     "give this one another name",
                 )
             declared[target] = source_map.span(statement.loc)
-        else:
-            labels.setdefault(target, statement.target_token.span)
         bound.add(target)
-    return _Analysis(declared, free, labels)
+    return _Analysis(declared, free)
 
 
 def check_values(analysis: _Analysis, values: Mapping[str, float]) -> None:

@@ -19,11 +19,6 @@ _data = operator.attrgetter("data")
 _new = object.__new__
 
 
-def wrap_tuple(value) -> tuple:
-    """A backward may return one float or a tuple of them; make it a tuple."""
-    return value if isinstance(value, tuple) else (value,)
-
-
 class ScalarFunction:
     """Base class: subclasses define ``forward(ctx, *floats)`` and ``backward(ctx, d_out)``.
 
