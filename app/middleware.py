@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from engine.language import TooLargeError
+
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -18,9 +20,8 @@ SECURITY_HEADERS = [
 
 
 def _too_large_body(limit: int) -> bytes:
-    message = f"the request body is larger than {limit:,} bytes"
-    detail = {"code": "too_large", "message": message, "line": None, "column": None, "names": []}
-    return json.dumps({"detail": detail}).encode()
+    error = TooLargeError(f"the request body is larger than {limit:,} bytes")
+    return json.dumps({"detail": error.as_dict()}).encode()
 
 
 class BodyLimitMiddleware:
