@@ -48,3 +48,10 @@ __all__ = [
     "ScalarHistory", "Sigmoid", "Sin", "Sqrt", "Tanh", "Trace", "backpropagate", "central_difference",
     "eq", "topological_sort", "trace_backward", "zero_grad",
 ]  # fmt: skip
+
+# -- training: modules, networks, an optimizer (engine.datasets and engine.training are modules) --------
+from .module import Module, Parameter
+from .nn import MLP, Layer, Linear, Network, Neuron
+from .optim import SGD
+
+__all__ += ["MLP", "SGD", "Layer", "Linear", "Module", "Network", "Neuron", "Parameter"]
