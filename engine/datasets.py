@@ -73,7 +73,7 @@ def spiral(n: int = 50, seed: int = 0) -> Dataset:
 
     Point i of the first arm sits at angle t = 10·i / (n // 2) for i = 5 … n // 2 + 4, radius
     t / 20 around (0.5, 0.5); the second arm is the first turned a quarter and mirrored
-    (minitorch's construction, whose outer points leave the unit square).
+    (minitorch's construction: at small n its outer turn leaves the unit square).
     """
     half = n // 2
 

@@ -94,12 +94,19 @@ class Module:
         return [module for _, module in self.named_modules()]
 
     def named_parameters(self) -> list[tuple[str, Parameter]]:
-        """Every parameter here and below, named by its dotted path: own ones first, then each child's."""
-        return [
-            (f"{path}.{name}" if path else name, parameter)
-            for path, module in self.named_modules()
-            for name, parameter in module._parameters.items()
-        ]
+        """Every parameter here and below, named by its dotted path: own ones first, then each child's.
+
+        A parameter registered under two names is listed once, under the first (an optimizer must
+        not step it twice).
+        """
+        seen = set()
+        named = []
+        for path, module in self.named_modules():
+            for name, parameter in module._parameters.items():
+                if id(parameter) not in seen:
+                    seen.add(id(parameter))
+                    named.append((f"{path}.{name}" if path else name, parameter))
+        return named
 
     def parameters(self) -> list[Parameter]:
         """Every parameter here and below, in ``named_parameters()`` order."""

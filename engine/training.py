@@ -378,12 +378,13 @@ _PLOT_CENTRES = {name: (0.5, 0.5, 0.5) for name in DATASETS} | {"moons": (0.5, 0
 
 
 def plot_square(dataset: Dataset) -> Square:
-    """The square the page plots: the dataset's usual region, grown (in steps of 0.05) to hold every
-    point with a 5% margin; the spiral's outer points leave [0, 1]²."""
+    """The square the page plots: the dataset's usual region ([0, 1]², or around the moons); when a
+    point falls outside (the spiral's outer turn at small n, noisy moons) it grows, in steps of 0.05,
+    to hold every point with a 5% margin."""
     cx, cy, half = _PLOT_CENTRES[dataset.name]
-    reach = max((max(abs(x - cx), abs(y - cy)) for x, y in dataset.points), default=0.0) * 1.05
+    reach = max((max(abs(x - cx), abs(y - cy)) for x, y in dataset.points), default=0.0)
     if reach > half:
-        half = math.ceil(reach * 20) / 20
+        half = math.ceil(reach * 1.05 * 20) / 20
     return Square(cx - half, cx + half, cy - half, cy + half)
 
 
