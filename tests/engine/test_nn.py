@@ -1,4 +1,4 @@
-"""Networks: minitorch's Linear/Network and micrograd's Neuron/Layer/MLP, the latter against micrograd itself."""
+"""Networks: minitorch's Linear/Network, and micrograd's Neuron/Layer/MLP checked against micrograd."""
 
 from __future__ import annotations
 

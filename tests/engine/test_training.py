@@ -100,8 +100,15 @@ def test_the_compiled_step_gives_the_scalar_steps_numbers(preset, dataset, hidde
     assert any(g != 0.0 for g in got.gradients)
 
 
-@pytest.mark.parametrize(("preset", "activation"), [("minitorch", "tanh"), ("minitorch", "sigmoid"),
-                                                    ("micrograd", "tanh"), ("minitorch", "relu")])  # fmt: skip
+GRADIENT_CASES = [
+    ("minitorch", "tanh"),
+    ("minitorch", "sigmoid"),
+    ("micrograd", "tanh"),
+    ("minitorch", "relu"),
+]
+
+
+@pytest.mark.parametrize(("preset", "activation"), GRADIENT_CASES)
 def test_parameter_gradients_match_central_differences(preset, activation):
     setup = default_setup(preset, "circle", 3, seed=2, activation=activation, points=30)
     start = setup.parameter_values()
@@ -214,8 +221,15 @@ def test_the_decision_grid_is_the_models_output_at_each_cell_centre():
 # -- one example as a program ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("preset", "activation", "index"), [("minitorch", "relu", 3), ("minitorch", "tanh", 0),
-                                                             ("micrograd", "sigmoid", 7), ("micrograd", "relu", 11)])  # fmt: skip
+EXAMPLE_CASES = [
+    ("minitorch", "relu", 3),
+    ("minitorch", "tanh", 0),
+    ("micrograd", "sigmoid", 7),
+    ("micrograd", "relu", 11),
+]
+
+
+@pytest.mark.parametrize(("preset", "activation", "index"), EXAMPLE_CASES)
 def test_an_examples_program_has_the_librarys_value_and_gradients(preset, activation, index):
     setup = default_setup(preset, "xor", 3, seed=1, activation=activation, points=20)
     trainer = CompiledTrainer(setup)
