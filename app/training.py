@@ -191,33 +191,10 @@ def training_lines(job: TrainingJob, clock: Callable[[], float] = time.monotonic
     last_frame = last_boundary = started
     yield Slice(_line(start), started + pace)
     history: dict[str, list] = {"epochs": [], "loss": [], "accuracy": []}
-    epochs = train(setup, trainer, job.learning_rate, job.epochs, job.start_epoch, job.stop_epoch)
-    epoch_number = job.start_epoch + 1
-    while True:
-        begun = clock()
-        try:
-            epoch = next(epochs)
-        except StopIteration:
-            return
-        except ArithmeticError as exc:  # MathError, or a loss that left the real numbers
-            message = f"epoch {epoch_number}: {exc}; try a smaller learning rate"
-            error = {
-                "type": "error",
-                "epoch": epoch_number,
-                "detail": {"code": "math_error", "message": message},
-            }
-            yield Slice(_line(error))
-            return
-        epoch_number = epoch.epoch + 1
-        history["epochs"].append(epoch.epoch)
-        history["loss"].append(epoch.loss)
-        history["accuracy"].append(epoch.accuracy)
-        now = clock()
-        final = epoch.epoch == job.stop_epoch
-        due = now - last_frame >= FRAME_INTERVAL and backlog() < MAX_BACKLOG
-        if not (final or due):
-            yield Slice(None, begun + pace)
-            continue
+    latest = None  # the last epoch run (history holds the ones no frame has told of yet)
+
+    def frame_line(epoch, now: float, final: bool, last: bool = False) -> bytes:
+        nonlocal history, last_frame, last_boundary
         frame = {
             "type": "frame",
             "epoch": epoch.epoch,
@@ -230,12 +207,39 @@ def training_lines(job: TrainingJob, clock: Callable[[], float] = time.monotonic
             "history": history,
             "final": final,
         }
-        if final or now - last_boundary >= BOUNDARY_INTERVAL:
+        if final or last or now - last_boundary >= BOUNDARY_INTERVAL:
             frame["boundary"] = boundary()
             last_boundary = now
         last_frame = now
         history = {"epochs": [], "loss": [], "accuracy": []}
-        yield Slice(_line(frame), begun + pace)
+        return _line(frame)
+
+    epochs = train(setup, trainer, job.learning_rate, job.epochs, job.start_epoch, job.stop_epoch)
+    while True:
+        begun = clock()
+        try:
+            epoch = next(epochs)
+        except StopIteration:
+            return
+        except ArithmeticError as exc:  # MathError, or a loss that left the real numbers
+            failed = latest.epoch + 1 if latest else job.start_epoch + 1
+            message = f"epoch {failed}: {exc}; try a smaller learning rate"
+            error = {"type": "error", "epoch": failed, "detail": {"code": "math_error", "message": message}}
+            # The epochs run since the last frame go out first, with a boundary, so none is lost.
+            tell = frame_line(latest, clock(), False, last=True) if history["epochs"] else b""
+            yield Slice(tell + _line(error))
+            return
+        history["epochs"].append(epoch.epoch)
+        history["loss"].append(epoch.loss)
+        history["accuracy"].append(epoch.accuracy)
+        latest = epoch
+        now = clock()
+        final = epoch.epoch == job.stop_epoch
+        due = now - last_frame >= FRAME_INTERVAL and backlog() < MAX_BACKLOG
+        if not (final or due):
+            yield Slice(None, begun + pace)
+            continue
+        yield Slice(frame_line(epoch, now, final), begun + pace)
 
 
 # -- the pool --------------------------------------------------------------------------------------------
@@ -323,9 +327,9 @@ class TrainingPool:
 
     def _finish(self, run: TrainingRun) -> None:
         run.lines.close()
-        run.deliver(_END)
-        with self._lock:
+        with self._lock:  # before the stream ends: a client that saw the end may start another at once
             self._admitted -= 1
+        run.deliver(_END)
 
     def _work(self) -> None:
         while True:

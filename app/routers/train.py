@@ -50,7 +50,8 @@ STREAM_DESCRIPTION = f"""An `application/x-ndjson` stream: one JSON object a lin
    {FRAME_INTERVAL} s apart (at most {1 / FRAME_INTERVAL:.0f} a second) except the last; a frame carries a
    `boundary` once {BOUNDARY_INTERVAL} s have passed since the last one, and the last frame (`final: true`,
    epoch `stop_epoch`) always does.
-3. `error` — instead of further frames, when the loss or a gradient stops being finite (lower the rate).
+3. `error` — the last line when the loss or a gradient stops being finite (lower the rate); a frame for the
+   epochs run since the previous frame comes just before it.
 
 Closing the connection stops the training. Each schema below is one line's."""
 
