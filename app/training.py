@@ -19,6 +19,7 @@ import asyncio
 import collections
 import contextlib
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -45,8 +46,12 @@ FRAME_INTERVAL = 0.05  # seconds: at most 20 frames a second
 #: A boundary rides on the first frame after this: with a frame interval and an epoch on top, a
 #: fresh boundary arrives at least every half second while epochs take under 50 ms.
 BOUNDARY_INTERVAL = 0.4
-GRID_SIZE = 32  # cells a side: 1,024 model evaluations per boundary
+GRID_SIZE = 30  # cells a side: 900 model evaluations per boundary
 MAX_BACKLOG = 8  # lines waiting for a slow client before frames wait (the curve keeps every epoch)
+#: How long the compute thread may keep the interpreter once another thread asks for it (Python's
+#: default is 5 ms). A request needs it three or four times (read, handle, write), so at 5 ms a
+#: /healthz behind a busy training waited 15-20 ms at best; at 1 ms, a few. Set when the pool starts.
+SWITCH_INTERVAL = 0.001
 
 
 # -- requests --------------------------------------------------------------------------------------------
@@ -307,6 +312,7 @@ class TrainingPool:
             self._admitted += 1
             self._runs.append(run)
             if self._thread is None or not self._thread.is_alive():
+                sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
                 self._thread = threading.Thread(target=self._work, name="training", daemon=True)
                 self._thread.start()
             self._lock.notify()

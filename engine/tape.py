@@ -220,8 +220,8 @@ class TapeProgram:
             elif code == _NEG_U:
                 values[out] = -values[ins[0]]
             else:  # any other function, or any operation on shared inputs only
-                rows = _rows([values[s] for s in ins], [varying[s] for s in ins])
-                values[out], locals_[out] = _forward_rows(fn, rows, gradients)
+                columns, flags = [values[s] for s in ins], [varying[s] for s in ins]
+                values[out], locals_[out] = _forward_each(fn, columns, flags, gradients)
                 if code == _SHARED:
                     values[out], locals_[out] = values[out][0], locals_[out][0] if gradients else None
         return Replay(values, locals_)
@@ -311,33 +311,45 @@ def _kernel(fn: type[ScalarFunction], ins: tuple[int, ...], varying: list[bool])
     return _GENERIC
 
 
-def _rows(columns: list, varying: list[bool]) -> list[tuple]:
-    """One tuple of inputs per example; a shared input repeats (one row when none varies)."""
-    if not any(varying):
-        return [tuple(columns)]
-    count = next(len(c) for c, v in zip(columns, varying, strict=True) if v)
-    return list(zip(*(c if v else [c] * count for c, v in zip(columns, varying, strict=True)), strict=True))
+def _forward_each(fn: type[ScalarFunction], columns: list, varying: list[bool], gradients: bool):
+    """``fn``'s forward on each example and, with ``gradients``, its local derivative(s) there.
 
-
-def _forward_rows(fn: type[ScalarFunction], rows: list[tuple], gradients: bool) -> tuple[list, list | None]:
-    """``fn``'s forward on each row and, with ``gradients``, its local derivative(s) there.
-
-    The local derivative is ``backward(ctx, 1.0)``: every engine backward computes the local
-    derivative first and multiplies by ``d_out`` last, so local × gradient is exactly what the
-    Scalar graph's backward adds up.
+    ``columns`` are the inputs' values: a list for a varying input, a float for a shared one
+    (repeated for every example; one row in all when none varies). The local derivative is
+    ``backward(ctx, 1.0)``: every engine backward computes the local derivative first and multiplies
+    by ``d_out`` last, so local × gradient is exactly what the Scalar graph's backward adds up.
     """
     forward, backward = fn.forward, fn.backward
-    ctx = Context()  # one context, used by each row's forward and then its backward
+    ctx = Context()  # one context, used by each example's forward and then its backward
+    if varying == [True]:  # the common case, a one-input function, without a tuple per example
+        column = columns[0]
+        try:
+            if not gradients:
+                return [forward(ctx, x) for x in column], None
+            pairs = [(forward(ctx, x), backward(ctx, 1.0)) for x in column]
+        except (ArithmeticError, ValueError) as exc:
+            raise _forward_error(fn, [(x,) for x in column], exc) from None
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+    if any(varying):
+        count = next(len(c) for c, v in zip(columns, varying, strict=True) if v)
+        rows = list(
+            zip(*(c if v else [c] * count for c, v in zip(columns, varying, strict=True)), strict=True)
+        )
+    else:
+        rows = [tuple(columns)]
     try:
-        if gradients:
-            pairs = [(forward(ctx, *row), backward(ctx, 1.0)) for row in rows]
-            outs, local = [p[0] for p in pairs], [p[1] for p in pairs]
-        else:
-            outs, local = [forward(ctx, *row) for row in rows], None
+        if not gradients:
+            return [forward(ctx, *row) for row in rows], None
+        pairs = [(forward(ctx, *row), backward(ctx, 1.0)) for row in rows]
     except (ArithmeticError, ValueError) as exc:
-        bad = next(row for row in rows if not _defined(fn, row))
-        raise MathError(_function_name(fn), bad, "forward", str(exc)) from None
-    return outs, local
+        raise _forward_error(fn, rows, exc) from None
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def _forward_error(fn: type[ScalarFunction], rows: list[tuple], exc: Exception) -> MathError:
+    """The MathError for the first example where ``fn`` is undefined (only ever on the way out)."""
+    bad = next((row for row in rows if not _defined(fn, row)), rows[0])
+    return MathError(_function_name(fn), bad, "forward", str(exc))
 
 
 def _defined(fn: type[ScalarFunction], row: tuple) -> bool:
