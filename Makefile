@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint unit e2e node-test docker-smoke bench install clean
+.PHONY: run test lint unit e2e node-test fixtures docker-smoke bench install clean
 
 # The venv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -39,6 +39,10 @@ lint: $(BIN)/.installed
 
 node-test: node_modules/.installed
 	node --test tests/js/
+
+# The JS tests' fixtures, from the API's real answers (tests/app/test_fixtures.py fails while they are stale).
+fixtures: $(BIN)/.installed
+	$(BIN)/python scripts/make_fixtures.py
 
 unit: install
 	$(BIN)/python -m pytest -q -m "not e2e and not docker"
