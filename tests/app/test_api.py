@@ -228,7 +228,7 @@ def programs(draw):
 
 
 def _float_eval(source: str, values: dict) -> float:
-    from engine.program import evaluate
+    from engine.language import evaluate
 
     return evaluate(source, values).output.value
 
@@ -273,3 +273,56 @@ def test_the_cycle_collector_stays_on_with_a_larger_first_threshold(api):
     post(api, "log(0)")
     assert gc.isenabled()
     assert gc.get_threshold()[0] == get_settings().gc_threshold
+
+
+# -- contract extensions: default_value, free, warnings, duplicate_variable -------------------------------
+
+
+def test_default_value_gives_free_variables_a_value_and_nodes_say_which_are_free(api):
+    body = post(api, "a = 2; e = a*x + y", values={"y": 5}, default_value=1.5).json()
+    variables = {n["label"]: (n["value"], n["free"]) for n in body["nodes"] if n["kind"] == "variable"}
+    assert variables == {"a": (2.0, False), "x": (1.5, True), "y": (5.0, True)}
+    assert body["value"] == 8.0 and body["gradients"] == {"a": 1.5, "x": 2.0, "y": 1.0}
+    assert all("free" not in n for n in body["nodes"] if n["kind"] != "variable")
+
+
+def test_without_default_value_missing_free_variables_stay_unbound(api):
+    response = post(api, "a = 2; a*x")
+    assert response.status_code == 422
+    assert response.json()["detail"]["code"] == "unbound_variable"
+    assert response.json()["detail"]["names"] == ["x"]
+
+
+@pytest.mark.parametrize("bad", ["1", None, True, "NaN"])
+def test_default_value_must_be_a_finite_number(api, bad):
+    content = '{"expression": "x", "default_value": %s}' % (
+        "NaN" if bad == "NaN" else __import__("json").dumps(bad)
+    )
+    response = api.post("/api/graph", content=content, headers={"content-type": "application/json"})
+    if bad is None:
+        assert response.status_code == 422 and response.json()["detail"]["code"] == "unbound_variable"
+    else:
+        assert response.status_code == 422 and isinstance(response.json()["detail"], list)
+
+
+def test_warnings_name_the_typo_the_unused_variable_and_the_dead_statement(api):
+    body = post(api, "a = 2\nb = 5\nunused = a*10\ne = a*bb\ne", default_value=1.0).json()
+    assert [(w["code"], w["line"], w["column"], w["names"]) for w in body["warnings"]] == [
+        ("unused_variable", 2, 1, ["b"]),
+        ("unreachable_statement", 3, 1, ["unused"]),
+        ("possible_typo", 4, 7, ["bb", "b"]),
+    ]
+    assert "did you mean 'b'?" in body["warnings"][2]["message"]
+    assert post(api, LECTURE).json()["warnings"] == []
+
+
+def test_a_variable_declared_twice_has_its_own_code(api):
+    response = post(api, "x = 1\ny = x*2\nx = 3\ny")
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert (detail["code"], detail["line"], detail["column"], detail["names"]) == (
+        "duplicate_variable",
+        3,
+        1,
+        ["x"],
+    )

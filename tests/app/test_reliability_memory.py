@@ -12,7 +12,7 @@ import threading
 import time
 import weakref
 
-from app.graph import graph_json
+from app.serialize import graph_json
 
 
 class _Cycle:
