@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 from fastapi import FastAPI
 
 from app.errors import install_error_handlers
@@ -14,7 +16,7 @@ tune_cycle_collector(settings)
 
 app = FastAPI(
     title="backprop-explorer",
-    version="1.0.0",
+    version=version("backprop-explorer"),  # the one version number: pyproject.toml's
     summary="Reverse-mode automatic differentiation, step by step.",
     description="Send a program; get its computation graph, every gradient and the backward pass as data.",
     docs_url=None,  # app.routers.docs serves Swagger UI from this origin instead of a CDN
