@@ -43,7 +43,7 @@ def fixture_requests() -> dict[str, dict]:
 def fixture_texts() -> dict[str, str]:
     """name → the fixture file's text, from the app's answers now."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from fastapi.testclient import TestClient
 
     from app.main import app

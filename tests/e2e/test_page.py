@@ -8,9 +8,12 @@ import urllib.parse
 
 import pytest
 
+from app.examples import EXAMPLES
+
 pytestmark = pytest.mark.e2e
 
-LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
+# micrograd's lecture graph, as the examples menu has it.
+(LECTURE,) = [example["expression"] for example in EXAMPLES if example["id"] == "lecture"]
 LECTURE_GRADS = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
 
 
