@@ -29,9 +29,22 @@ export class Explorer {
    * @param {{graph: SVGSVGElement, panel: HTMLElement, empty: HTMLElement, meta: HTMLElement, legend: SVGSVGElement}} parts.elements
    * @param {() => void} [parts.onStep] called after every step shown (the URL follows)
    */
-  constructor(parts) {
-    Object.assign(this, parts);
-    this.onStep ??= () => {};
+  constructor({
+    editor, view, viewport, variables, player, controls, chainRule, inspector, errors, status, exports, elements, onStep,
+  }) {
+    this.editor = editor;
+    this.view = view;
+    this.viewport = viewport;
+    this.variables = variables;
+    this.player = player;
+    this.controls = controls;
+    this.chainRule = chainRule;
+    this.inspector = inspector;
+    this.errors = errors;
+    this.status = status;
+    this.exports = exports;
+    this.elements = elements;
+    this.onStep = onStep ?? (() => {});
     this.opsByName = new Map();
     this.shown = null; // {answer, body, expression, timeline, layout}
     this.state = null; // timeline.stateAt of the step on show
