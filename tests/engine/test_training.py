@@ -7,7 +7,7 @@ import math
 import pytest
 
 from engine import Scalar
-from engine.program import evaluate
+from engine.language import evaluate
 from engine.tape import Tape
 from engine.training import (
     PRESETS,
