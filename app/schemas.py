@@ -217,6 +217,8 @@ class Health(BaseModel):
 
 from pydantic import RootModel  # noqa: E402
 
+from engine.training import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS  # noqa: E402
+
 PresetName = Literal["minitorch", "micrograd"]
 DatasetName = Literal["simple", "diag", "split", "xor", "circle", "spiral", "moons"]
 ActivationName = Literal["relu", "tanh", "sigmoid"]
@@ -232,10 +234,12 @@ class ModelSetup(BaseModel):
     points: int | None = Field(
         None,
         ge=2,
-        le=200,
+        le=MAX_POINTS,
         description="How many points (the spiral makes 2·(points // 2)). Default: 50 or 100.",
     )
-    hidden: int | None = Field(None, ge=1, le=16, description="Units per hidden layer. Default: 2 or 16.")
+    hidden: int | None = Field(
+        None, ge=1, le=MAX_HIDDEN, description="Units per hidden layer. Default: 2 or 16."
+    )
     activation: ActivationName | None = Field(
         None, description="The hidden layers' activation. Default: relu."
     )
@@ -276,15 +280,15 @@ class TrainRequest(ModelSetup):
         description="Default: 0.5 (minitorch) or 1.0 (micrograd, decayed by the schedule).",
     )
     epochs: int | None = Field(
-        None, ge=1, le=2000, description="Length of the whole run. Default: 500 or 100."
+        None, ge=1, le=MAX_EPOCHS, description="Length of the whole run. Default: 500 or 100."
     )
     start_epoch: int = Field(
-        0, ge=0, le=1999, description="Epochs already done: training goes on from the next."
+        0, ge=0, le=MAX_EPOCHS - 1, description="Epochs already done: training goes on from the next."
     )
     steps: int | None = Field(
         None,
         ge=1,
-        le=2000,
+        le=MAX_EPOCHS,
         description="Epochs to run in this request (1 for a single step). Default: all left.",
     )
     epochs_per_second: FiniteFloat | None = Field(
@@ -304,7 +308,9 @@ class ExampleRequest(ModelSetup):
         json_schema_extra={"examples": [{"preset": "minitorch", "dataset": "simple", "index": 3}]},
     )
 
-    index: int = Field(ge=0, le=199, description="Which point (0-based, in the order /api/train lists them).")
+    index: int = Field(
+        ge=0, le=MAX_POINTS - 1, description="Which point (0-based, in the order /api/train lists them)."
+    )
 
 
 class ExampleResponse(BaseModel):

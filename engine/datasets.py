@@ -44,34 +44,34 @@ def _labelled(name: str, n: int, seed: int, rule: Callable[[float, float], bool]
 
 
 def simple(n: int = 50, seed: int = 0) -> Dataset:
-    """1 left of x₁ = 0.5."""
+    """Class 1 where x₁ < 0.5: one vertical boundary."""
     return _labelled("simple", n, seed, lambda x1, x2: x1 < 0.5)
 
 
 def diag(n: int = 50, seed: int = 0) -> Dataset:
-    """1 below the diagonal x₁ + x₂ = 0.5."""
+    """Class 1 where x₁ + x₂ < 0.5: one diagonal boundary."""
     return _labelled("diag", n, seed, lambda x1, x2: x1 + x2 < 0.5)
 
 
 def split(n: int = 50, seed: int = 0) -> Dataset:
-    """1 in the two outer bands x₁ < 0.2 and x₁ > 0.8."""
+    """Class 1 where x₁ < 0.2 or x₁ > 0.8: two vertical boundaries."""
     return _labelled("split", n, seed, lambda x1, x2: x1 < 0.2 or x1 > 0.8)
 
 
 def xor(n: int = 50, seed: int = 0) -> Dataset:
-    """1 in the top-left and bottom-right quarters."""
+    """Class 1 in the top-left and bottom-right quarters."""
     return _labelled("xor", n, seed, lambda x1, x2: (x1 < 0.5 and x2 > 0.5) or (x1 > 0.5 and x2 < 0.5))
 
 
 def circle(n: int = 50, seed: int = 0) -> Dataset:
-    """1 outside the circle of radius √0.1 around the centre."""
+    """Class 1 outside the circle of radius √0.1 around the centre."""
     return _labelled("circle", n, seed, lambda x1, x2: (x1 - 0.5) ** 2 + (x2 - 0.5) ** 2 > 0.1)
 
 
 def spiral(n: int = 50, seed: int = 0) -> Dataset:
-    """Two interleaved spirals of n // 2 points each (deterministic: ``seed`` is not used).
+    """Two interleaved spirals, one per class (deterministic: the seed is not used).
 
-    Point i of the first arm sits at angle t = 10·i / (n // 2) for i = 5 … n // 2 + 4, radius
+    Each arm has n // 2 points. Point i of the first arm sits at angle t = 10·i / (n // 2) for i = 5 … n // 2 + 4, radius
     t / 20 around (0.5, 0.5); the second arm is the first turned a quarter and mirrored
     (minitorch's construction: at small n its outer turn leaves the unit square).
     """
@@ -90,8 +90,11 @@ def spiral(n: int = 50, seed: int = 0) -> Dataset:
 
 
 def moons(n: int = 100, seed: int = 0, noise: float = 0.1) -> Dataset:
-    """Two half circles: label 0 on top (centre (0, 0)), label 1 below (centre (1, 0.5)), shuffled,
-    then Gaussian noise of standard deviation ``noise`` on every coordinate (make_moons' recipe)."""
+    """Two interleaved half moons with Gaussian noise (micrograd's demo data).
+
+    Label 0 on top (centre (0, 0)), label 1 below (centre (1, 0.5)), shuffled, then noise of
+    standard deviation ``noise`` on every coordinate: scikit-learn's make_moons recipe.
+    """
     rng = random.Random(seed)
     n_outer = n // 2
     n_inner = n - n_outer
