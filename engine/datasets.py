@@ -71,9 +71,9 @@ def circle(n: int = 50, seed: int = 0) -> Dataset:
 def spiral(n: int = 50, seed: int = 0) -> Dataset:
     """Two interleaved spirals, one per class (deterministic: the seed is not used).
 
-    Each arm has n // 2 points. Point i of the first arm sits at angle t = 10·i / (n // 2) for i = 5 … n // 2 + 4, radius
-    t / 20 around (0.5, 0.5); the second arm is the first turned a quarter and mirrored
-    (minitorch's construction: at small n its outer turn leaves the unit square).
+    Each arm has n // 2 points. Point i of the first arm sits at angle t = 10·i / (n // 2) for
+    i = 5 … n // 2 + 4, radius t / 20 around (0.5, 0.5); the second arm is the first turned a
+    quarter and mirrored (minitorch's construction: at small n its outer turn leaves [0, 1]²).
     """
     half = n // 2
 

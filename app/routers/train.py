@@ -19,8 +19,6 @@ from app.schemas import (
 )
 from app.settings import get_settings
 from app.training import (
-    BOUNDARY_INTERVAL,
-    FRAME_INTERVAL,
     TrainingBusy,
     TrainingPool,
     TrainingStreamResponse,
@@ -28,6 +26,7 @@ from app.training import (
     resolve,
     resolve_example,
 )
+from app.training_worker import BOUNDARY_INTERVAL, FRAME_INTERVAL
 from engine import Scalar
 from engine.datasets import DATASETS
 from engine.nn import ACTIVATIONS

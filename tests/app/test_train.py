@@ -11,15 +11,8 @@ import pytest
 
 from app.main import app
 from app.schemas import TrainingRefused, TrainingUnprocessable, TrainLine, TrainRequest
-from app.training import (
-    BOUNDARY_INTERVAL,
-    FRAME_INTERVAL,
-    GRID_SIZE,
-    TrainingPool,
-    get_training_pool,
-    resolve,
-    training_lines,
-)
+from app.training import TrainingPool, get_training_pool, resolve
+from app.training_worker import BOUNDARY_INTERVAL, FRAME_INTERVAL, GRID_SIZE, training_lines
 from engine import Scalar
 from engine.training import PRESETS, CompiledTrainer, Setup, train
 
@@ -300,6 +293,7 @@ def small_pool():
     app.dependency_overrides[get_training_pool] = lambda: pool
     yield pool
     app.dependency_overrides.pop(get_training_pool, None)
+    pool.close()
 
 
 # 2,000 epochs at 2 a second: a training that would run for over a quarter of an hour.
@@ -339,6 +333,28 @@ def test_past_the_bound_a_training_gets_503_with_retry_after(small_pool):
         assert (await again.first_line())[0] == 200
         await again.hang_up()
         await until(lambda: small_pool.running == 0)
+
+    asyncio.run(scenario())
+
+
+def test_a_worker_that_dies_ends_its_streams_and_the_next_training_gets_a_new_one(small_pool):
+    async def scenario():
+        call = StreamingCall(SLOW).start()
+        assert (await call.first_line())[0] == 200
+        small_pool._process.kill()  # as the kernel's OOM killer would
+        body = b""
+        while True:
+            message = await call.message()
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        error = orjson.loads(body.splitlines()[-1])
+        assert error["type"] == "error" and error["detail"]["code"] == "internal_error"
+        await until(lambda: small_pool.running == 0)
+        await call.hang_up()
+        again = StreamingCall({"preset": "minitorch", "points": 10, "epochs": 3}).start()
+        assert (await again.first_line())[0] == 200
+        await again.hang_up()
 
     asyncio.run(scenario())
 
