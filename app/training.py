@@ -121,10 +121,11 @@ class TrainingRun:
         self.loop = loop
         self.queue: asyncio.Queue = asyncio.Queue()
         self.cancelled = False
+        self.ended = False
 
     def cancel(self) -> None:
-        """Stop the training at its next epoch (nothing happens once it has ended)."""
-        if not self.cancelled:
+        """Stop the training at its next epoch (nothing to do once its stream has ended)."""
+        if not self.cancelled and not self.ended:
             self.cancelled = True
             self.pool.send((CANCEL, self.run_id))
 
@@ -137,6 +138,7 @@ class TrainingRun:
         while True:
             item = await self.queue.get()
             if item is _END:
+                self.ended = True
                 return
             self.pool.send((READ, self.run_id))  # lets the worker hold frames back from a slow client
             yield item
