@@ -491,3 +491,36 @@ class DatasetsResponse(BaseModel):
     presets: list[PresetInfo]
     activations: list[ActivationName]
     limits: Limits
+
+
+class GradientsRequest(ModelSetup):
+    """The parameters to take the full-batch gradient apart at, and which parameters to answer for."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [{"preset": "micrograd", "names": ["l1_w0_0", "l3_b0"]}]},
+    )
+
+    names: list[str] | None = Field(
+        None, max_length=1000, description="Parameters to answer for (default: all of them)."
+    )
+
+
+class GradientsResponse(BaseModel):
+    """∂loss/∂p = Σₙ weights[n] · example_gradients[p][n] + regularization[p], for every p in ``names``."""
+
+    loss: float = Field(description="The full-batch loss at these parameters.")
+    names: list[str]
+    gradients: dict[str, float] = Field(
+        description="∂loss/∂p over the full batch (what a training step uses)."
+    )
+    losses: list[float] = Field(description="Each example's own loss, in the points' order.")
+    weights: list[float] = Field(description="∂loss/∂lossₙ for each example: 1/N for both presets.")
+    example_gradients: dict[str, list[float]] = Field(
+        description="For each parameter, ∂lossₙ/∂p example by example: what /api/graph gives for that "
+        "example's program (/api/train/example)."
+    )
+    regularization: dict[str, float] = Field(
+        description="The L2 term's share (micrograd's 1e-4·Σp²; 0 for minitorch)."
+    )

@@ -174,9 +174,11 @@ class MLP(MicrogradModule):
             setattr(self, f"layer{k}", layer)
 
     def __call__(self, x):
-        for layer in self.layers:
+        for layer in self.layers[:-1]:
             x = layer(x)
-        return x
+            if layer.out_size == 1:  # a one-unit layer answers a bare value; the next one wants a list
+                x = [x]
+        return self.layers[-1](x)
 
     forward = __call__
 

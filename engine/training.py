@@ -293,6 +293,7 @@ class CompiledTrainer:
         total = preset.batch_loss(losses, stand_ins)
         self.batch = tape.compile([total])
         self.batch_output = total.slot
+        self._per_example: tuple[TapeProgram, int] | None = None  # made when first asked for
 
     def step(self, learning_rate: float) -> StepResult:
         setup, preset = self.setup, self.setup.preset
@@ -334,6 +335,67 @@ class CompiledTrainer:
         """The model's output at each point (x1, x2), at the current parameters."""
         replay = self.model.forward(self.values, [xs1, xs2], gradients=False)
         return replay.values[self.model_output]
+
+    def loss_terms(self) -> LossTerms:
+        """The full-batch gradient taken apart: each example's own loss gradient, and the weight the
+        batch loss gives it, at the current parameters (see `LossTerms`)."""
+        if self._per_example is None:
+            # The model again, with every parameter an input that varies: its gradient then comes
+            # back example by example instead of summed. The same operations on the same numbers.
+            setup, parameters = self.setup, list(self.setup.named.values())
+            tape = Tape()
+            stand_ins = [tape.input() for _ in parameters]
+            x1, x2 = tape.input(), tape.input()
+            with _traced_parameters(parameters, stand_ins):
+                out = setup.model.forward((x1, x2))
+            self._per_example = (tape.compile([out]), out.slot)
+        program, out_slot = self._per_example
+        points = self.setup.dataset.points
+        count = len(points)
+        columns = [[value] * count for value in self.values]
+        model = program.forward((), [*columns, [x1 for x1, _ in points], [x2 for _, x2 in points]])
+        outputs = model.values[out_slot]
+        losses, d_outputs = [0.0] * count, [0.0] * count
+        for loss_program, loss_slot, indices in self.losses:
+            replay = loss_program.forward((), [[outputs[n] for n in indices]])
+            grads = loss_program.backward(replay, loss_slot, [1.0] * len(indices))
+            d_out = grads[loss_program.inputs[0]] or [0.0] * len(indices)
+            for n, loss, d in zip(indices, replay.values[loss_slot], d_out, strict=True):
+                losses[n], d_outputs[n] = loss, d
+        grads = program.backward(model, out_slot, d_outputs)
+        per_example = [grads[s] or [0.0] * count for s in program.inputs[: len(self.values)]]
+        batch = self.batch.forward(self.values, losses)
+        batch_grads = self.batch.backward(batch, self.batch_output, 1.0)
+        return LossTerms(
+            loss=batch.values[self.batch_output],
+            losses=losses,
+            weights=[batch_grads[s] or 0.0 for s in self.batch.inputs],
+            example_gradients=per_example,
+            regularization=[batch_grads[s] or 0.0 for s in self.batch.parameters],
+        )
+
+
+@dataclass(frozen=True)
+class LossTerms:
+    """The batch loss and its gradient as sums over the examples.
+
+    For every parameter p (lists in Setup.names order, examples in dataset order):
+    ∂loss/∂p = Σₙ weights[n] · example_gradients[p][n] + regularization[p], where
+    example_gradients[p][n] = ∂lossₙ/∂p is example n's own loss gradient, weights[n] = ∂loss/∂lossₙ
+    (1/N for both presets) and regularization[p] the L2 term's share (0 for minitorch).
+    """
+
+    loss: float
+    losses: list[float]
+    weights: list[float]
+    example_gradients: list[list[float]]
+    regularization: list[float]
+
+    def gradients(self) -> list[float]:
+        return [
+            sum(w * g for w, g in zip(self.weights, column, strict=True)) + r
+            for column, r in zip(self.example_gradients, self.regularization, strict=True)
+        ]
 
 
 # -- the loop --------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Training: /api/train (a live stream), /api/train/example (one point's loss as a program), /api/datasets."""
+"""Training: /api/train (a live stream), /api/train/example (one point's loss as a program),
+/api/train/gradients (the batch gradient example by example), /api/datasets."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from app.schemas import (
     DatasetsResponse,
     ExampleRequest,
     ExampleResponse,
+    GradientsRequest,
+    GradientsResponse,
     TrainingRefused,
     TrainingUnprocessable,
     TrainLine,
@@ -22,7 +25,9 @@ from app.training import (
     TrainingBusy,
     TrainingPool,
     TrainingStreamResponse,
+    build_setup,
     get_training_pool,
+    invalid,
     resolve,
     resolve_example,
 )
@@ -30,7 +35,7 @@ from app.training_worker import BOUNDARY_INTERVAL, FRAME_INTERVAL
 from engine import Scalar
 from engine.datasets import DATASETS
 from engine.nn import ACTIVATIONS
-from engine.training import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS, PRESETS, example_program
+from engine.training import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS, PRESETS, CompiledTrainer, example_program
 
 router = APIRouter(prefix="/api", tags=["training"])
 
@@ -122,6 +127,28 @@ def create_example(request: ExampleRequest) -> ExampleResponse:
     output = setup.model.forward((Scalar(x1), Scalar(x2)))
     loss = setup.preset.example_loss(output, setup.targets[request.index])
     return ExampleResponse(program=program, values=values, point=[x1, x2], label=label, loss=loss.data)
+
+
+@router.post("/train/gradients", response_model=GradientsResponse, responses={422: UNPROCESSABLE})
+def create_gradients(request: GradientsRequest) -> GradientsResponse:
+    """The full-batch gradient as a sum over the examples, for a view of how each point pulls."""
+    setup = build_setup(request)
+    names = setup.names if request.names is None else request.names
+    unknown = sorted(set(names) - set(setup.names))
+    if unknown:
+        raise invalid(f"the model has no parameter {', '.join(map(repr, unknown))}", unknown)
+    terms = CompiledTrainer(setup).loss_terms()
+    position = {name: k for k, name in enumerate(setup.names)}
+    gradients = terms.gradients()
+    return GradientsResponse(
+        loss=terms.loss,
+        names=names,
+        gradients={name: gradients[position[name]] for name in names},
+        losses=terms.losses,
+        weights=terms.weights,
+        example_gradients={name: terms.example_gradients[position[name]] for name in names},
+        regularization={name: terms.regularization[position[name]] for name in names},
+    )
 
 
 _DATASET_SOURCES = {name: "micrograd" if name == "moons" else "minitorch" for name in DATASETS}

@@ -45,6 +45,7 @@ def test_the_document_lists_every_api_operation():
         ("GET", "/api/examples"),
         ("POST", "/api/train"),
         ("POST", "/api/train/example"),
+        ("POST", "/api/train/gradients"),
         ("GET", "/api/datasets"),
         ("GET", "/healthz"),
     }

@@ -422,6 +422,50 @@ def test_an_example_past_the_last_point_is_a_422(client):
     assert client.post("/api/train/example", json={}).status_code == 422
 
 
+# -- the batch gradient taken apart ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"preset": "micrograd", "points": 40, "hidden": 4, "seed": 2},
+        {"preset": "minitorch", "dataset": "xor"},
+    ],
+)
+def test_the_batch_gradient_is_the_weighted_sum_of_the_examples_gradients(client, body):
+    answer = client.post("/api/train/gradients", json=body)
+    assert answer.status_code == 200
+    terms = answer.json()
+    count = len(terms["losses"])
+    assert terms["weights"] == [1.0 / count] * count
+    setup = resolve(TrainRequest.model_validate(body)).setup()
+    step = CompiledTrainer(setup).step(0.0)
+    assert terms["loss"] == step.loss
+    for name, expected in zip(setup.names, step.gradients, strict=True):
+        column = terms["example_gradients"][name]
+        total = (
+            sum(w * g for w, g in zip(terms["weights"], column, strict=True)) + terms["regularization"][name]
+        )
+        assert total == pytest.approx(expected, rel=1e-12, abs=1e-15)
+        assert terms["gradients"][name] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+    # Example 5's column entries are what /api/graph gives for its program.
+    example = client.post("/api/train/example", json=body | {"index": 5}).json()
+    graph = client.post("/api/graph", json={"expression": example["program"]}).json()
+    assert {name: column[5] for name, column in terms["example_gradients"].items()} == graph["gradients"]
+    assert terms["losses"][5] == example["loss"]
+
+
+def test_the_batch_gradient_for_some_parameters_and_unknown_ones(client):
+    answer = client.post("/api/train/gradients", json={"preset": "micrograd", "names": ["l3_b0", "l1_w1_3"]})
+    assert answer.status_code == 200
+    terms = answer.json()
+    assert terms["names"] == ["l3_b0", "l1_w1_3"] and list(terms["example_gradients"]) == ["l3_b0", "l1_w1_3"]
+    assert terms["regularization"]["l1_w1_3"] != 0.0  # micrograd's L2 term
+    answer = client.post("/api/train/gradients", json={"names": ["l3_b0", "l9_w0_0"]})
+    assert answer.status_code == 422
+    assert answer.json()["detail"]["names"] == ["l9_w0_0"]
+
+
 # -- datasets and presets --------------------------------------------------------------------------------
 
 
@@ -450,4 +494,4 @@ def test_the_training_routes_are_documented(client):
     assert list(train["422"]["content"]) == ["application/json"]
     line = train["200"]["content"]["application/x-ndjson"]["schema"]
     assert {option["properties"]["type"]["const"] for option in line["anyOf"]} == {"start", "frame", "error"}
-    assert "/api/train/example" in document["paths"] and "/api/datasets" in document["paths"]
+    assert {"/api/train/example", "/api/train/gradients", "/api/datasets"} <= set(document["paths"])

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from engine import Scalar
+from engine import SGD, Scalar
 from engine.language import evaluate
 from engine.tape import Tape
 from engine.training import (
@@ -126,6 +126,40 @@ def test_parameter_gradients_match_central_differences(preset, activation):
             2 * h
         )
         assert analytic == pytest.approx(numeric, rel=1e-5, abs=1e-7), name
+
+
+@pytest.mark.parametrize(("preset", "activation"), [("micrograd", "sigmoid"), ("minitorch", "tanh")])
+def test_loss_terms_take_the_batch_gradient_apart_example_by_example(preset, activation):
+    setup = default_setup(preset, "circle", 3, seed=4, activation=activation, points=25)
+    trainer = CompiledTrainer(setup)
+    for _ in range(3):
+        trainer.step(0.3)
+    terms = trainer.loss_terms()
+    step = trainer.step(0.0)
+    assert terms.loss == step.loss
+    assert terms.gradients() == pytest.approx(step.gradients, **CLOSE)
+    assert terms.weights == [1 / 25] * 25
+    assert any(r != 0.0 for r in terms.regularization) == (preset == "micrograd")
+    setup.set_parameters(dict(zip(setup.names, trainer.parameter_values(), strict=True)))
+    for n in (0, 13, 24):  # each column entry is that example's own Scalar gradient, bit for bit
+        SGD(setup.named.values()).zero_grad()
+        x1, x2 = setup.dataset.points[n]
+        loss = setup.preset.example_loss(setup.model.forward((Scalar(x1), Scalar(x2))), setup.targets[n])
+        loss.backward()
+        assert terms.losses[n] == loss.data
+        assert [column[n] for column in terms.example_gradients] == [
+            p.value.grad or 0.0 for p in setup.named.values()
+        ]
+
+
+@pytest.mark.parametrize("preset", ["minitorch", "micrograd"])
+def test_one_hidden_unit_is_a_network_too(preset):
+    setup = default_setup(preset, "simple", 1, points=20)
+    plain = default_setup(preset, "simple", 1, points=20)
+    got, expected = CompiledTrainer(setup).step(0.5), ScalarTrainer(plain).step(0.5)
+    assert len(got.gradients) == 2 + 1 + 1 + 1 + 1 + 1 == len(setup.names)
+    assert got.loss == expected.loss
+    assert got.gradients == pytest.approx(expected.gradients, **CLOSE)
 
 
 def test_a_traced_number_cannot_steer_the_recorded_shape():
