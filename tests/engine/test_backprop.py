@@ -25,7 +25,7 @@ ENGINE = pathlib.Path(__file__).resolve().parents[2] / "engine"
 
 
 def lecture():
-    a, b, c, f = Scalar(2.0, "a"), Scalar(-3.0, "b"), Scalar(10.0, "c"), Scalar(-2.0, "f")
+    a, b, c, f = Scalar(2.0, name="a"), Scalar(-3.0, name="b"), Scalar(10.0, name="c"), Scalar(-2.0, name="f")
     e = a * b
     d = e + c
     return (a, b, c, f, e, d), d * f
