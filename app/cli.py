@@ -157,9 +157,8 @@ def format_result(result) -> str:
 
 
 def run_grad(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from app.graph import graph_payload, payload_json
-    from engine.language import ProgramError
-    from engine.program import evaluate
+    from app.serialize import graph_payload, payload_json
+    from engine.language import ProgramError, evaluate
 
     values: dict[str, float] = {}
     for name, value in args.values:

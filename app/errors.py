@@ -1,5 +1,7 @@
 """Every error from /api/* has the same JSON shape: {"detail": {code, message, line, column, names}}.
 
+The engine's errors carry a code only; the HTTP status of each code is decided here, once.
+
 A body that does not fit the schema keeps FastAPI's list-shaped detail, without echoing the input
 (which may hold a NaN that JSON cannot carry, or megabytes of text).
 """
@@ -17,6 +19,13 @@ from starlette.exceptions import HTTPException
 
 from engine.language import ProgramError
 
+#: The status of each error code; every other code of a ProgramError is 422.
+STATUS_BY_CODE = {"too_large": 413}
+
+
+def status_of(error: ProgramError) -> int:
+    return STATUS_BY_CODE.get(error.code, 422)
+
 
 class AsciiJSONResponse(JSONResponse):
     """JSON with every non-ASCII character escaped: a name in ``values`` may hold a lone surrogate
@@ -27,7 +36,7 @@ class AsciiJSONResponse(JSONResponse):
 
 
 async def program_error_handler(request: Request, exc: ProgramError) -> JSONResponse:
-    return AsciiJSONResponse({"detail": exc.as_dict()}, status_code=exc.status)
+    return AsciiJSONResponse({"detail": exc.as_dict()}, status_code=status_of(exc))
 
 
 async def validation_error_handler(request: Request, exc: RequestValidationError) -> JSONResponse:

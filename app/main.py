@@ -1,6 +1,9 @@
-"""The ASGI app: wiring only. Routers, schemas, settings and middleware live in their own modules."""
+"""The ASGI app: wiring only. Routers, schemas, settings and middleware live in their own modules
+(docs/architecture.md)."""
 
 from __future__ import annotations
+
+from importlib.metadata import version
 
 from fastapi import FastAPI
 
@@ -14,7 +17,7 @@ tune_cycle_collector(settings)
 
 app = FastAPI(
     title="backprop-explorer",
-    version="1.0.0",
+    version=version("backprop-explorer"),  # the one version number: pyproject.toml's
     summary="Reverse-mode automatic differentiation, step by step.",
     description="Send a program; get its computation graph, every gradient and the backward pass as data.",
     docs_url=None,  # app.routers.docs serves Swagger UI from this origin instead of a CDN

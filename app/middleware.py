@@ -19,7 +19,7 @@ SECURITY_HEADERS = [
 ]
 
 
-def _too_large_body(limit: int) -> bytes:
+def _too_large_body(limit: int) -> bytes:  # status 413, as app.errors gives every too_large
     error = TooLargeError(f"the request body is larger than {limit:,} bytes")
     return json.dumps({"detail": error.as_dict()}).encode()
 

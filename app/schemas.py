@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
-from engine.program import MAX_VALUES
+from engine.language import MAX_VALUES
 
 LECTURE = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
 
@@ -37,9 +37,26 @@ class GraphRequest(BaseModel):
         description="Values for variables: override declared ones, give free ones theirs.",
     )
     check: bool = Field(False, description="Also compare every gradient with central differences.")
+    partial: bool = Field(
+        False,
+        description="On a math_error, also answer the graph as far as it was built (`partial`), so a "
+        "page can draw the program up to the failing node.",
+    )
+    default_value: FiniteFloat | None = Field(
+        None,
+        description="The value of every free variable missing from `values` (without it, a free "
+        "variable with no value is an `unbound_variable` error). Variable nodes say which are `free`.",
+    )
 
 
-class Span(BaseModel):
+class Answer(BaseModel):
+    """A part of an answer: its schema lists every key it may have (additionalProperties: false), so the
+    OpenAPI document is the whole contract, and a test holds real answers to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Span(Answer):
     """Where a node comes from in the source: 1-based, end column exclusive; offsets 0-based."""
 
     line: int
@@ -50,7 +67,7 @@ class Span(BaseModel):
     end_offset: int
 
 
-class Node(BaseModel):
+class Node(Answer):
     id: str
     kind: Literal["variable", "constant", "operation"]
     op: str | None = Field(description="The function's name (add, mul, tanh, ...) for operations.")
@@ -58,28 +75,43 @@ class Node(BaseModel):
     value: float
     grad: float | None = Field(description="d output / d node; null for constants.")
     inputs: list[str] = Field(description="Input node ids in order, repeats kept (x*x has two).")
-    span: Span | dict = Field(description="The node's source text; empty when it has none.")
+    span: Span = Field(description="Where the node's text is in the program.")
+    free: bool | None = Field(
+        None,
+        description="Variables only: true for a name the program uses but never assigns (its value "
+        "comes from `values` or `default_value`), false for a declared one. Absent on other nodes.",
+    )
 
 
-class Contribution(BaseModel):
+class Contribution(Answer):
     input: str
     local: float | None = Field(description="∂node/∂input; null for a constant input where undefined.")
     contribution: float | None = Field(description="grad × local, added to the input's gradient.")
 
 
-class BackwardStep(BaseModel):
+class BackwardStep(Answer):
     node: str
     grad: float = Field(description="The node's full gradient when it is processed.")
     contributions: list[Contribution]
 
 
-class Check(BaseModel):
+class Check(Answer):
     analytic: float
     numeric: float | None = Field(description="Central difference; null where the program is undefined.")
     ok: bool
 
 
-class GraphResponse(BaseModel):
+class ProgramWarning(Answer):
+    """Something legal that is probably a mistake: a likely typo, an unused variable, dead code."""
+
+    code: Literal["possible_typo", "unused_variable", "unreachable_statement"]
+    message: str
+    line: int
+    column: int
+    names: list[str]
+
+
+class GraphResponse(Answer):
     output: str
     value: float
     gradients: dict[str, float] = Field(description="d output / d variable for every variable.")
@@ -87,12 +119,13 @@ class GraphResponse(BaseModel):
     forward: list[str] = Field(description="Every node id once, inputs first, output last.")
     backward: list[BackwardStep] = Field(description="One step per operation node, output first.")
     check: dict[str, Check] | None = None
+    warnings: list[ProgramWarning] = Field(description="Possibly empty; sorted by line and column.")
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Answer):
     code: Literal[
-        "parse_error", "unbound_variable", "unknown_variable", "reserved_name", "math_error", "too_large",
-        "invalid_request",
+        "parse_error", "reserved_name", "duplicate_variable", "unbound_variable", "unknown_variable",
+        "math_error", "too_large", "invalid_request",
     ]  # fmt: skip
     message: str
     line: int | None = None
@@ -100,13 +133,13 @@ class ErrorDetail(BaseModel):
     names: list[str] = Field(default_factory=list)
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Answer):
     """A program or its values refused: ``{"detail": {code, message, line, column, names}}``."""
 
     detail: ErrorDetail
 
 
-class ValidationIssue(BaseModel):
+class ValidationIssue(Answer):
     """One problem with a body that does not fit the request schema (FastAPI's shape, input not echoed)."""
 
     type: str = Field(description="pydantic's error type, e.g. 'missing', 'json_invalid', 'finite_number'.")
@@ -114,10 +147,28 @@ class ValidationIssue(BaseModel):
     msg: str
 
 
-class UnprocessableResponse(BaseModel):
-    """422: a refused program (``detail`` is an object) or a malformed body (``detail`` is a list)."""
+class PartialNode(Node):
+    value: float | None = Field(description="null only for the failing node of a forward failure.")
+
+
+class PartialGraph(Answer):
+    """A program that failed with a math_error, as far as it was built (only when the request asked)."""
+
+    nodes: list[PartialNode] = Field(description="Node objects as in a 200 answer, every grad null.")
+    forward: list[str] = Field(description="The nodes' ids in forward order, the failing one included.")
+    failed: str = Field(
+        description="The id of the node whose value (forward) or derivative (backward) failed."
+    )
+    phase: Literal["forward", "backward"]
+
+
+class UnprocessableResponse(Answer):
+    """422: a refused program (``detail`` is an object) or a malformed body (``detail`` is a list).
+
+    With ``"partial": true`` in the request, a math_error also carries ``partial``."""
 
     detail: ErrorDetail | list[ValidationIssue]
+    partial: PartialGraph | None = None
 
 
 class DotResponse(BaseModel):

@@ -1,4 +1,5 @@
-"""Shared fixtures: an in-process client of the real ASGI app, and the app under a real uvicorn."""
+"""Shared fixtures: the lecture program, an in-process client of the real ASGI app, and the app under
+a real uvicorn. The fuzz generator (``tests/fuzzgen.py``) is importable from every test folder."""
 
 from __future__ import annotations
 
@@ -7,22 +8,50 @@ import subprocess
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))  # for `import fuzzgen`
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
 
 
+@dataclass(frozen=True)
+class Lecture:
+    """micrograd's lecture graph, as the examples menu has it, and the numbers a learner checks by hand."""
+
+    source: str  # one statement per line
+    value: float
+    gradients: dict
+
+    @property
+    def one_line(self) -> str:
+        """The same program on one line, statements separated by ';'."""
+        return "; ".join(self.source.splitlines())
+
+
 @pytest.fixture(scope="session")
-def api():
+def lecture() -> Lecture:
+    from app.examples import EXAMPLES
+
+    (source,) = [example["expression"] for example in EXAMPLES if example["id"] == "lecture"]
+    return Lecture(source, -8.0, {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0})
+
+
+@pytest.fixture(scope="session")
+def client():
+    """The real app, in process. A server exception is a 500 answer here, as a user would get it."""
     from app.main import app
 
-    with TestClient(app) as client:
-        yield client
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
 
 
 def free_port() -> int:

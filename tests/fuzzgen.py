@@ -36,6 +36,7 @@ ERROR_CODES = {
     "unbound_variable": 422,
     "unknown_variable": 422,
     "reserved_name": 422,
+    "duplicate_variable": 422,
     "math_error": 422,
     "invalid_request": 422,
     "too_large": 413,
@@ -492,11 +493,14 @@ def check_error(status: int, data) -> list[str]:
 def check_graph(data: dict, asked_check: bool) -> list[str]:
     """The REST contract's structural rules for a 200 answer of POST /api/graph."""
     problems: list[str] = []
-    expected_keys = {"output", "value", "gradients", "nodes", "forward", "backward"}
+    expected_keys = {"output", "value", "gradients", "nodes", "forward", "backward", "warnings"}
     if asked_check:
         expected_keys.add("check")
     if set(data) != expected_keys:
         return [f"keys {sorted(data)}, expected {sorted(expected_keys)}"]
+    for warning in data["warnings"]:
+        if set(warning) != {"code", "message", "line", "column", "names"} or not warning["message"]:
+            problems.append(f"warning {warning!r}")
     nodes = {}
     for node in data["nodes"]:
         if not _ID.fullmatch(node["id"]) or node["id"] in nodes:
@@ -513,6 +517,8 @@ def check_graph(data: dict, asked_check: bool) -> list[str]:
                 problems.append(f"{node['id']}: grad {node['grad']!r}")
             if kind == "variable" and (node["inputs"] or node["op"] is not None or not node["label"]):
                 problems.append(f"{node['id']}: variable with inputs, op or no label")
+            if kind == "variable" and not isinstance(node.get("free"), bool):
+                problems.append(f"{node['id']}: variable without a boolean 'free'")
             if kind == "operation" and (not node["inputs"] or not node["op"]):
                 problems.append(f"{node['id']}: operation without inputs or op")
     if problems:

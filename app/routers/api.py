@@ -7,8 +7,8 @@ import inspect
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app.errors import AsciiJSONResponse, status_of
 from app.examples import EXAMPLES
-from app.graph import graph_dot, graph_json
 from app.schemas import (
     DotResponse,
     ErrorResponse,
@@ -18,8 +18,9 @@ from app.schemas import (
     OpsResponse,
     UnprocessableResponse,
 )
+from app.serialize import graph_dot, graph_json, partial_payload
 from engine import BUILTINS
-from engine.program import evaluate
+from engine.language import ProgramMathError, evaluate
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
@@ -27,7 +28,8 @@ ERRORS = {
     413: {"model": ErrorResponse, "description": "too_large: the program or the body is over a limit"},
     422: {
         "model": UnprocessableResponse,
-        "description": "parse_error, unbound_variable, unknown_variable, reserved_name or math_error "
+        "description": "parse_error, reserved_name, duplicate_variable, unbound_variable, unknown_variable "
+        "or math_error "
         "(a malformed body gets FastAPI's list-shaped detail instead)",
     },
 }
@@ -36,14 +38,22 @@ ERRORS = {
 @router.post("/graph", response_model=GraphResponse, responses=ERRORS)
 def create_graph(request: GraphRequest) -> Response:
     """Evaluate a program: values, every node's gradient, and the backward pass step by step."""
-    body = graph_json(request.expression, request.values, request.check)
+    try:
+        body = graph_json(request.expression, request.values, request.check, request.default_value)
+    except ProgramMathError as error:
+        if not (request.partial and error.partial is not None):
+            raise
+        answer = {"detail": error.as_dict(), "partial": partial_payload(error.partial)}
+        return AsciiJSONResponse(answer, status_code=status_of(error))
     return Response(body, media_type="application/json")
 
 
 @router.post("/graph/dot", response_model=DotResponse, responses=ERRORS)
 def create_graph_dot(request: GraphRequest) -> DotResponse:
     """The same graph as Graphviz DOT, in micrograd's `data | grad` record look."""
-    return DotResponse(dot=graph_dot(evaluate(request.expression, request.values)))
+    return DotResponse(
+        dot=graph_dot(evaluate(request.expression, request.values, False, request.default_value))
+    )
 
 
 _DERIVED = [

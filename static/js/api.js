@@ -47,11 +47,18 @@ async function request(path, options = {}) {
   return body;
 }
 
-/** The body both graph endpoints take. */
-export function graphRequest(expression, values, check) {
+/** The value a free variable takes when the person has not given it one. */
+export const FREE_VARIABLE_DEFAULT = 1.0;
+
+/**
+ * The body both graph endpoints take. Every request carries `default_value`, so free variables
+ * without a value take it: the page never needs to know in advance which names are free.
+ */
+export function graphRequest(expression, values, check, defaultValue = FREE_VARIABLE_DEFAULT) {
   const body = { expression };
-  if (values && Object.keys(values).length) body.values = values;
+  if (values && Object.keys(values).length) body.values = { ...values };
   if (check) body.check = true;
+  body.default_value = defaultValue;
   return body;
 }
 

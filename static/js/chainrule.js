@@ -1,21 +1,8 @@
 // The chain rule written out for one step, with the step's numbers: pure text, no DOM.
-// Rules come from GET /api/ops as display text with placeholders (`∂/∂a = b`, `∂/∂x = 1/x`);
-// they are rewritten with the names of the node's actual inputs.
+// Rules come from GET /api/ops as display text with placeholders (`∂/∂a = b`, `∂/∂x = 1/x`), indexed
+// by ops.js; they are rewritten with the names of the node's actual inputs.
 
 import { formatFactor, formatNumber, nodeName } from "./format.js";
-
-/** ops: the `ops` array of GET /api/ops → a lookup by name, with each rule's placeholder. */
-export function indexOps(ops) {
-  const byName = new Map();
-  for (const op of ops ?? []) {
-    const rules = (op.rules ?? []).map((text) => {
-      const match = /^\s*∂\/∂([A-Za-z_]\w*)\s*=\s*(.*)$/u.exec(text);
-      return match ? { placeholder: match[1], expression: match[2], text } : { placeholder: null, expression: text, text };
-    });
-    byName.set(op.name, { ...op, parsedRules: rules });
-  }
-  return byName;
-}
 
 /** The placeholders an op's text uses, in input order (`a`, `b` or `x`, `y`). */
 function placeholders(op, arity) {

@@ -1,5 +1,7 @@
-// Exports: SVG and PNG of the drawing (made in the page, no request leaves it), JSON of the API
-// answer, DOT from the API.
+// The export files: SVG and PNG of the drawing (made in the page from svg-export.js's copy), JSON of
+// the API answer, DOT from the API. Each one ends as a download.
+
+import { BACKGROUND, standaloneSvg } from "./svg-export.js";
 
 const MAX_CANVAS_SIDE = 8000;
 const MAX_CANVAS_AREA = 40_000_000;
@@ -17,24 +19,15 @@ export function download(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-let graphCss = null;
-
-/** The graph's stylesheet text, embedded in exported SVGs so they look like the page. */
-async function loadGraphCss() {
-  if (graphCss === null) {
-    const response = await fetch("/static/css/graph.css");
-    graphCss = response.ok ? await response.text() : "";
-  }
-  return graphCss;
-}
-
-export async function exportSvg(view) {
-  const { text } = view.exportSvg(await loadGraphCss());
+/** @param {SVGSVGElement} svg @param {{width: number, height: number}} layout */
+export async function exportSvg(svg, layout) {
+  const { text } = await standaloneSvg(svg, layout);
   download(new Blob([text], { type: "image/svg+xml" }), "backprop-graph.svg");
 }
 
-export async function exportPng(view) {
-  const { text, width, height } = view.exportSvg(await loadGraphCss());
+/** The SVG copy drawn on a canvas at twice its size (less when that would be too large). */
+export async function exportPng(svg, layout) {
+  const { text, width, height } = await standaloneSvg(svg, layout);
   let scale = 2;
   scale = Math.min(scale, MAX_CANVAS_SIDE / width, MAX_CANVAS_SIDE / height, Math.sqrt(MAX_CANVAS_AREA / (width * height)));
   const canvas = document.createElement("canvas");
@@ -50,7 +43,7 @@ export async function exportPng(view) {
       image.src = url;
     });
     const context = canvas.getContext("2d");
-    context.fillStyle = "#fcfdff";
+    context.fillStyle = BACKGROUND;
     context.fillRect(0, 0, canvas.width, canvas.height);
     context.drawImage(image, 0, 0, canvas.width, canvas.height);
   } finally {

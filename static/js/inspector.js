@@ -1,4 +1,5 @@
 // The node inspector: what one node is, its numbers at the current step and its derivative rules.
+// renderInspector fills it; InspectorPanel also brings it into view when a click fills it.
 
 import { describeOperation, describeRule } from "./chainrule.js";
 import { formatNumber, nodeName } from "./format.js";
@@ -72,4 +73,29 @@ export function renderInspector(container, { node, timeline, state, opsByName })
     parts.push(el("div", "inspector-note", `Source: line ${node.span.line}, column ${node.span.column} (highlighted in the editor)`));
   }
   container.replaceChildren(...parts);
+}
+
+export class InspectorPanel {
+  /**
+   * @param {HTMLElement} card the inspector's card (scrolled into view)
+   * @param {HTMLElement} body where renderInspector writes
+   * @param {() => boolean} reducedMotion
+   */
+  constructor(card, body, reducedMotion) {
+    this.card = card;
+    this.body = body;
+    this.reducedMotion = reducedMotion;
+  }
+
+  show(context) {
+    renderInspector(this.body, context);
+  }
+
+  /** The inspector sits under the variables: bring it into view when it is off screen. */
+  reveal() {
+    const box = this.card.getBoundingClientRect();
+    if (box.top > window.innerHeight - 80 || box.bottom < 0) {
+      this.card.scrollIntoView({ block: "nearest", behavior: this.reducedMotion() ? "auto" : "smooth" });
+    }
+  }
 }

@@ -117,8 +117,3 @@ export function stateAt(timeline, index) {
     accumulated,
   };
 }
-
-/** The step index a phase boundary starts at: handy for "jump to backward pass". */
-export function firstBackwardStep(timeline) {
-  return timeline.forwardCount + 1;
-}

@@ -12,16 +12,6 @@ function sliderRange(value) {
 // Long programs can have hundreds of variables: the first rows are drawn, the rest on request.
 const FIRST_ROWS = 24;
 
-/** Is a variable free (used, never assigned)? Its span is then just its name. */
-export function isFree(node, source, ascii = /^[\x00-\x7f]*$/.test(source)) {
-  const span = node.span;
-  if (!span || !Number.isInteger(span.offset)) return false;
-  if (span.end_offset - span.offset !== [...(node.label ?? "")].length) return false;
-  // Offsets count code points; for plain ASCII programs they are string indices.
-  const text = ascii ? source.slice(span.offset, span.end_offset) : [...source].slice(span.offset, span.end_offset).join("");
-  return text === node.label;
-}
-
 export class VariablesPanel {
   /**
    * @param {HTMLElement} container
@@ -37,16 +27,15 @@ export class VariablesPanel {
     this.graph = null;
   }
 
-  /** Show the variables of an API answer; `source` is the program text it came from. */
-  setGraph(graph, source) {
+  /** Show the variables of an API answer. */
+  setGraph(graph) {
     const variables = graph.nodes.filter((n) => n.kind === "variable" && n.label);
     const names = variables.map((n) => n.label);
     this.outputName = nodeName(graph.nodes.find((n) => n.id === graph.output));
-    this.ascii = /^[\x00-\x7f]*$/.test(source);
     if (names.join("\u0000") !== this.names.join("\u0000")) {
       this.rows.clear();
       this.names = names;
-      const first = variables.slice(0, FIRST_ROWS).map((node) => this.buildRow(node, source));
+      const first = variables.slice(0, FIRST_ROWS).map((node) => this.buildRow(node));
       const rest = variables.slice(FIRST_ROWS);
       if (rest.length) {
         const more = document.createElement("button");
@@ -55,7 +44,7 @@ export class VariablesPanel {
         more.textContent = `Show ${rest.length} more variables`;
         more.addEventListener("click", () => {
           const graphNow = this.graph;
-          const rows = rest.map((node) => this.buildRow(node, source));
+          const rows = rest.map((node) => this.buildRow(node));
           more.replaceWith(...rows);
           for (const node of graphNow.nodes) if (this.rows.has(node.label)) this.updateRow(this.rows.get(node.label), node, graphNow);
         });
@@ -72,7 +61,7 @@ export class VariablesPanel {
     if (!variables.length) this.emptyNote.textContent = "This program has no variables: only constants.";
   }
 
-  buildRow(node, source) {
+  buildRow(node) {
     const name = node.label;
     const row = document.createElement("div");
     row.className = "variable";
@@ -106,13 +95,13 @@ export class VariablesPanel {
     const check = document.createElement("span");
     check.className = "check";
     meta.append(grad, check);
-    if (isFree(node, source, this.ascii)) {
-      const tag = document.createElement("span");
-      tag.className = "tag";
-      tag.textContent = "free: set here";
-      tag.title = "Used but never assigned in the program: its value comes from here (1.0 to start).";
-      meta.append(tag);
-    }
+    // The API says which variables are free; the tag follows it on every answer (updateRow).
+    const free = document.createElement("span");
+    free.className = "tag";
+    free.textContent = "free: set here";
+    free.title = "Used but never assigned in the program: its value comes from here (1.0 to start).";
+    free.hidden = node.free !== true;
+    meta.append(free);
 
     number.addEventListener("input", () => {
       const value = number.valueAsNumber;
@@ -127,7 +116,7 @@ export class VariablesPanel {
     });
 
     row.append(label, number, slider, meta);
-    this.rows.set(name, { row, number, slider, grad, check, output: null });
+    this.rows.set(name, { row, number, slider, grad, check, free });
     return row;
   }
 
@@ -143,6 +132,7 @@ export class VariablesPanel {
       row.slider.value = String(node.value);
     }
     row.nodeId = node.id;
+    row.free.hidden = node.free !== true;
     this.showGradient(row, node.label, this.shownGrads?.get(node.id));
     const check = graph.check?.[node.label];
     if (check) {
@@ -172,12 +162,5 @@ export class VariablesPanel {
     const pending = grad === undefined;
     row.grad.textContent = pending ? `∂${L}/∂${name} = ? (backward pass)` : `∂${L}/∂${name} = ${formatNumber(grad)}`;
     row.grad.classList.toggle("pending", pending);
-  }
-
-  clear() {
-    this.rows.clear();
-    this.names = [];
-    this.container.replaceChildren();
-    this.emptyNote.hidden = false;
   }
 }

@@ -9,21 +9,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-LECTURE = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
 NEURON = "o = tanh(x1*w1 + x2*w2 + b)"
 NEURON_VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
 
 
-def post(api, expression, **extra):
-    return api.post("/api/graph", json={"expression": expression, **extra})
+def post(client, expression, **extra):
+    return client.post("/api/graph", json={"expression": expression, **extra})
 
 
-def test_lecture_graph_exact_numbers(api):
-    response = post(api, LECTURE)
+def test_lecture_graph_exact_numbers(client, lecture):
+    response = post(client, lecture.one_line)
     assert response.status_code == 200
     body = response.json()
-    assert body["value"] == -8.0
-    assert body["gradients"] == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
+    assert body["value"] == lecture.value == -8.0
+    assert body["gradients"] == lecture.gradients == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
     nodes = {n["id"]: n for n in body["nodes"]}
     assert body["output"] == body["forward"][-1]
     out = nodes[body["output"]]
@@ -44,42 +43,42 @@ def test_lecture_graph_exact_numbers(api):
     assert "check" not in body
 
 
-def test_neuron_numbers(api):
-    body = post(api, NEURON, values=NEURON_VALUES).json()
+def test_neuron_numbers(client):
+    body = post(client, NEURON, values=NEURON_VALUES).json()
     assert body["value"] == pytest.approx(0.7071067811865476, abs=1e-12)
     grads = body["gradients"]
     assert grads["x1"] == pytest.approx(-1.5) and grads["w1"] == pytest.approx(1.0)
     assert grads["b"] == pytest.approx(0.5) and grads["x2"] == pytest.approx(0.5) and grads["w2"] == 0.0
 
 
-def test_reuse_keeps_repeats_and_both_contributions(api):
-    body = post(api, "x = 3; y = x*x").json()
+def test_reuse_keeps_repeats_and_both_contributions(client):
+    body = post(client, "x = 3; y = x*x").json()
     (mul,) = [n for n in body["nodes"] if n["kind"] == "operation"]
     assert mul["inputs"] == ["n0", "n0"]
     (step,) = body["backward"]
     assert [c["contribution"] for c in step["contributions"]] == [3.0, 3.0]
     assert body["gradients"] == {"x": 6.0}
-    body = post(api, "a = 1; b = a + a; c = b + b").json()
+    body = post(client, "a = 1; b = a + a; c = b + b").json()
     assert body["gradients"] == {"a": 4.0}
 
 
-def test_constants_have_null_grad_and_a_contribution_entry(api):
-    body = post(api, "x = 2; y = x * 3").json()
+def test_constants_have_null_grad_and_a_contribution_entry(client):
+    body = post(client, "x = 2; y = x * 3").json()
     constant = next(n for n in body["nodes"] if n["kind"] == "constant")
     assert constant["grad"] is None and constant["label"] is None and constant["value"] == 3.0
     (step,) = body["backward"]
     assert step["contributions"][1] == {"input": constant["id"], "local": 2.0, "contribution": 2.0}
 
 
-def test_free_variables_and_values(api):
-    body = post(api, "x*y", values={"x": 2, "y": 5}).json()
+def test_free_variables_and_values(client, lecture):
+    body = post(client, "x*y", values={"x": 2, "y": 5}).json()
     assert body["gradients"] == {"x": 5.0, "y": 2.0}
-    body = post(api, LECTURE, values={"a": 3}).json()
+    body = post(client, lecture.source, values={"a": 3}).json()
     assert body["gradients"]["b"] == -6.0
 
 
-def test_forward_and_backward_orders(api):
-    body = post(api, "a = 2; u = a * 10; b = sin(a) + exp(a) / a; b").json()
+def test_forward_and_backward_orders(client):
+    body = post(client, "a = 2; u = a * 10; b = sin(a) + exp(a) / a; b").json()
     ids = [n["id"] for n in body["nodes"]]
     assert sorted(body["forward"]) == sorted(ids) and len(set(body["forward"])) == len(ids)
     position = {node_id: i for i, node_id in enumerate(body["forward"])}
@@ -97,16 +96,16 @@ def test_forward_and_backward_orders(api):
             assert c["contribution"] == step["grad"] * c["local"]
 
 
-def test_check_is_there_only_when_asked(api):
-    body = post(api, NEURON, values=NEURON_VALUES, check=True).json()
+def test_check_is_there_only_when_asked(client):
+    body = post(client, NEURON, values=NEURON_VALUES, check=True).json()
     assert set(body["check"]) == set(NEURON_VALUES)
     for entry in body["check"].values():
         assert entry["ok"] is True
         assert entry["numeric"] == pytest.approx(entry["analytic"], abs=1e-6)
 
 
-def test_dot_looks_like_micrograd(api):
-    response = api.post("/api/graph/dot", json={"expression": LECTURE})
+def test_dot_looks_like_micrograd(client, lecture):
+    response = client.post("/api/graph/dot", json={"expression": lecture.source})
     assert response.status_code == 200
     dot = response.json()["dot"]
     assert dot.startswith("digraph") and "rankdir=LR" in dot
@@ -114,29 +113,34 @@ def test_dot_looks_like_micrograd(api):
     assert 'label="mul"' in dot
 
 
-def test_ops_list_every_function_with_rules(api):
-    ops = {op["name"]: op for op in api.get("/api/ops").json()["ops"]}
+def test_ops_list_every_function_with_rules(client):
+    ops = {op["name"]: op for op in client.get("/api/ops").json()["ops"]}
     for name in ["add", "mul", "neg", "inv", "pow", "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos",
                  "sqrt", "abs", "lt", "eq"]:  # fmt: skip
         assert ops[name]["rules"]
     assert ops["mul"]["rules"] == ["∂/∂a = b", "∂/∂b = a"]
 
 
-def test_examples_all_run(api):
-    examples = api.get("/api/examples").json()["examples"]
+def test_examples_all_run(client):
+    examples = client.get("/api/examples").json()["examples"]
     ids = {e["id"] for e in examples}
     assert {"lecture", "neuron", "minitorch", "sine", "square", "reuse"} <= ids
     for example in examples:
-        response = post(api, example["expression"])
+        response = post(client, example["expression"])
         assert response.status_code == 200, example
     lecture = next(e for e in examples if e["id"] == "lecture")
-    assert post(api, lecture["expression"]).json()["gradients"] == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
+    assert post(client, lecture["expression"]).json()["gradients"] == {
+        "a": 6.0,
+        "b": -4.0,
+        "c": -2.0,
+        "f": 4.0,
+    }
 
 
-def test_health_docs_and_page(api):
-    assert api.get("/healthz").json() == {"status": "ok"}
-    assert api.get("/openapi.json").json()["paths"]["/api/graph"]["post"]
-    assert api.get("/").status_code == 200
+def test_health_docs_and_page(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/openapi.json").json()["paths"]["/api/graph"]["post"]
+    assert client.get("/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -160,8 +164,8 @@ def test_health_docs_and_page(api):
         ({"expression": ""}, 422, "parse_error", ("line", 1)),
     ],
 )
-def test_bad_programs_get_a_clear_4xx(api, body, status, code, field):
-    response = api.post("/api/graph", json=body)
+def test_bad_programs_get_a_clear_4xx(client, body, status, code, field):
+    response = client.post("/api/graph", json=body)
     assert response.status_code == status
     detail = response.json()["detail"]
     assert detail["code"] == code
@@ -169,9 +173,9 @@ def test_bad_programs_get_a_clear_4xx(api, body, status, code, field):
     assert detail["message"]
 
 
-def test_lone_surrogates_are_a_parse_error(api):
+def test_lone_surrogates_are_a_parse_error(client):
     raw = b'{"expression": "a = \\ud800"}'
-    response = api.post("/api/graph", content=raw, headers={"content-type": "application/json"})
+    response = client.post("/api/graph", content=raw, headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert response.json()["detail"]["code"] == "parse_error"
     assert response.json()["detail"]["column"] == 5
@@ -192,8 +196,8 @@ def test_lone_surrogates_are_a_parse_error(api):
         b"[]",
     ],
 )
-def test_malformed_bodies_get_422(api, raw):
-    response = api.post("/api/graph", content=raw, headers={"content-type": "application/json"})
+def test_malformed_bodies_get_422(client, raw):
+    response = client.post("/api/graph", content=raw, headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert isinstance(response.json()["detail"], list)
 
@@ -228,16 +232,16 @@ def programs(draw):
 
 
 def _float_eval(source: str, values: dict) -> float:
-    from engine.program import evaluate
+    from engine.language import evaluate
 
     return evaluate(source, values).output.value
 
 
 @given(programs())
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_generated_programs_match_central_differences(api, program):
+def test_generated_programs_match_central_differences(client, program):
     source, values = program
-    response = post(api, source, values=values)
+    response = post(client, source, values=values)
     if response.status_code != 200:  # e.g. exp overflow: must be a documented error
         assert response.status_code == 422 and response.json()["detail"]["code"] == "math_error"
         return
@@ -257,19 +261,109 @@ def test_generated_programs_match_central_differences(api, program):
 
 @given(st.text(max_size=60))
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_arbitrary_text_never_gets_a_5xx(api, text):
-    response = post(api, text)
+def test_arbitrary_text_never_gets_a_5xx(client, text):
+    response = post(client, text)
     assert response.status_code in (200, 413, 422)
     if response.status_code != 200:
         assert response.json()["detail"]["code"]
 
 
-def test_the_cycle_collector_stays_on_with_a_larger_first_threshold(api):
+def test_the_cycle_collector_stays_on_with_a_larger_first_threshold(client, lecture):
     import gc
 
     from app.settings import get_settings
 
-    post(api, LECTURE)
-    post(api, "log(0)")
+    post(client, lecture.source)
+    post(client, "log(0)")
     assert gc.isenabled()
     assert gc.get_threshold()[0] == get_settings().gc_threshold
+
+
+# -- contract extensions: default_value, free, warnings, duplicate_variable -------------------------------
+
+
+def test_default_value_gives_free_variables_a_value_and_nodes_say_which_are_free(client):
+    body = post(client, "a = 2; e = a*x + y", values={"y": 5}, default_value=1.5).json()
+    variables = {n["label"]: (n["value"], n["free"]) for n in body["nodes"] if n["kind"] == "variable"}
+    assert variables == {"a": (2.0, False), "x": (1.5, True), "y": (5.0, True)}
+    assert body["value"] == 8.0 and body["gradients"] == {"a": 1.5, "x": 2.0, "y": 1.0}
+    assert all("free" not in n for n in body["nodes"] if n["kind"] != "variable")
+
+
+def test_without_default_value_missing_free_variables_stay_unbound(client):
+    response = post(client, "a = 2; a*x")
+    assert response.status_code == 422
+    assert response.json()["detail"]["code"] == "unbound_variable"
+    assert response.json()["detail"]["names"] == ["x"]
+
+
+@pytest.mark.parametrize("bad", ["1", None, True, "NaN"])
+def test_default_value_must_be_a_finite_number(client, bad):
+    content = '{"expression": "x", "default_value": %s}' % (
+        "NaN" if bad == "NaN" else __import__("json").dumps(bad)
+    )
+    response = client.post("/api/graph", content=content, headers={"content-type": "application/json"})
+    if bad is None:
+        assert response.status_code == 422 and response.json()["detail"]["code"] == "unbound_variable"
+    else:
+        assert response.status_code == 422 and isinstance(response.json()["detail"], list)
+
+
+def test_warnings_name_the_typo_the_unused_variable_and_the_dead_statement(client, lecture):
+    body = post(client, "a = 2\nb = 5\nunused = a*10\ne = a*bb\ne", default_value=1.0).json()
+    assert [(w["code"], w["line"], w["column"], w["names"]) for w in body["warnings"]] == [
+        ("unused_variable", 2, 1, ["b"]),
+        ("unreachable_statement", 3, 1, ["unused"]),
+        ("possible_typo", 4, 7, ["bb", "b"]),
+    ]
+    assert "did you mean 'b'?" in body["warnings"][2]["message"]
+    assert post(client, lecture.source).json()["warnings"] == []
+
+
+def test_a_variable_declared_twice_has_its_own_code(client):
+    response = post(client, "x = 1\ny = x*2\nx = 3\ny")
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert (detail["code"], detail["line"], detail["column"], detail["names"]) == (
+        "duplicate_variable",
+        3,
+        1,
+        ["x"],
+    )
+
+
+def test_a_math_error_can_carry_the_graph_built_so_far(client):
+    source = "x = 2\ny = x*3\nz = log(y - 6) + y"
+    plain = post(client, source)
+    assert plain.status_code == 422 and set(plain.json()) == {"detail"}
+    answer = post(client, source, partial=True)
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["detail"]["code"] == "math_error" and (body["detail"]["line"], body["detail"]["column"]) == (
+        3,
+        5,
+    )
+    partial = body["partial"]
+    assert partial["phase"] == "forward"
+    assert partial["forward"] == [n["id"] for n in partial["nodes"]]
+    by_id = {n["id"]: n for n in partial["nodes"]}
+    failed = by_id[partial["failed"]]
+    assert (failed["op"], failed["value"], failed["grad"]) == ("log", None, None)
+    (argument,) = failed["inputs"]
+    assert by_id[argument]["value"] == 0.0  # y - 6
+    assert [n["value"] for n in partial["nodes"][:3]] == [2.0, 3.0, 6.0]
+    assert all(n["grad"] is None for n in partial["nodes"])
+
+
+def test_a_backward_math_error_carries_the_whole_forward_graph(client):
+    body = post(client, "x = 0\ny = sqrt(x)*2", partial=True).json()
+    partial = body["partial"]
+    assert partial["phase"] == "backward"
+    by_id = {n["id"]: n for n in partial["nodes"]}
+    assert by_id[partial["failed"]]["op"] == "sqrt" and by_id[partial["failed"]]["value"] == 0.0
+    assert [n["label"] for n in partial["nodes"]] == ["x", None, None, "y"]
+
+
+def test_other_errors_never_carry_a_partial_graph(client):
+    for source in ["a +", "x * y", "exp = 2"]:
+        assert set(post(client, source, partial=True).json()) == {"detail"}

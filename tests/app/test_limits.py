@@ -19,8 +19,7 @@ import pytest
 
 from app.middleware import BodyLimitMiddleware
 from app.settings import get_settings
-from engine.language import MAX_NESTING, MAX_SOURCE_CHARS
-from engine.program import MAX_NODES, MAX_VALUES
+from engine.language import MAX_NESTING, MAX_NODES, MAX_SOURCE_CHARS, MAX_VALUES
 
 LIMIT = get_settings().max_body_bytes
 assert LIMIT == 1024 * 1024

@@ -12,7 +12,7 @@ import threading
 import time
 import weakref
 
-from app.graph import graph_json
+from app.serialize import graph_json
 
 
 class _Cycle:
@@ -20,13 +20,13 @@ class _Cycle:
         self.me = self
 
 
-def test_cyclic_garbage_is_collected_while_requests_overlap():
+def test_cyclic_garbage_is_collected_while_requests_overlap(lecture):
     assert gc.isenabled()
     stop = threading.Event()
 
     def answer_programs():
         while not stop.is_set():
-            graph_json("a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f")
+            graph_json(lecture.source)
 
     threads = [threading.Thread(target=answer_programs) for _ in range(8)]
     for thread in threads:

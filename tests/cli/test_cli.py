@@ -11,19 +11,13 @@ import sys
 import threading
 import time
 import urllib.request
-import warnings
 from pathlib import Path
 
 import pytest
 
 from app import cli
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from fastapi.testclient import TestClient
-
 ROOT = Path(__file__).resolve().parents[2]
-LECTURE = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
 LECTURE_TABLE = """\
 L = -8
 
@@ -33,14 +27,6 @@ b            -3        -4
 c            10        -2
 f            -2         4
 """
-
-
-@pytest.fixture(scope="module")
-def client():
-    from app.main import app
-
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -60,15 +46,15 @@ def values_args(values: dict[str, float]) -> list[str]:
     return [arg for name, value in values.items() for arg in ("-v", f"{name}={value!r}")]
 
 
-def test_grad_prints_the_lecture_table():
-    result = run("grad", LECTURE)
+def test_grad_prints_the_lecture_table(lecture):
+    result = run("grad", lecture.one_line)
     assert result.returncode == 0, result.stderr
     assert result.stdout == LECTURE_TABLE
     assert result.stderr == ""
 
 
-def test_grad_in_process(capsys):
-    assert cli.main(["grad", LECTURE]) == 0
+def test_grad_in_process(capsys, lecture):
+    assert cli.main(["grad", lecture.source]) == 0
     assert capsys.readouterr().out == LECTURE_TABLE
 
 
@@ -104,12 +90,13 @@ def test_program_from_stdin():
 @pytest.mark.parametrize(
     ("expression", "values", "check"),
     [
-        (LECTURE, {}, False),
+        ("lecture", {}, False),
         ("o = tanh(x1*w1 + x2*w2 + b)", {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.88}, False),
         ("x = 3; b = x + x; c = b*b", {}, True),
     ],
 )
-def test_json_is_the_api_answer_byte_for_byte(client, expression, values, check):
+def test_json_is_the_api_answer_byte_for_byte(client, lecture, expression, values, check):
+    expression = lecture.source if expression == "lecture" else expression
     response = client.post("/api/graph", json={"expression": expression, "values": values, "check": check})
     assert response.status_code == 200
     result = run("grad", expression, *values_args(values), *(["--check"] if check else []), "--json")
@@ -180,11 +167,11 @@ def test_serve_help():
         assert option in result.stdout
 
 
-def test_console_script_is_installed():
+def test_console_script_is_installed(lecture):
     script = Path(sys.executable).with_name("backprop-explorer")
     if not script.exists():
         pytest.skip("the project is not installed in this environment (pip install -e .)")
-    result = subprocess.run([script, "grad", LECTURE], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([script, "grad", lecture.one_line], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout) == (0, LECTURE_TABLE)
 
 
@@ -227,7 +214,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_serve_serves_and_healthcheck_sees_it():
+def test_serve_serves_and_healthcheck_sees_it(lecture):
     port = free_port()
     env = {**os.environ, "PORT": str(port)}
     server = subprocess.Popen(
@@ -246,11 +233,11 @@ def test_serve_serves_and_healthcheck_sees_it():
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/graph",
-            data=json.dumps({"expression": LECTURE}).encode(),
+            data=json.dumps({"expression": lecture.source}).encode(),
             headers={"Content-Type": "application/json"},
         )
         with opener.open(request, timeout=10) as response:
-            assert json.load(response)["gradients"] == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
+            assert json.load(response)["gradients"] == lecture.gradients
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -8,9 +8,12 @@ import urllib.parse
 
 import pytest
 
+from app.examples import EXAMPLES
+
 pytestmark = pytest.mark.e2e
 
-LECTURE = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f"
+# micrograd's lecture graph, as the examples menu has it.
+(LECTURE,) = [example["expression"] for example in EXAMPLES if example["id"] == "lecture"]
 LECTURE_GRADS = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
 
 
@@ -336,32 +339,27 @@ def big_program(lines: int = 250) -> str:
     return "\n".join(rows)
 
 
-def test_a_thousand_node_graph_draws_fast_and_steps_smoothly(watched_page, base_url, artifacts):
+def test_a_thousand_node_graph_draws_and_steps(watched_page, base_url, artifacts):
+    """The big graph is drawn whole and steps to the end. How fast: bench/page.py (never asserted here)."""
     page = watched_page
     open_page(page, base_url, "x = 1")
     run_program(page, big_program())
     nodes = page.locator("[data-node-id]").count()
-    assert nodes >= 1000
-    render_ms = page.evaluate("window.__bpx_lastRenderMs")
+    assert nodes == 1002
+    assert page.locator("path.edge").count() == 1250
+    # The timing hooks bench/page.py reads are there, in order.
     timings = page.evaluate("window.__bpx_timings")
-    report = (
-        f"{nodes}-node graph (250 lines of s_i = tanh(s_(i-1) * w + c_i)): "
-        f"run click to laid out and drawn in {render_ms:.0f} ms "
-        f"(API answer {timings['answered']:.0f} ms, layout done {timings['laidOut']:.0f} ms, "
-        f"DOM built {timings['drawn']:.0f} ms, painted {timings['painted']:.0f} ms)\n"
-    )
-    print("\n" + report)
-    (artifacts / "perf.txt").write_text(report)
+    stages = [timings[stage] for stage in ("answered", "laidOut", "drawn", "painted")]
+    assert stages == sorted(stages) and stages[0] > 0
+    assert abs(float(page.get_attribute("#graph", "data-render-ms")) - timings["painted"]) <= 0.051
     page.screenshot(path=str(artifacts / "screenshots" / "thousand-nodes.png"))
-    assert render_ms < 1500, report
 
-    started = time.monotonic()
+    page.click('[data-testid="to-start"]')
     for _ in range(20):
         page.click('[data-testid="step-forward"]')
-    stepping = time.monotonic() - started
     assert counter(page).startswith("20 / ")
-    assert stepping < 10, f"20 steps took {stepping:.1f} s"
+    assert len(shown(page, "data-value")) == 20
     page.click('[data-testid="to-end"]')
-    assert page.locator("[data-node-id][data-grad]").count() == nodes - 0  # no constants here
+    assert page.locator("[data-node-id][data-grad]").count() == nodes  # no constants here
     page.wait_for_timeout(200)
     page.screenshot(path=str(artifacts / "screenshots" / "thousand-nodes-end.png"))

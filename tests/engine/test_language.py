@@ -7,16 +7,21 @@ import math
 import pytest
 
 from engine.language import (
+    DuplicateVariableError,
     ParseError,
+    ProgramError,
     ProgramMathError,
     ReservedNameError,
     TooLargeError,
     UnboundVariableError,
     UnknownVariableError,
+    analyze,
+    build,
+    evaluate,
     parse,
     tokenize,
 )
-from engine.program import evaluate
+from engine.language.analysis import one_edit_apart
 
 
 def value(source: str, **values: float) -> float:
@@ -59,7 +64,7 @@ def test_minus_x_squared_is_minus_of_the_square():
 def test_tokens_carry_one_based_positions():
     tokens = tokenize("a = 2\n  bb*3")
     bb = tokens[4]
-    assert (bb.text, bb.span.line, bb.span.column, bb.span.end_column) == ("bb", 2, 3, 5)
+    assert (bb.text, bb.line, bb.column, bb.offset, bb.end_offset) == ("bb", 2, 3, 8, 10)
     assert tokens[-1].kind == "end"
 
 
@@ -147,22 +152,26 @@ def test_labels_aliases_and_rebinding():
 
 
 def test_a_variable_declared_twice_is_an_error():
-    with pytest.raises(ParseError) as info:
+    with pytest.raises(DuplicateVariableError) as info:
         evaluate("x = 1; y = x * 2; x = 3; y")
-    assert "already a variable" in info.value.message and info.value.column == 19
+    assert info.value.code == "duplicate_variable" and info.value.names == ["x"]
+    assert "already a variable (declared on line 1)" in info.value.message and info.value.column == 19
+    with pytest.raises(DuplicateVariableError) as info:
+        evaluate("y = x * 2\nx = 3\ny")
+    assert (info.value.line, info.value.column) == (2, 1) and "(used on line 1)" in info.value.message
 
 
 def test_constants_have_no_gradient_and_variables_that_do_not_reach_get_zero():
     result = evaluate("a = 2; b = 5; c = a * 3")
     assert result.gradients == {"a": 3.0, "b": 0.0}
     constant = next(n for n in result.nodes if n.kind == "constant")
-    assert result.grads[constant.id] is None
+    assert constant.grad is None
 
 
 def test_unused_expressions_stay_in_the_graph_with_zero_gradient():
     result = evaluate("a = 2; unused = a * 10; out = a + 1")
     unused = next(n for n in result.nodes if n.label == "unused")
-    assert result.grads[unused.id] == 0.0
+    assert unused.grad == 0.0
     assert [s.node.name for s in result.trace.steps] == ["out", "unused"]
 
 
@@ -204,3 +213,80 @@ def test_numeric_check_work_is_bounded():
     with pytest.raises(TooLargeError):
         evaluate(many, check=True)
     assert math.isclose(evaluate(many).output.value, sum(range(1000)))
+
+
+# -- stages, defaults, free variables and warnings ------------------------------------------------------
+
+
+def test_the_stages_hand_their_output_forward():
+    program = parse("a = 2; e = a * bb")
+    analysis = analyze(program, {}, default_value=0.5)
+    assert analysis.program is program
+    assert list(analysis.declared) == ["a"] and list(analysis.free) == ["bb"]
+    assert analysis.values == {"a": 2.0, "bb": 0.5}
+    graph = build(analysis)
+    assert graph.output.value == 1.0 and graph.gradients == {"a": 0.5, "bb": 2.0}
+
+
+def test_calls_check_their_number_of_arguments():
+    with pytest.raises(ParseError) as info:
+        parse("y = 1\nexp(y, 2)")
+    assert (info.value.line, info.value.column) == (2, 1)
+    assert info.value.message == "line 2, column 1: exp takes 1 argument, got 2"
+    with pytest.raises(ParseError) as info:
+        parse("(a, b)")
+    assert "unexpected ','" in info.value.message
+
+
+def test_default_value_fills_free_variables_only():
+    result = evaluate("a = 2; a * x + y", {"y": 3.0}, default_value=1.0)
+    assert result.output.value == 5.0
+    assert {n.label: n.free for n in result.nodes if n.kind == "variable"} == {
+        "a": False,
+        "x": True,
+        "y": True,
+    }
+    assert {n.label: n.value for n in result.nodes if n.kind == "variable"} == {"a": 2.0, "x": 1.0, "y": 3.0}
+    with pytest.raises(UnboundVariableError):
+        evaluate("a = 2; a * x")
+
+
+@pytest.mark.parametrize("bad", [math.inf, math.nan])
+def test_default_value_must_be_finite(bad):
+    with pytest.raises(ProgramError) as info:
+        evaluate("x + 1", default_value=bad)
+    assert "default_value" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "close"),
+    [("b", "bb", True), ("bb", "b", True), ("x1", "x2", True), ("ab", "ba", True), ("w1", "w", True),
+     ("abc", "abd", True), ("abc", "acb", True), ("a", "b", True), ("abc", "xyz", False),
+     ("ab", "abcd", False), ("abcd", "badc", False), ("same", "same", False)],
+)  # fmt: skip
+def test_one_edit_apart(a, b, close):
+    assert one_edit_apart(a, b) is close
+
+
+def test_warnings_for_a_typo_an_unused_variable_and_a_dead_statement():
+    source = "a = 2\nb = 5\nunused = a * 10\ne = a*bb\ne"
+    result = evaluate(source, default_value=1.0)
+    found = [(w.code, w.line, w.column, w.names) for w in result.warnings]
+    assert found == [
+        ("unused_variable", 2, 1, ["b"]),
+        ("unreachable_statement", 3, 1, ["unused"]),
+        ("possible_typo", 4, 7, ["bb", "b"]),
+    ]
+    typo = result.warnings[2].message
+    assert typo == "line 4, column 7: 'bb' is not assigned, so it is a free variable — did you mean 'b'?"
+    assert result.gradients["b"] == 0.0
+
+
+def test_clean_programs_have_no_warnings():
+    lecture = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
+    for source in [lecture, "o = tanh(x1*w1 + x2*w2 + b)", "x = 3\nx"]:
+        assert evaluate(source, default_value=1.0).warnings == []
+
+
+def test_one_letter_names_are_not_typos_of_each_other():
+    assert evaluate("a = 2; a * b", default_value=1.0).warnings == []

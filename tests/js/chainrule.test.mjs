@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { announce, chainRuleLines, describeOperation, describeRule, indexOps } from "../../static/js/chainrule.js";
+import { announce, chainRuleLines, describeOperation, describeRule } from "../../static/js/chainrule.js";
+import { indexOps } from "../../static/js/ops.js";
 import { buildTimeline, stateAt } from "../../static/js/timeline.js";
 import { fixture } from "./helpers.mjs";
 

@@ -22,3 +22,33 @@ export function tanhChain(lines) {
   }
   return { output: s, nodes, forward: nodes.map((n) => n.id), backward: [] };
 }
+
+/**
+ * A stand-in for POST /api/graph that knows a few programs by their variables only, and answers as
+ * the API does: a value for a name the program does not have is `unknown_variable`, a free variable
+ * takes `values`, else `default_value`, else it is `unbound_variable`. Every body it got is kept.
+ * @param {Object<string, {free?: string[], declared?: Object<string, number>}>} programs
+ */
+export function fakeGraphApi(programs, ApiError) {
+  const bodies = [];
+  async function post(body) {
+    bodies.push(structuredClone(body));
+    const program = programs[body.expression];
+    if (!program) throw new ApiError({ code: "parse_error", message: "unknown program", line: 1, column: 1 });
+    const free = program.free ?? [];
+    const declared = program.declared ?? {};
+    const values = body.values ?? {};
+    const unknown = Object.keys(values).filter((name) => !free.includes(name) && !(name in declared));
+    if (unknown.length) throw new ApiError({ code: "unknown_variable", message: "unknown", names: unknown });
+    const unbound = free.filter((name) => !(name in values) && body.default_value === undefined);
+    if (unbound.length) throw new ApiError({ code: "unbound_variable", message: "unbound", names: unbound });
+    const nodes = [
+      ...Object.entries(declared).map(([name, value]) => ({ name, value: values[name] ?? value, free: false })),
+      ...free.map((name) => ({ name, value: values[name] ?? body.default_value, free: true })),
+    ].map(({ name, value, free: isFree }, i) => ({
+      id: `n${i}`, kind: "variable", op: null, label: name, value, grad: 1, inputs: [], free: isFree,
+    }));
+    return { output: nodes.at(-1)?.id, nodes, forward: nodes.map((n) => n.id), backward: [] };
+  }
+  return { post, bodies };
+}

@@ -57,13 +57,17 @@ test("a variable shared by every line of a long program stays out of the layout'
   assert.ok(kept.some((pair) => pair.source === "w"), "w keeps one edge");
 });
 
-test("a ~1,000-node program is laid out quickly", () => {
+test("a ~1,000-node program gets a box per node and an edge per input", () => {
+  // How long this takes is bench/page.py's business (Run → painted); a test never asserts time.
   const graph = tanhChain(250);
-  const started = performance.now();
   const layout = layoutGraph(graph, dagre);
-  const elapsed = performance.now() - started;
   assert.equal(layout.nodes.size, 1002);
   assert.equal(layout.edges.length, 1250);
-  assert.ok(elapsed < 1500, `layout took ${elapsed.toFixed(0)} ms`);
-  console.log(`layout of 1,002 nodes: ${elapsed.toFixed(0)} ms`);
+  // Inputs sit left of their users; w's long edges are left out of the layout (see above), so w is not checked.
+  for (const node of graph.nodes) {
+    const box = layout.nodes.get(node.id);
+    for (const input of node.inputs) {
+      if (input !== "w") assert.ok(layout.nodes.get(input).x + layout.nodes.get(input).width <= box.x, `${input} → ${node.id}`);
+    }
+  }
 });

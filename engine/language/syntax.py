@@ -11,7 +11,10 @@ the nesting limit, so hostile input gets a clear error instead of a crash.
     term      := unary (('*' | '/') unary)*
     unary     := ('-' | '+') unary | power
     power     := atom (('**' | '^') unary)?
-    atom      := NUMBER | NAME | FUNC '(' expr ')' | '(' expr ')'
+    atom      := NUMBER | NAME | FUNC '(' expr (',' expr)* ')' | '(' expr ')'
+
+Its output, a ``Program`` (the statements and a ``SourceMap`` of the text), is the analysis stage's
+input; see docs/architecture.md for the whole path from text to page.
 """
 
 from __future__ import annotations
@@ -22,66 +25,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .scalar_functions import UNARY_FUNCTIONS
+from .errors import ParseError, ReservedNameError, TooLargeError
+from .vocabulary import FUNCTIONS
 
 MAX_SOURCE_CHARS = 200_000
 MAX_NESTING = 200
-FUNCTIONS = frozenset(UNARY_FUNCTIONS)
-
-
-# -- errors ------------------------------------------------------------------------------------------
-
-
-class ProgramError(Exception):
-    """Anything wrong with a program or its values; ``code`` and ``status`` are the API's."""
-
-    code = "invalid_request"
-    status = 422
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None, names=()):
-        self.message = message
-        self.line = line
-        self.column = column
-        self.names = list(names)
-        super().__init__(message)
-
-    def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "message": self.message,
-            "line": self.line,
-            "column": self.column,
-            "names": self.names,
-        }
-
-
-class ParseError(ProgramError):
-    code = "parse_error"
-
-    def __init__(self, line: int, column: int, what: str, names=()):
-        super().__init__(f"line {line}, column {column}: {what}", line, column, names)
-        self.what = what
-
-
-class ReservedNameError(ProgramError):
-    code = "reserved_name"
-
-
-class UnboundVariableError(ProgramError):
-    code = "unbound_variable"
-
-
-class UnknownVariableError(ProgramError):
-    code = "unknown_variable"
-
-
-class ProgramMathError(ProgramError):
-    code = "math_error"
-
-
-class TooLargeError(ProgramError):
-    code = "too_large"
-    status = 413
 
 
 # -- source positions --------------------------------------------------------------------------------
@@ -129,7 +77,7 @@ _TOKEN = re.compile(
   | (?P<newline>\n)
   | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<op>\*\*|==|[-+*/^()=<>;])
+  | (?P<op>\*\*|==|[-+*/^()=<>;,])
     """,
     re.VERBOSE,
 )
@@ -142,11 +90,6 @@ class Token(NamedTuple):
     column: int
     offset: int
     end_offset: int
-
-    @property
-    def span(self) -> Span:
-        width = self.end_offset - self.offset
-        return Span(self.line, self.column, self.line, self.column + width, self.offset, self.end_offset)
 
 
 def _describe(token: Token) -> str:
@@ -213,7 +156,7 @@ class Binary:
 @dataclass(slots=True)
 class Call:
     function: str
-    argument: object
+    arguments: tuple
     loc: tuple[int, int]
 
 
@@ -222,7 +165,15 @@ class Statement:
     target: str | None  # the assigned name, or None for a bare expression
     expr: object
     loc: tuple[int, int]
-    target_token: Token | None = None
+    target_loc: tuple[int, int] | None = None  # where the assigned name is written
+
+
+@dataclass(slots=True)
+class Program:
+    """A parsed program: its statements in order, and the map from offsets to lines and columns."""
+
+    statements: list[Statement]
+    source_map: SourceMap
 
 
 # Binding powers for the precedence climb: higher binds tighter.
@@ -278,7 +229,7 @@ class _Parser:
                 )
             self.pos += 2
             expr = self.expression(0)
-            return Statement(first.text, expr, (first.offset, expr.loc[1]), first)
+            return Statement(first.text, expr, (first.offset, expr.loc[1]), (first.offset, first.end_offset))
         expr = self.expression(0)
         return Statement(None, expr, expr.loc)
 
@@ -330,9 +281,19 @@ class _Parser:
                 if not opens:
                     self.fail(what=f"{_describe(following)}, expected '(' after function {token.text!r}")
                 self.pos += 1
-                argument = self.expression(0)
+                arguments = [self.expression(0)]
+                while tokens[self.pos].kind == "op" and tokens[self.pos].text == ",":
+                    self.pos += 1
+                    arguments.append(self.expression(0))
                 close = self.expect(")")
-                return Call(token.text, argument, (token.offset, close.end_offset))
+                arity = FUNCTIONS[token.text].arity
+                if len(arguments) != arity:
+                    self.fail(
+                        token,
+                        f"{token.text} takes {arity} argument{'s' if arity != 1 else ''}, "
+                        f"got {len(arguments)}",
+                    )
+                return Call(token.text, tuple(arguments), (token.offset, close.end_offset))
             if opens:
                 self.fail(
                     following,
@@ -356,11 +317,11 @@ class _Parser:
         self.fail(token)
 
 
-def parse(source: str) -> list[Statement]:
-    """Parse a program into statements; raise ParseError, ReservedNameError or TooLargeError."""
+def parse(source: str) -> Program:
+    """Parse a program; raise ParseError, ReservedNameError or TooLargeError."""
     if len(source) > MAX_SOURCE_CHARS:
         raise TooLargeError(f"the program has {len(source):,} characters; the limit is {MAX_SOURCE_CHARS:,}")
     statements = _Parser(tokenize(source)).program()
     if not statements:
         raise ParseError(1, 1, "the program is empty: write an expression such as 'a*b + c'")
-    return statements
+    return Program(statements, SourceMap(source))

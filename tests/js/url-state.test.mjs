@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeState, encodeState } from "../../static/js/state.js";
+import { decodeState, encodeState } from "../../static/js/url-state.js";
 
 test("expression, values, step and check round-trip through the hash", () => {
   const state = {
@@ -32,12 +32,4 @@ test("junk in the hash is ignored, never thrown", () => {
   const state = decodeState("#e=x&v=x:abc,1y:2,ok:3,:4,z:,w&s=-5");
   assert.deepEqual(state.values, { ok: 3 });
   assert.equal(state.step, 0);
-});
-
-test("free names: used before or without an assignment, functions and numbers aside", async () => {
-  const { freeNamesIn } = await import("../../static/js/state.js");
-  assert.deepEqual(freeNamesIn("y = x*x + q"), ["x", "q"]);
-  assert.deepEqual(freeNamesIn("a = 2; b = a*3e5 + tanh(c) # d is a comment"), ["c"]);
-  assert.deepEqual(freeNamesIn("x = x + 1\nz = x == 2"), ["x"]);
-  assert.deepEqual(freeNamesIn("a = 1\nb = -2.5e-3\nL = a*b"), []);
 });

@@ -1,13 +1,16 @@
-// Drawing the laid-out graph with D3 and updating it step by step.
+// Drawing the laid-out graph with D3 and updating it step by step: nodes, edges, the active node's halo.
 // setGraph() joins nodes and edges by key (enter/update/exit); update() then only touches the
-// elements whose shown state changed, so stepping a 1,000-node graph stays cheap.
+// elements whose shown state changed, so stepping a 1,000-node graph stays cheap. Zoom and fit are
+// viewport.js's, the colour legend legend.js's, the standalone copy for export svg-export.js's.
 
 import { formatNumber, nodeName } from "./format.js";
 import { SIZES } from "./layout.js";
+import { gradientScale } from "./legend.js";
 
 const d3 = globalThis.d3;
-const SVG_NS = "http://www.w3.org/2000/svg";
-const LEGEND_STOPS = 11;
+
+/** Graphs with more nodes than this get lighter nodes (no captions, no tab stops, no transitions). */
+const LARGE_GRAPH = 250;
 
 /** Path of a rectangle with only its left (side = "left") or right corners rounded. */
 function halfRoundedRect(x, y, width, height, r, side) {
@@ -17,31 +20,24 @@ function halfRoundedRect(x, y, width, height, r, side) {
   return `M${x},${y}H${x + width - r}A${r},${r} 0 0 1 ${x + width},${y + r}V${y + height - r}A${r},${r} 0 0 1 ${x + width - r},${y + height}H${x}Z`;
 }
 
-/** The diverging colour of a gradient: red for negative, blue for positive, pale near zero. */
-export function gradientScale(graph) {
-  let max = 0;
-  for (const node of graph.nodes) {
-    if (node.kind !== "constant" && Number.isFinite(node.grad)) max = Math.max(max, Math.abs(node.grad));
-  }
-  if (max === 0) max = 1;
-  return d3.scaleDivergingSymlog(d3.interpolateRdBu).domain([-max, 0, max]).clamp(true);
-}
-
 export class GraphView {
   /**
-   * @param {SVGSVGElement} svg
-   * @param {{onSelect: (id: string) => void, reducedMotion: () => boolean}} options
+   * @param {SVGSVGElement} svg the graph's SVG (arrow markers go into its defs)
+   * @param {d3.Selection} layer the group to draw into (the viewport's)
+   * @param {{onSelect: (id: string) => void, reducedMotion: () => boolean, glyph: (op: string) => string}} options
+   *   glyph: the text in an operation node's circle
    */
-  constructor(svg, { onSelect, reducedMotion }) {
+  constructor(svg, layer, { onSelect, reducedMotion, glyph }) {
     this.svg = d3.select(svg);
     this.onSelect = onSelect;
     this.reducedMotion = reducedMotion;
+    this.glyph = glyph;
     this.layout = null;
     this.graph = null;
     this.selected = null;
     this.scale = null;
 
-    const defs = this.svg.append("defs");
+    const defs = this.svg.insert("defs", ":first-child");
     for (const [id, cls] of [["bpx-arrow", "arrow"], ["bpx-arrow-forward", "arrow arrow-forward"], ["bpx-arrow-backward", "arrow arrow-backward"]]) {
       defs
         .append("marker")
@@ -56,39 +52,28 @@ export class GraphView {
         .attr("class", cls)
         .attr("d", "M0,0L10,5L0,10z");
     }
-    this.viewport = this.svg.append("g").attr("class", "viewport");
-    this.edgeLayer = this.viewport.append("g").attr("class", "edges");
+    this.edgeLayer = layer.append("g").attr("class", "edges");
     // One halo, moved to whichever node is active: cheaper than one per node on big graphs.
-    this.halo = this.viewport.append("rect").attr("class", "halo").attr("visibility", "hidden");
-    this.nodeLayer = this.viewport.append("g").attr("class", "nodes");
-
-    // The drawing's size on screen, kept current without forcing a layout on every step.
-    this.size = { width: svg.clientWidth || 800, height: svg.clientHeight || 500 };
-    new ResizeObserver(([entry]) => {
-      this.size = { width: entry.contentRect.width, height: entry.contentRect.height };
-    }).observe(svg);
-
-    this.zoom = d3
-      .zoom()
-      .scaleExtent([0.002, 4])
-      .on("zoom", (event) => this.viewport.attr("transform", event.transform));
-    this.svg.call(this.zoom).on("dblclick.zoom", null);
+    this.halo = layer.append("rect").attr("class", "halo").attr("visibility", "hidden");
+    this.nodeLayer = layer.append("g").attr("class", "nodes");
   }
 
   duration(ms) {
     return this.reducedMotion() ? 0 : ms;
   }
 
+  /** Is a graph big enough to be drawn light? */
+  static isLarge(graph) {
+    return graph.nodes.length > LARGE_GRAPH;
+  }
+
   /** Draw a new (or recomputed) graph. Elements with the same key are kept and moved. */
   setGraph(graph, layout) {
-    const firstDraw = this.layout === null;
-    const sameShape = this.layout && sameNodes(this.graph, graph);
     this.graph = graph;
     this.layout = layout;
     this.scale = gradientScale(graph);
-    const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
-    this.nodeById = nodeById;
-    const large = graph.nodes.length > 250;
+    this.nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+    const large = GraphView.isLarge(graph);
     this.large = large;
     this.svg.classed("large", large);
     this.halo.attr("visibility", "hidden");
@@ -136,12 +121,8 @@ export class GraphView {
       })
       .each(function (n) {
         this.__sig = null;
-        this.__node = nodeById.get(n.id);
         if (n.kind === "constant") d3.select(this).select(".constant-text").text(formatNumber(n.value));
       });
-
-    this.drawLegend();
-    if (firstDraw || !sameShape) this.fit(false);
   }
 
   /** The static parts of one node: record cells, captions, op circle; numbers are filled by update(). */
@@ -164,7 +145,7 @@ export class GraphView {
       const r = SIZES.opRadius;
       if (detailed) g.append("line").attr("class", "op-link").attr("x1", 2 * r).attr("y1", h / 2).attr("x2", x0).attr("y2", h / 2);
       g.append("circle").attr("class", "op-circle").attr("cx", r).attr("cy", h / 2).attr("r", r);
-      const symbol = opSymbol(node.op);
+      const symbol = this.glyph(node.op);
       g.append("text")
         .attr("class", symbol.length > 2 ? "op-symbol word" : "op-symbol")
         .attr("x", r)
@@ -281,124 +262,6 @@ export class GraphView {
   setSelected(id) {
     this.selected = id;
   }
-
-  /** Fit the whole graph in view; huge graphs start readable at their inputs instead. */
-  fit(animate = true) {
-    if (!this.layout) return;
-    const { width, height } = this.size;
-    if (!width || !height) return;
-    const lw = this.layout.width;
-    const lh = this.layout.height;
-    let k = Math.min(width / lw, height / lh, 1.6) * 0.94;
-    let tx = (width - lw * k) / 2;
-    let ty = (height - lh * k) / 2;
-    if (k < 0.25 && this.graph) {
-      // A fitted 1,000-node graph is a hairline: show the start of the forward pass legibly instead.
-      k = 0.7;
-      const first = this.layout.nodes.get(this.graph.forward[0]);
-      tx = 24 - first.x * k;
-      ty = height / 2 - (first.y + first.height / 2) * k;
-    }
-    const transform = d3.zoomIdentity.translate(tx, ty).scale(k);
-    this.applyTransform(transform, animate);
-  }
-
-  /** Show the whole graph however small it gets (the Fit button's second press, or tests). */
-  fitAll(animate = true) {
-    if (!this.layout) return;
-    const { width, height } = this.size;
-    const k = Math.min(width / this.layout.width, height / this.layout.height, 1.3) * 0.96;
-    const transform = d3.zoomIdentity
-      .translate((width - this.layout.width * k) / 2, (height - this.layout.height * k) / 2)
-      .scale(k);
-    this.applyTransform(transform, animate);
-  }
-
-  applyTransform(transform, animate) {
-    const duration = animate ? this.duration(350) : 0;
-    if (duration) this.svg.transition().duration(duration).call(this.zoom.transform, transform);
-    else this.svg.call(this.zoom.transform, transform);
-  }
-
-  zoomBy(factor) {
-    const duration = this.duration(200);
-    if (duration) this.svg.transition().duration(duration).call(this.zoom.scaleBy, factor);
-    else this.svg.call(this.zoom.scaleBy, factor);
-  }
-
-  /** Pan (keeping the zoom) so a node is in view, when it is not. */
-  follow(id) {
-    if (!this.layout || !id) return;
-    const box = this.layout.nodes.get(id);
-    if (!box) return;
-    const { width, height } = this.size;
-    const t = d3.zoomTransform(this.svg.node());
-    const [x0, y0] = t.apply([box.x, box.y]);
-    const [x1, y1] = t.apply([box.x + box.width, box.y + box.height]);
-    const margin = 30;
-    if (x0 >= margin && y0 >= margin && x1 <= width - margin && y1 <= height - margin) return;
-    const cx = box.x + box.width / 2;
-    const cy = box.y + box.height / 2;
-    const transform = d3.zoomIdentity.translate(width / 2 - cx * t.k, height / 2 - cy * t.k).scale(t.k);
-    // Panning a 1,000-node drawing repaints it every frame: big graphs jump instead of gliding.
-    this.applyTransform(transform, !this.large);
-  }
-
-  /** The legend: the diverging scale as a bar from -max to +max. */
-  drawLegend() {
-    const svg = d3.select("#legend-bar");
-    if (svg.empty() || !this.scale) return;
-    const [min, , max] = this.scale.domain();
-    svg.selectAll("*").remove();
-    const gradient = svg.append("defs").append("linearGradient").attr("id", "bpx-legend-gradient");
-    for (let i = 0; i < LEGEND_STOPS; i++) {
-      const t = i / (LEGEND_STOPS - 1);
-      gradient.append("stop").attr("offset", `${t * 100}%`).attr("stop-color", d3.interpolateRdBu(t));
-    }
-    svg.append("rect").attr("x", 4).attr("y", 2).attr("width", 142).attr("height", 9).attr("rx", 3).attr("fill", "url(#bpx-legend-gradient)");
-    const labels = [
-      [4, "start", formatNumber(min)],
-      [75, "middle", "0"],
-      [146, "end", `+${formatNumber(max)}`],
-    ];
-    for (const [x, anchor, text] of labels) {
-      svg.append("text").attr("x", x).attr("y", 23).attr("text-anchor", anchor).attr("font-size", 10).attr("fill", "#4a5468").text(text);
-    }
-  }
-
-  /** A standalone copy of the drawing (whole graph, no zoom) for export; `css` is embedded. */
-  exportSvg(css) {
-    const source = this.svg.node();
-    const clone = source.cloneNode(true);
-    const w = Math.ceil(this.layout.width);
-    const h = Math.ceil(this.layout.height);
-    clone.setAttribute("xmlns", SVG_NS);
-    clone.setAttribute("width", String(w));
-    clone.setAttribute("height", String(h));
-    clone.setAttribute("viewBox", `0 0 ${w} ${h}`);
-    clone.removeAttribute("data-testid");
-    clone.querySelector(".viewport").removeAttribute("transform");
-    const style = document.createElementNS(SVG_NS, "style");
-    style.textContent = `${css}\n.edge.active-backward { animation: none; }`;
-    clone.insertBefore(style, clone.firstChild);
-    const background = document.createElementNS(SVG_NS, "rect");
-    background.setAttribute("width", "100%");
-    background.setAttribute("height", "100%");
-    background.setAttribute("fill", "#fcfdff");
-    clone.insertBefore(background, style.nextSibling);
-    return { text: new XMLSerializer().serializeToString(clone), width: w, height: h };
-  }
-}
-
-function sameNodes(a, b) {
-  if (!a || a.nodes.length !== b.nodes.length) return false;
-  return a.nodes.every((n, i) => n.id === b.nodes[i].id && n.kind === b.nodes[i].kind && n.label === b.nodes[i].label);
-}
-
-const OP_SYMBOLS = { add: "+", mul: "×", neg: "−", inv: "1/x", pow: "^", lt: "<", eq: "==" };
-
-function opSymbol(op) {
-  return OP_SYMBOLS[op] ?? op ?? "?";
 }
 
 function describeNode(node, reached, grad) {

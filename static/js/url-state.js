@@ -1,4 +1,4 @@
-// The page's shareable state and its URL form: pure, no DOM.
+// The page's shareable state and its URL form: pure, no DOM (url-sync.js reads and writes the URL).
 // `#e=<expression>&v=a:2,b:-3&s=<step>&c=1` — the hash never reaches the server, and
 // URLSearchParams does the escaping, so any expression round-trips exactly.
 
@@ -41,28 +41,4 @@ export function decodeState(hash) {
     step: Number.isFinite(step) && step > 0 ? step : 0,
     check: params.get("c") === "1",
   };
-}
-
-const FUNCTIONS = new Set(["exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sqrt", "abs"]);
-const TOKEN = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z_0-9]*/g;
-
-/**
- * The names a program uses before (or without) assigning them: its free variables, as far as a
- * quick scan can tell. Only a hint so the first request can carry them (1.0 each); the API's
- * `unbound_variable` / `unknown_variable` answers remain the authority.
- */
-export function freeNamesIn(source) {
-  const assigned = new Set();
-  const free = [];
-  for (const raw of source.split(/[\n;]/)) {
-    const statement = raw.replace(/#.*/, "");
-    const target = /^\s*([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)/.exec(statement);
-    const expression = target ? statement.slice(target[0].length) : statement;
-    for (const token of expression.match(TOKEN) ?? []) {
-      if (!/^[A-Za-z_]/.test(token) || FUNCTIONS.has(token) || assigned.has(token) || free.includes(token)) continue;
-      free.push(token);
-    }
-    if (target) assigned.add(target[1]);
-  }
-  return free;
 }

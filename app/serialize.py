@@ -1,32 +1,39 @@
-"""Turn an evaluated program into the API's JSON answer and into Graphviz DOT. Nothing is recomputed."""
+"""Serialise a built program: the API's JSON answer and Graphviz DOT. Nothing is recomputed."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import orjson
 
-from engine.program import GraphResult, evaluate
+from engine.language import Graph, Node, evaluate
+from engine.language.build import Partial
 
 
-def graph_payload(result: GraphResult) -> dict:
+def _node_entry(node: Node) -> dict:
+    entry = {
+        "id": node.id,
+        "kind": node.kind,
+        "op": node.op,
+        "label": node.label,
+        "value": node.value,
+        "grad": node.grad,
+        "inputs": node.inputs,
+        "span": node.span,
+    }
+    if node.kind == "variable":
+        entry["free"] = node.free
+    return entry
+
+
+def graph_payload(result: Graph) -> dict:
     """The REST contract's answer for one evaluated program.
 
     Plain loops, not nested comprehensions: this runs once per node and per input of programs of
     up to 50,000 nodes. Spans stay dataclasses, which orjson writes as objects field by field.
     """
-    grads = result.grads
     ids = {uid: node.id for uid, node in result.by_uid.items()}
-    nodes = []
-    for node in result.nodes:
-        nodes.append({
-            "id": node.id,
-            "kind": node.kind,
-            "op": node.op,
-            "label": node.label,
-            "value": node.scalar.data,
-            "grad": grads[node.id],
-            "inputs": node.inputs,
-            "span": node.span if node.span is not None else {},
-        })  # fmt: skip
+    nodes = [_node_entry(node) for node in result.nodes]
     backward = []
     for step_node, grad, contributions in result.trace.steps:
         shares = []
@@ -40,6 +47,7 @@ def graph_payload(result: GraphResult) -> dict:
         "nodes": nodes,
         "forward": [node.id for node in result.nodes],
         "backward": backward,
+        "warnings": [warning.as_dict() for warning in result.warnings],
     }
     if result.check is not None:
         payload["check"] = {
@@ -49,26 +57,40 @@ def graph_payload(result: GraphResult) -> dict:
     return payload
 
 
+def partial_payload(partial: Partial) -> dict:
+    """A failed program as far as it was built: v1 node objects without gradients, and the failing node
+    (for a forward failure its value is null)."""
+    nodes = []
+    for node in partial.nodes:
+        entry = _node_entry(node)
+        entry["grad"] = None
+        entry["span"] = asdict(node.span)  # error answers go through the standard library's encoder
+        nodes.append(entry)
+    return {"nodes": nodes, "forward": [node.id for node in partial.nodes], "failed": partial.failed.id,
+            "phase": partial.phase}  # fmt: skip
+
+
 def payload_json(payload: dict) -> bytes:
     """The API's bytes for an answer. orjson: answers for big programs are megabytes, and the
     standard library's encoder is several times slower. The engine lets no NaN or infinity through."""
     return orjson.dumps(payload)
 
 
-def graph_json(expression: str, values: dict | None = None, check: bool = False) -> bytes:
-    """Evaluate and serialize in one go: the hot path of POST /api/graph."""
-    return payload_json(graph_payload(evaluate(expression, values, check)))
+def graph_json(expression: str, values: dict | None = None, check: bool = False,
+               default_value: float | None = None) -> bytes:  # fmt: skip
+    """Evaluate and serialise in one go: the hot path of POST /api/graph."""
+    return payload_json(graph_payload(evaluate(expression, values, check, default_value)))
 
 
 def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:.4f}"
 
 
-def graph_dot(result: GraphResult) -> str:
+def graph_dot(result: Graph) -> str:
     """micrograd's picture: a record `label | data | grad` per value, a small node per operation."""
     lines = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     for node in result.nodes:
-        grad = result.grads[node.id]
+        grad = node.grad
         name = node.label or ""
         if node.kind == "constant":
             lines.append(

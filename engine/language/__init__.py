@@ -1,0 +1,74 @@
+"""The expression language: program text in, a differentiated graph of Scalars out.
+
+One module per stage, each stage's output the next one's input (docs/architecture.md):
+
+    syntax    text → Program (tokens, parser, syntax tree, source positions)
+    analysis  Program + values → Analysis (declared and free variables, their values, warnings)
+    build     Analysis → Graph (one Scalar per node, ids, labels, spans, the traced backward pass)
+    check     Graph → a CheckResult per variable (central differences of the whole program)
+
+``evaluate`` runs them all. User text is only ever read by the parser: never eval, exec or compile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .analysis import MAX_NODES, MAX_VALUES, Analysis, ProgramWarning, analyze
+from .build import CheckResult, Graph, Node, build
+from .check import MAX_CHECK_EVALUATIONS, numeric_check
+from .errors import (
+    DuplicateVariableError,
+    ParseError,
+    ProgramError,
+    ProgramMathError,
+    ReservedNameError,
+    TooLargeError,
+    UnboundVariableError,
+    UnknownVariableError,
+)
+from .syntax import MAX_NESTING, MAX_SOURCE_CHARS, Program, SourceMap, Span, parse, tokenize
+
+
+def evaluate(source: str, values: Mapping[str, float] | None = None, check: bool = False,
+             default_value: float | None = None) -> Graph:  # fmt: skip
+    """Parse ``source``, give its variables ``values`` (free ones missing from it ``default_value``),
+    build the graph, backpropagate from the last statement and, if asked, check every gradient.
+
+    Raises a ``ProgramError`` subclass for anything wrong with the program or its values.
+    """
+    graph = build(analyze(parse(source), values, default_value))
+    if check:
+        graph.check = numeric_check(graph)
+    return graph
+
+
+__all__ = [
+    "MAX_CHECK_EVALUATIONS",
+    "MAX_NESTING",
+    "MAX_NODES",
+    "MAX_SOURCE_CHARS",
+    "MAX_VALUES",
+    "Analysis",
+    "CheckResult",
+    "DuplicateVariableError",
+    "Graph",
+    "Node",
+    "ParseError",
+    "Program",
+    "ProgramError",
+    "ProgramMathError",
+    "ProgramWarning",
+    "ReservedNameError",
+    "SourceMap",
+    "Span",
+    "TooLargeError",
+    "UnboundVariableError",
+    "UnknownVariableError",
+    "analyze",
+    "build",
+    "evaluate",
+    "numeric_check",
+    "parse",
+    "tokenize",
+]  # fmt: skip

@@ -1,0 +1,83 @@
+"""Write the JS tests' fixtures (tests/js/fixtures/*.json): real answers of POST /api/graph.
+
+The page's pure modules (timeline, layout, chain rule, ...) are tested in Node against answers the
+API really gives, so these files are made by the app itself, called in-process (``app.main:app``
+through a TestClient, no server), with the body the page sends. ``make fixtures`` runs this;
+tests/app/test_fixtures.py regenerates them in memory and fails while a file on disk is stale.
+
+Run: .venv/bin/python scripts/make_fixtures.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # `app` from this checkout, however the script is started
+FIXTURE_DIR = ROOT / "tests" / "js" / "fixtures"
+
+# The page sends this with every request: free variables without a value take it.
+DEFAULT_VALUE = 1.0
+
+
+def fixture_requests() -> dict[str, dict]:
+    """name → the request the page would send for that fixture's program."""
+    from app.examples import EXAMPLES
+
+    # micrograd's lecture graph, as the examples menu has it: the one place it is written.
+    (lecture,) = [example["expression"] for example in EXAMPLES if example["id"] == "lecture"]
+    programs = {
+        "lecture": {"expression": lecture},
+        "affine": {"expression": "y = 2*x + 1"},  # x is free: it takes the default
+        "square": {"expression": "x = 1.5\ny = x*x"},  # one input used twice
+        "reuse": {"expression": "a = 3\nb = a + a"},
+        "constant_only": {"expression": "L = 3"},  # no operation at all
+    }
+    return {name: {**body, "default_value": DEFAULT_VALUE} for name, body in programs.items()}
+
+
+def fixture_texts() -> dict[str, str]:
+    """name → the fixture file's text, from the app's answers now."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+
+    from app.main import app
+
+    texts = {}
+    with TestClient(app) as client:
+        for name, request in fixture_requests().items():
+            response = client.post("/api/graph", json=request)
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: the API answered {response.status_code}: {response.text}")
+            texts[name] = json.dumps(response.json(), indent=1, ensure_ascii=False) + "\n"
+    return texts
+
+
+def stale_fixtures(directory: Path = FIXTURE_DIR) -> list[str]:
+    """The fixture files that differ from the API's answers now, are missing, or are left over."""
+    fresh = fixture_texts()
+    on_disk = {path.stem: path.read_text(encoding="utf-8") for path in directory.glob("*.json")}
+    return sorted(name for name in fresh.keys() | on_disk.keys() if fresh.get(name) != on_disk.get(name))
+
+
+def main() -> None:
+    FIXTURE_DIR.mkdir(parents=True, exist_ok=True)
+    texts = fixture_texts()
+    for name, text in texts.items():
+        (FIXTURE_DIR / f"{name}.json").write_text(text, encoding="utf-8")
+    stale = sorted(p.name for p in FIXTURE_DIR.glob("*.json") if p.stem not in texts)
+    for name in stale:
+        (FIXTURE_DIR / name).unlink()
+    print(
+        f"wrote {len(texts)} fixtures to {FIXTURE_DIR.relative_to(ROOT)}"
+        + (f", removed {stale}" if stale else "")
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+// The Chain rule panel (the current step written out, chainrule.js's lines) and the ARIA live region
+// that announces each step.
+
+import { announce, chainRuleLines } from "./chainrule.js";
+
+export class ChainRulePanel {
+  /** @param {HTMLElement} panel @param {HTMLElement} announcer an aria-live region */
+  constructor(panel, announcer) {
+    this.panel = panel;
+    this.announcer = announcer;
+  }
+
+  /**
+   * Show one step; `announced` says whether the live region should read it out (not on a page load
+   * that stands at the start).
+   */
+  show(timeline, state, opsByName, { announced = true } = {}) {
+    this.panel.dataset.phase = state.phase;
+    this.panel.replaceChildren(
+      ...chainRuleLines(timeline, state, opsByName).map((line) => {
+        const div = document.createElement("div");
+        div.className = `line-${line.kind}`;
+        div.textContent = line.text;
+        return div;
+      }),
+    );
+    if (announced) this.announcer.textContent = announce(timeline, state, opsByName);
+  }
+}

@@ -1,0 +1,45 @@
+// The Export buttons: SVG, PNG, JSON, DOT of the graph on show. Disabled until there is one.
+
+import { exportDot, exportJson, exportPng, exportSvg } from "./exporters.js";
+
+export class ExportMenu {
+  /**
+   * @param {{svg: HTMLButtonElement, png: HTMLButtonElement, json: HTMLButtonElement, dot: HTMLButtonElement}} buttons
+   * @param {object} options
+   * @param {SVGSVGElement} options.graph the drawn graph
+   * @param {() => ({answer, body, layout} | null)} options.shown what is on show: the API answer, the
+   *   request it answered, the layout
+   * @param {(body: object) => Promise<{dot: string}>} options.postDot POST /api/graph/dot
+   * @param {import("./status.js").StatusLine} options.status where a failed export says so
+   */
+  constructor(buttons, { graph, shown, postDot, status }) {
+    this.buttons = buttons;
+    this.shown = shown;
+    this.status = status;
+    const actions = {
+      svg: (s) => exportSvg(graph, s.layout),
+      png: (s) => exportPng(graph, s.layout),
+      json: async (s) => exportJson(s.answer),
+      dot: async (s) => exportDot((await postDot(s.body)).dot),
+    };
+    for (const [kind, button] of Object.entries(buttons)) {
+      button.addEventListener("click", () => this.export(actions[kind]));
+    }
+    this.enable(false);
+  }
+
+  enable(on) {
+    for (const button of Object.values(this.buttons)) button.disabled = !on;
+  }
+
+  async export(action) {
+    const shown = this.shown();
+    if (!shown) return;
+    try {
+      await action(shown);
+      this.status.say("");
+    } catch (error) {
+      this.status.say(`Export failed: ${error.message}`);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// The page's keys: Ctrl/Cmd+Enter runs; ← → space Home End step the timeline unless a text field or
+// a modifier has them.
+
+function isTextField(target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  return tag === "TEXTAREA" || tag === "INPUT" || tag === "SELECT";
+}
+
+/**
+ * @param {EventTarget} target where keys are listened to (the document)
+ * @param {{run: () => void, player: import("./player.js").Player}} actions
+ */
+export function wireKeyboard(target, { run, player }) {
+  target.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      run();
+      return;
+    }
+    if (event.altKey || event.ctrlKey || event.metaKey || isTextField(event.target)) return;
+    const onButton = event.target instanceof HTMLButtonElement;
+    switch (event.key) {
+      case "ArrowRight":
+        player.forward();
+        break;
+      case "ArrowLeft":
+        player.back();
+        break;
+      case " ":
+        if (onButton) return; // a focused button's own activation
+        player.toggle();
+        break;
+      case "Home":
+        player.toStart();
+        break;
+      case "End":
+        player.toEnd();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  });
+}

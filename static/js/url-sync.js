@@ -1,0 +1,48 @@
+// The URL follows the page: after each change (debounced) the shown program, values, step and check
+// are written into the hash, and opening or changing the hash by hand opens that state.
+// The format is url-state.js's.
+
+import { decodeState, encodeState } from "./url-state.js";
+
+const URL_DELAY_MS = 150;
+
+export class UrlSync {
+  /**
+   * @param {object} options
+   * @param {() => (import("./url-state.js").PageState | null)} options.current the state on show
+   * @param {(state: import("./url-state.js").PageState) => void} options.open show a state from a URL
+   */
+  constructor({ current, open }) {
+    this.current = current;
+    this.open = open;
+    this.written = "";
+    this.timer = null;
+    window.addEventListener("hashchange", () => {
+      if (location.hash !== this.written) this.openFromUrl();
+    });
+  }
+
+  /** Write the URL soon: stepping through a graph writes it once, after the last step. */
+  schedule() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.write(), URL_DELAY_MS);
+  }
+
+  write() {
+    const state = this.current();
+    if (!state) return;
+    const hash = encodeState(state);
+    if (hash === this.written) return;
+    this.written = hash;
+    history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
+  }
+
+  /** Open the state the URL carries; false when it carries none. */
+  openFromUrl() {
+    const state = decodeState(location.hash);
+    if (!state) return false;
+    this.written = location.hash;
+    this.open(state);
+    return true;
+  }
+}

@@ -1,0 +1,35 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ApiError, errorFromBody, FREE_VARIABLE_DEFAULT, graphRequest } from "../../static/js/api.js";
+
+test("every graph request carries the free variables' default; values and check only when given", () => {
+  assert.equal(FREE_VARIABLE_DEFAULT, 1);
+  assert.deepEqual(graphRequest("y = x*x", {}, false), { expression: "y = x*x", default_value: 1 });
+  assert.deepEqual(graphRequest("y = x*x", { x: 3 }, true), {
+    expression: "y = x*x",
+    values: { x: 3 },
+    check: true,
+    default_value: 1,
+  });
+  assert.deepEqual(graphRequest("y = x", undefined, false, 0.5), { expression: "y = x", default_value: 0.5 });
+});
+
+test("the request's values are a copy: later changes to the caller's object do not leak in", () => {
+  const values = { x: 1 };
+  const body = graphRequest("y = x", values, false);
+  values.x = 2;
+  assert.equal(body.values.x, 1);
+});
+
+test("error bodies become ApiErrors with code, message and position", () => {
+  const detail = { code: "parse_error", message: "line 2, column 9: unexpected '*'", line: 2, column: 9, names: [] };
+  const error = errorFromBody({ detail }, 422);
+  assert.ok(error instanceof ApiError);
+  assert.deepEqual([error.code, error.message, error.line, error.column, error.status], ["parse_error", detail.message, 2, 9, 422]);
+
+  const listed = errorFromBody({ detail: [{ loc: ["body", "expression"], msg: "Field required" }] }, 422);
+  assert.equal(listed.code, "invalid_request");
+  assert.equal(listed.message, "body.expression: Field required");
+  assert.equal(errorFromBody({ detail: "Not Found" }, 404).message, "Not Found");
+  assert.equal(errorFromBody(null, 502).code, "http_error");
+});
