@@ -136,7 +136,7 @@ def operation(class_name: str, *, name: str, arity: int, value: Callable, local:
     if arity not in (1, 2) or len(rules) != arity:
         raise ValueError(f"{name}: an operation takes 1 or 2 inputs, with one derivative rule for each")
     members = {
-        "__doc__": f"f({', '.join(_input_names(arity))}) = {formula}",
+        "__doc__": f"f({', '.join(_placeholders(rules))}) = {formula}",
         "__module__": __name__,
         "name": name,
         "symbol": symbol,
@@ -152,8 +152,9 @@ def operation(class_name: str, *, name: str, arity: int, value: Callable, local:
     return type(class_name, (Operation,), members)
 
 
-def _input_names(arity: int) -> tuple[str, ...]:
-    return ("x",) if arity == 1 else ("a", "b")
+def _placeholders(rules: tuple[str, ...]) -> list[str]:
+    """The inputs' names, as the rules write them: ``x`` in ``∂/∂x = …``."""
+    return [rule.removeprefix("∂/∂").split(" ", 1)[0] for rule in rules]
 
 
 # -- the table: one declaration per operation, in the order the page lists them ----------------------
@@ -176,11 +177,11 @@ Inv = operation(
     domain=Domain("x ≠ 0", lambda x: x != 0.0),
 )  # fmt: skip
 Pow = operation(
-    "Pow", name="pow", symbol="**", display="^", arity=2, formula="a^b",
-    rules=("∂/∂a = b·a^(b-1)", "∂/∂b = a^b·ln a"),
+    "Pow", name="pow", symbol="**", display="^", arity=2, formula="x^y",
+    rules=("∂/∂x = y·x^(y-1)", "∂/∂y = x^y·ln x"),
     value=operators.power,
-    local=lambda a, b, out: (operators.power_base_local(a, b), operators.power_exponent_local(a, b, out)),
-    domain=Domain("a > 0 (a < 0 only to a constant integer power)", lambda a, b: a > 0.0),
+    local=lambda x, y, out: (operators.power_base_local(x, y), operators.power_exponent_local(x, y, out)),
+    domain=Domain("x > 0 (x < 0 only to a constant integer power)", lambda x, y: x > 0.0),
 )  # fmt: skip
 Exp = operation(
     "Exp", name="exp", call="exp", arity=1, formula="e^x", rules=("∂/∂x = e^x",),
@@ -220,25 +221,26 @@ Abs = operation(
     value=abs, local=lambda x, out: operators.sign(x),
 )  # fmt: skip
 Softplus = operation(
-    "Softplus", name="softplus", call="softplus", arity=1, formula="ln(1 + e^x)", rules=("∂/∂x = σ(x)",),
+    "Softplus", name="softplus", call="softplus", arity=1, formula="softplus(x) = ln(1 + e^x)",
+    rules=("∂/∂x = σ(x)",),
     value=operators.softplus, local=lambda x, out: operators.sigmoid(x),
 )  # fmt: skip
 Max = operation(
-    "Max", name="max", call="max", arity=2, formula="a if a > b else b",
+    "Max", name="max", call="max", arity=2, formula="max(a, b)",
     rules=("∂/∂a = 1 if a > b, ½ if a = b, else 0", "∂/∂b = 1 if b > a, ½ if a = b, else 0"),
     value=operators.max, local=lambda a, b, out: operators.max_back(a, b),
 )  # fmt: skip
 Min = operation(
-    "Min", name="min", call="min", arity=2, formula="a if a < b else b",
+    "Min", name="min", call="min", arity=2, formula="min(a, b)",
     rules=("∂/∂a = 1 if a < b, ½ if a = b, else 0", "∂/∂b = 1 if b < a, ½ if a = b, else 0"),
     value=operators.min, local=lambda a, b, out: operators.min_back(a, b),
 )  # fmt: skip
 LT = operation(
-    "LT", name="lt", symbol="<", arity=2, formula="1 if a < b else 0", rules=("∂/∂a = 0", "∂/∂b = 0"),
+    "LT", name="lt", symbol="<", arity=2, formula="a < b", rules=("∂/∂a = 0", "∂/∂b = 0"),
     value=operators.lt, local=(0.0, 0.0),
 )  # fmt: skip
 EQ = operation(
-    "EQ", name="eq", symbol="==", arity=2, formula="1 if a == b else 0", rules=("∂/∂a = 0", "∂/∂b = 0"),
+    "EQ", name="eq", symbol="==", arity=2, formula="a == b", rules=("∂/∂a = 0", "∂/∂b = 0"),
     value=operators.eq, local=(0.0, 0.0),
 )  # fmt: skip
 
