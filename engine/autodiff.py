@@ -1,9 +1,9 @@
 """Reverse-mode differentiation: the Context, topological order, backpropagation, traces, checks.
 
-The second layer of the engine (see docs/architecture.md): it imports only ``operators``'
-neighbours below it and works on anything that looks like a ``Variable`` (the ``Scalar`` one
-layer up is the one the engine has). No recursion anywhere: a chain of a million operations is
-as easy as a chain of three.
+The second layer of the engine (see docs/architecture.md), above ``operators``: it imports nothing
+of the engine but its error type, and works on anything that looks like a ``Variable`` (the
+``Scalar`` two layers up is the one the engine has). No recursion anywhere: a chain of a million
+operations is as easy as a chain of three.
 """
 
 from __future__ import annotations

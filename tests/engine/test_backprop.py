@@ -225,7 +225,7 @@ def test_trace_and_backward_agree_to_the_last_bit(values, program):
 
 def test_engine_imports_only_the_standard_library():
     allowed = set(sys.stdlib_module_names)
-    for path in ENGINE.glob("*.py"):
+    for path in ENGINE.rglob("*.py"):
         tree = ast.parse(path.read_text(), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
