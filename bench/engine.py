@@ -8,7 +8,9 @@ finished graph is left out of the time on both sides). Every shape is timed twic
 Python's cycle collector on for both (as people run them) and off for both (the engines' own
 work: micrograd's closures make reference cycles that the collector has to chase, which is not a
 property of its core). The per-round ratios' median is printed per shape, with the geometric mean
-over the shapes. Also a 1,000,000-node chain: time and memory per node.
+over the shapes. Times are this process's CPU time (``time.process_time``): on a machine shared
+with other work, time spent waiting for a core lands in neither engine's figure. Also a
+1,000,000-node chain: time and memory per node.
 
 Run: .venv/bin/python bench/engine.py [--rounds N] [--chain N] [--shapes name,...]
 """
@@ -86,8 +88,9 @@ def wide_fan_in(V, data):
 
 
 def mlp_step(V, data):
-    """One training step of micrograd's demo network MLP(2, [16, 16, 1]) on 100 points:
-    hinge loss + L2, zero the gradients, backward, update (the parameters persist per engine)."""
+    """One training step of micrograd's demo network MLP(2, [16, 16, 1]) on 100 points.
+
+    Hinge loss + L2, zero the gradients, backward, update (the parameters persist per engine)."""
     layers = data["models"].setdefault(V, _mlp_parameters(V, data["seed"]))
     parameters = [p for layer in layers for neuron in layer for p in neuron]
     for p in parameters:
@@ -160,9 +163,9 @@ def timed(run, V, data, collector: bool) -> tuple[float, float]:
     if not collector:
         gc.disable()
     try:
-        start = time.perf_counter()
+        start = time.process_time()
         result, graph = run(V, data)
-        seconds = time.perf_counter() - start
+        seconds = time.process_time() - start
     finally:
         gc.enable()
     del graph  # freed outside the timed run
@@ -203,10 +206,10 @@ def chain(n: int) -> tuple[float, float]:
     """A chain of n multiplications: seconds for build+backward, and bytes per node kept alive
     (tracemalloc, which slows Python down a lot, is measured on a separate tenth-size chain)."""
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     x, z = build_chain(n)
     z.backward()
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     assert abs(x.grad - 1.0000001**n) < 1e-6
     del x, z
     gc.collect()
@@ -226,7 +229,7 @@ def main() -> None:
     parser.add_argument("--shapes", default="", help="comma-separated names (default: all)")
     args = parser.parse_args()
     chosen = [s for s in SHAPES if not args.shapes or s.name in args.shapes.split(",")]
-    print(f"{args.rounds} interleaved rounds per shape and collector setting; medians; "
+    print(f"{args.rounds} interleaved rounds per shape and collector setting; CPU time, medians; "
           f"ratio = micrograd time / Scalar time")  # fmt: skip
     header = f"{'shape':<24}{'collector':>10}{'micrograd ms':>14}{'Scalar ms':>12}{'ratio':>8}"
     print(header)

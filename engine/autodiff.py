@@ -102,26 +102,30 @@ def backpropagate(variable: Variable, deriv: float = 1.0) -> None:
     order, leaves = _reachable(variable)
     order.sort(key=_by_id, reverse=True)  # newest first: every node's users before it
     variable.grad += deriv
-    rules = _RuleCache()
+    rules: dict = {}  # function -> (local rule, arity, whether the rule is a constant); see _rule_of
     for node in order:
         d = node.grad  # complete: every user of this node came before it
         if d - d != 0.0:  # inf - inf and nan - nan are nan: a derivative that is not finite arrived
             raise _first_non_finite(node, order)
-        local, arity, constant = rules[node.last_fn]
+        fn = node.last_fn
         try:
-            if arity == 1:  # the common cases, unrolled: this runs once per operation
-                (x,) = node.inputs
-                if not x._constant:
-                    x.grad += (local if constant else local(x.data, node.data)) * d
-            elif arity == 2:
+            local, arity, constant = rules[fn]
+        except KeyError:
+            local, arity, constant = rules[fn] = _rule_of(fn)
+        try:
+            if arity == 2:  # the common cases, unrolled: this runs once per operation
                 a, b = node.inputs
                 local_a, local_b = local if constant else local(a.data, b.data, node.data)
                 if not a._constant:
                     a.grad += local_a * d
                 if not b._constant:
                     b.grad += local_b * d
+            elif arity == 1:
+                (x,) = node.inputs
+                if not x._constant:
+                    x.grad += (local if constant else local(x.data, node.data)) * d
             else:  # written the minitorch way: backward gives d × each local derivative
-                for parent, share in zip(node.inputs, node.last_fn._backward(node.ctx, d), strict=False):
+                for parent, share in zip(node.inputs, fn._backward(node.ctx, d), strict=False):
                     if not parent._constant:
                         parent.grad += share
         except (ArithmeticError, ValueError) as exc:
@@ -132,23 +136,20 @@ def backpropagate(variable: Variable, deriv: float = 1.0) -> None:
 _by_id = operator.attrgetter("unique_id")
 
 
-class _RuleCache(dict):
-    """function -> (its local-derivative rule, its number of inputs, whether the rule is a constant).
-
-    A function written the minitorch way has no rule: (None, None, False). Read from the class
-    once per pass: a dict lookup costs a fraction of reading a class attribute, and the backward
-    pass asks once per node.
-    """
-
-    def __missing__(self, fn):
-        local = fn.local
-        rule = self[fn] = (local, fn.arity, not callable(local)) if local is not None else (None, None, False)
-        return rule
+def _rule_of(fn) -> tuple:
+    """(its local-derivative rule, its number of inputs, whether the rule is a constant) for a
+    function with a rule; (None, None, False) for one written the minitorch way. Backpropagation
+    reads it from the class once per pass and keeps it in a dict, which is several times cheaper to
+    ask than the class itself, and it asks once per node."""
+    local = fn.local
+    if local is None:
+        return None, None, False
+    return local, fn.arity, not callable(local)
 
 
 def _reachable(variable: Variable) -> tuple[list, list]:
     """The operation nodes ``variable`` depends on, itself first, and the leaves (constants left
-    out; a leaf used twice is listed twice).
+    out; a leaf used twice is listed twice), without recursion.
 
     Resets the accumulators on the way: ``.grad`` is where gradients add up, so operation nodes
     start this pass at 0, while leaves keep what earlier passes gave them. Leaves never enter the
@@ -157,7 +158,11 @@ def _reachable(variable: Variable) -> tuple[list, list]:
     operations = [variable]
     seen = {variable.unique_id}
     leaves = []
-    for node in operations:  # the list grows while it is walked: every operation once
+    # Depth first: it follows each chain of nodes made one after the other, so the walk stays
+    # near in memory and finds the nodes in long runs of falling ids, which the sort then merges.
+    stack = [variable]
+    while stack:
+        node = stack.pop()
         node.grad = 0.0
         for parent in node.inputs:
             if parent.last_fn is not None:
@@ -165,6 +170,7 @@ def _reachable(variable: Variable) -> tuple[list, list]:
                 if key not in seen:
                     seen.add(key)
                     operations.append(parent)
+                    stack.append(parent)
             elif not parent._constant:
                 leaves.append(parent)
                 if parent.grad is None:

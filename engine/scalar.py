@@ -188,15 +188,21 @@ def apply_function(fn: type[ScalarFunction], values: tuple) -> Scalar:
         raise MathError(fn.display_name(), [x.data for x in inputs], "forward", str(exc)) from None
     if out - out != 0.0:
         raise _not_finite(fn, inputs, out)
+    return _node(out, fn, ctx, inputs)
+
+
+def _node(data: float, fn: type[ScalarFunction] | None, ctx: Context | None, inputs: tuple,
+          constant: bool = False) -> Scalar:  # fmt: skip
+    """A Scalar made without __init__: ``data`` needs none of the checks a user's number gets."""
     node = _new(Scalar)
-    node.data = out
+    node.data = data
     node.grad = None
     node.name = None
     node.unique_id = _next_id()
     node.last_fn = fn
     node.ctx = ctx
     node.inputs = inputs
-    node._constant = False
+    node._constant = constant
     return node
 
 
@@ -213,7 +219,7 @@ def _unary_apply(op: type[Operation]):
             raise MathError(name, (x.data,), "forward", str(exc)) from None
         if out - out != 0.0:  # inf - inf and nan - nan are nan: one test for both, without a call
             raise _not_finite(op, (x,), out)
-        node = _new(Scalar)  # made without __init__: the value needs none of a user's checks
+        node = _new(Scalar)  # _node(out, op, None, (x,)), written out: one call less per operation
         node.data = out
         node.grad = None
         node.name = None
@@ -242,7 +248,7 @@ def _binary_apply(op: type[Operation]):
             raise MathError(name, (a.data, b.data), "forward", str(exc)) from None
         if out - out != 0.0:
             raise _not_finite(op, (a, b), out)
-        node = _new(Scalar)
+        node = _new(Scalar)  # _node(out, op, None, (a, b)), written out
         node.data = out
         node.grad = None
         node.name = None
@@ -266,13 +272,15 @@ def _not_finite(fn: type[ScalarFunction], inputs: tuple, out: float) -> MathErro
 
 def _as_scalar(value) -> Scalar:
     """Scalars (subclasses too) stay; a real number becomes a constant."""
-    if value.__class__ is float or value.__class__ is int or isinstance(value, numbers.Real):
-        if isinstance(value, Scalar):  # a subclass of Scalar registered as a number
+    if value.__class__ is not float and value.__class__ is not int:  # the common cases, checked fast
+        if isinstance(value, Scalar):
             return value
-        return Scalar(value, None)
-    if isinstance(value, Scalar):
-        return value
-    raise TypeError(f"a Scalar cannot be combined with {type(value).__name__!r}")
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"a Scalar cannot be combined with {type(value).__name__!r}")
+    data = float(value)
+    if data - data != 0.0:
+        raise ValueError(f"a Scalar must be a finite number, got {data!r}")
+    return _node(data, None, None, (), constant=True)  # Scalar(value, None) without __init__
 
 
 # -- Scalar's operators and methods, made from the table --------------------------------------------
@@ -295,9 +303,9 @@ _OPERATOR_METHODS: dict[tuple[str, int], tuple[str, str | None]] = {
 _BUILTIN_METHODS = {"abs": "__abs__"}
 
 
-def _apply(op: type[Operation], *inputs) -> Scalar:
+def _apply(op: type[Operation], x, y=None) -> Scalar:
     """One node: what a derived operator's ``build`` calls to make each of its parts."""
-    return _APPLY[op](*inputs)
+    return _APPLY[op](x) if y is None else _APPLY[op](x, y)
 
 
 def _methods_of(op: type[Operation]) -> tuple:
