@@ -26,4 +26,13 @@ export class ChainRulePanel {
     );
     if (announced) this.announcer.textContent = announce(timeline, state, opsByName);
   }
+
+  /** Nothing to explain (no graph): one note instead. */
+  clear(note) {
+    this.panel.dataset.phase = "start";
+    const div = document.createElement("div");
+    div.className = "line-note";
+    div.textContent = note;
+    this.panel.replaceChildren(div);
+  }
 }
