@@ -1,4 +1,4 @@
-"""Write the JS tests' fixtures (tests/js/fixtures/*.json): real answers of POST /api/graph (and GET /api/ops).
+"""Write the JS tests' fixtures (tests/js/fixtures/*.json): real answers of the API (graphs, ops).
 
 The page's pure modules (timeline, layout, chain rule, ...) are tested in Node against answers the
 API really gives, so these files are made by the app itself, called in-process (``app.main:app``
@@ -60,6 +60,9 @@ def fixture_texts() -> dict[str, str]:
             if response.status_code != 200:
                 raise SystemExit(f"{name}: the API answered {response.status_code}: {response.text}")
             texts[name] = json.dumps(response.json(), indent=1, ensure_ascii=False) + "\n"
+        # Each fixture's program text: the page labels unnamed nodes from it.
+        programs = {name: request["expression"] for name, request in fixture_requests().items()}
+        texts["programs"] = json.dumps(programs, indent=1, ensure_ascii=False) + "\n"
         # The operations table the page indexes (ops.js): formulas and derivative rules as display text.
         texts["ops"] = json.dumps(client.get("/api/ops").json(), indent=1, ensure_ascii=False) + "\n"
     return texts

@@ -6,16 +6,6 @@
 import { formatFactor, formatNumber } from "./format.js";
 import { gradientSymbol, localRuleText, localDerivative, operationText, operationWithValues, sameText } from "./notation.js";
 
-/** `∂(d·f)/∂d = f` with the rule's placeholders rewritten (kept for the inspector and older callers). */
-export function describeRule(node, position, labels, opsByName) {
-  return localRuleText(node, position, labels, opsByName);
-}
-
-/** The operation of a node with its inputs' names: `a·b`, `tanh(n)`. */
-export function describeOperation(node, labels, opsByName) {
-  return operationText(node, labels, opsByName);
-}
-
 /** `e = a·b`, or just `x·y` for an unnamed node whose name is its formula. */
 export function definition(node, labels, opsByName) {
   const name = labels.get(node.id);

@@ -37,11 +37,20 @@ export class Editor {
     this.textarea = textarea;
     this.backdrop = backdrop;
     this.marks = [];
+    // The view's height and scroll, kept as they change: stepping reads them on every step, and
+    // reading them from the DOM would make the browser lay the page (and a big graph) out each time.
+    this.view = { height: textarea.clientHeight, scrollTop: textarea.scrollTop };
     textarea.addEventListener("input", () => {
       this.marks = [];
       this.paint();
     });
-    textarea.addEventListener("scroll", () => this.syncScroll());
+    textarea.addEventListener("scroll", () => {
+      this.view.scrollTop = textarea.scrollTop;
+      this.syncScroll();
+    });
+    new ResizeObserver(([entry]) => {
+      this.view.height = entry.contentRect.height;
+    }).observe(textarea);
     this.paint();
   }
 
@@ -53,6 +62,8 @@ export class Editor {
     this.textarea.value = text;
     this.marks = [];
     this.paint();
+    this.view.scrollTop = this.textarea.scrollTop; // a new text: read once, not on every step
+    this.syncScroll();
   }
 
   /**
@@ -67,6 +78,7 @@ export class Editor {
     this.textarea.scrollTop = scrollTop;
     this.marks = [];
     this.paint();
+    this.syncScroll();
   }
 
   /**
@@ -114,13 +126,21 @@ export class Editor {
     this.paint();
   }
 
+  /** Scroll the text (never the page) so the line holding `index` is in view. */
   scrollToIndex(index) {
-    const line = this.value.slice(0, index).split("\n").length - 1;
-    const lineHeight = parseFloat(getComputedStyle(this.textarea).lineHeight) || 20;
-    const top = line * lineHeight;
-    const view = this.textarea;
-    if (top < view.scrollTop || top > view.scrollTop + view.clientHeight - lineHeight * 2) {
-      view.scrollTop = Math.max(0, top - view.clientHeight / 3);
+    let line = 0;
+    for (let i = this.value.indexOf("\n"); i !== -1 && i < index; i = this.value.indexOf("\n", i + 1)) line += 1;
+    this.lineHeight ??= parseFloat(getComputedStyle(this.textarea).lineHeight) || 20;
+    const top = line * this.lineHeight;
+    const { height, scrollTop } = this.view;
+    if (top < scrollTop || top > scrollTop + height - this.lineHeight * 2) {
+      this.view.scrollTop = Math.max(0, top - height / 3);
+      // Scrolled on the next frame, with that frame's own layout: never one more in between.
+      cancelAnimationFrame(this.scrollFrame);
+      this.scrollFrame = requestAnimationFrame(() => {
+        this.textarea.scrollTop = this.view.scrollTop;
+        this.syncScroll();
+      });
     }
   }
 
@@ -136,11 +156,12 @@ export class Editor {
     });
     parts.push(document.createTextNode("\n"));
     this.backdrop.replaceChildren(...parts);
-    this.syncScroll();
   }
 
+  /** The backdrop scrolls with the text (from the kept scroll position: no layout is forced). */
   syncScroll() {
-    this.backdrop.scrollTop = this.textarea.scrollTop;
-    this.backdrop.scrollLeft = this.textarea.scrollLeft;
+    if (this.backdrop.__scrollTop === this.view.scrollTop) return;
+    this.backdrop.__scrollTop = this.view.scrollTop;
+    this.backdrop.scrollTop = this.view.scrollTop;
   }
 }

@@ -23,6 +23,14 @@ const PREDICTED_CAUSES = new Set(["forward", "play"]);
 
 const NO_GRAPH_TEXT = "No graph: the program did not run. Fix it and run it again.";
 
+/** Graphs small enough to teach with get wider gaps between layers: room for an edge's label. */
+const ROOMY_GRAPH = 80;
+const ROOMY_RANKSEP = 80;
+
+function layoutOptions(graph, labels) {
+  return graph.nodes.length <= ROOMY_GRAPH ? { labels, ranksep: ROOMY_RANKSEP } : { labels };
+}
+
 function sameLabels(a, b) {
   if (!a || !b || a.size !== b.size) return false;
   for (const [id, label] of a) if (b.get(id) !== label) return false;
@@ -115,7 +123,7 @@ export class Explorer {
   draw({ answer, body, expression, timeline, labels, failed = false }, timing = null) {
     // Recomputing with new values keeps the same graph: keep its layout and the zoom too.
     const same = sameStructure(this.shown?.answer, answer) && sameLabels(this.shown?.labels, labels);
-    const layout = same ? this.shown.layout : layoutGraph(answer, globalThis.dagre, { labels });
+    const layout = same ? this.shown.layout : layoutGraph(answer, globalThis.dagre, layoutOptions(answer, labels));
     timing?.mark("laidOut");
     this.shown = { answer, body, expression, timeline, labels, layout, failed, bugTimeline: null };
     this.answered.clear();
@@ -125,6 +133,7 @@ export class Explorer {
     this.viewport.setContent(layout, { startId: answer.forward[0], large: GraphView.isLarge(answer) });
     if (!same) this.viewport.fit(false);
     drawLegend(this.elements.legend, this.view.scale);
+    this.elements.legend.parentElement.style.visibility = "";
     this.variables.setGraph(answer, labels.get(answer.output) ?? "out", { failed });
     if (this.selected && !timeline.nodeById.has(this.selected)) this.selected = null;
     this.view.setSelected(this.selected);
@@ -149,7 +158,8 @@ export class Explorer {
   showPartial(error, expression) {
     const { nodes, forward, failed, phase } = error.partial;
     const graph = {
-      output: null,
+      // A backward failure built every node: the last is the output. A forward one stopped short of it.
+      output: phase === "backward" ? forward.at(-1) : null,
       nodes,
       forward,
       backward: [],
@@ -180,6 +190,7 @@ export class Explorer {
     this.elements.empty.textContent = NO_GRAPH_TEXT;
     this.elements.empty.hidden = false;
     this.elements.meta.textContent = "";
+    this.elements.legend.parentElement.style.visibility = "hidden"; // no gradients to scale
     this.variables.clear();
     this.exports.enable(false);
     this.controls.setTimeline({ total: 0, forwardCount: 0 });
@@ -215,10 +226,12 @@ export class Explorer {
     const right = timeline === shown.timeline ? null : stateAt(shown.timeline, index).grads;
     state.rightGrads = right;
     this.state = state;
+    // Following reads the drawing's size: first, while nothing has changed yet, so the browser
+    // need not lay the page out again to answer.
+    if (FOLLOW_CAUSES.has(cause)) this.viewport.follow(state.active);
     this.view.update(state, { right });
     this.variables.showStep(state.grads, { right, complete: completeGradients(timeline, state) });
-    if (FOLLOW_CAUSES.has(cause)) this.viewport.follow(state.active);
-    this.controls.show(state);
+    this.controls.show(state, { failed: shown.failed });
     this.chainRule.show(timeline, state, this.opsByName, { announced: cause !== "load" || state.index > 0 });
     this.showStatement(state);
     if (this.selected) this.showInspector(false);

@@ -6,6 +6,7 @@
 // a node whose gradient the bug got wrong shows the right one under it.
 
 import { formatNumber } from "./format.js";
+import { labelWidth, pathMidpoint } from "./edge-labels.js";
 import { SIZES } from "./layout.js";
 import { gradientScale } from "./legend.js";
 import { edgeText, gradientSymbol } from "./notation.js";
@@ -14,6 +15,11 @@ const d3 = globalThis.d3;
 
 /** Graphs with more nodes than this get lighter nodes (no captions, no tab stops, no transitions). */
 const LARGE_GRAPH = 250;
+
+/** What makes a drawn node the same node: its id, kind, shown label and op. */
+function nodeKey(node, labels) {
+  return `${node.id}|${node.kind}|${labels.get(node.id)}|${node.op ?? ""}`;
+}
 
 /** Path of a rectangle with only its left (side = "left") or right corners rounded. */
 function halfRoundedRect(x, y, width, height, r, side) {
@@ -81,6 +87,7 @@ export class GraphView {
     this.layout = layout;
     this.labels = labels;
     this.outputName = labels.get(graph.output);
+    this.edgePaths = new Map(layout.edges.map((e) => [e.key, e.path]));
     this.scale = gradientScale(graph);
     this.nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
     const large = GraphView.isLarge(graph);
@@ -103,10 +110,14 @@ export class GraphView {
     const view = this;
     this.nodeLayer
       .selectAll("g.node")
-      .data(graph.nodes, (n) => `${n.id}|${n.kind}|${labels.get(n.id)}|${n.op ?? ""}`)
+      // A drawn node keeps the key it was made with: its label is drawn once, so a new label is a new node.
+      .data(graph.nodes, function (n) {
+        return this.__key ?? nodeKey(n, labels);
+      })
       .join((enter) =>
         enter
           .append("g")
+          .property("__key", (n) => nodeKey(n, labels))
           .attr("class", (n) => `node kind-${n.kind}`)
           .attr("data-node-id", (n) => n.id)
           .attr("data-label", (n) => n.label ?? "")
@@ -290,28 +301,25 @@ export class GraphView {
         labels.push({ key: `${step.node}:${position}`, text: edgeText(c.local, c.contribution) });
       });
     }
-    const edgeLayer = this.edgeLayer;
+    const paths = this.edgePaths;
     this.edgeLabelLayer
       .selectAll("g.edge-label")
       .data(labels, (d) => d.key)
       .join((enter) => {
         const g = enter.append("g").attr("class", "edge-label");
-        g.append("rect").attr("rx", 4).attr("height", 17);
-        g.append("text").attr("y", 12.5);
+        g.append("rect").attr("rx", 4).attr("height", 19);
+        g.append("text").attr("x", 5).attr("y", 14);
         return g;
       })
       .attr("data-edge", (d) => d.key)
       .each(function (d) {
-        const path = edgeLayer.select(`path.edge[data-edge="${d.key}"]`).node();
-        if (!path) return;
-        const length = path.getTotalLength();
-        const point = path.getPointAtLength(length / 2);
+        const point = pathMidpoint(paths.get(d.key) ?? "");
+        if (!point) return;
+        const width = labelWidth(d.text);
         const g = d3.select(this);
-        const text = g.select("text").text(d.text);
-        const width = text.node().getComputedTextLength() + 10;
-        text.attr("x", 5);
+        g.select("text").text(d.text);
         g.select("rect").attr("width", width);
-        g.attr("transform", `translate(${(point.x - width / 2).toFixed(1)},${(point.y - 8.5).toFixed(1)})`);
+        g.attr("transform", `translate(${(point.x - width / 2).toFixed(1)},${(point.y - 9.5).toFixed(1)})`);
       });
   }
 

@@ -55,12 +55,13 @@ export function renderInspector(container, { node, timeline, state, opsByName, e
   const reached = state.values.has(node.id);
   const failed = graph.failed === node.id;
   row("value", failed && !reached ? "not a finite number (the math failed here)" : reached ? `${formatNumber(node.value)}   (${String(node.value)})` : "not computed yet");
-  const symbol = gradientSymbol(labels.get(graph.output), name);
+  const outputName = labels.get(graph.output);
+  const symbol = outputName ? gradientSymbol(outputName, name) : "gradient";
   if (node.kind === "constant") {
     row("gradient", "none: constants are not differentiated");
   } else if (state.grads.has(node.id)) {
     const grad = state.grads.get(node.id);
-    const final = state.index === state.total || timeline.mode === "set" ? "" : `   (final ${formatNumber(node.grad)})`;
+    const final = state.index === state.total || timeline.mode === "set" || grad === node.grad ? "" : `   (final ${formatNumber(node.grad)})`;
     row(symbol, `${formatNumber(grad)}${final}`);
     if (right?.has(node.id) && right.get(node.id) !== grad) row("with +=", formatNumber(right.get(node.id)), "right");
   } else {

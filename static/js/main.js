@@ -9,6 +9,7 @@ import { ErrorsView } from "./errors-view.js";
 import { ExamplesMenu } from "./examples-menu.js";
 import { ExportMenu } from "./export-menu.js";
 import { Explorer } from "./explorer.js";
+import { keepGraphHeight } from "./graph-height.js";
 import { GraphView } from "./graph-view.js";
 import { InspectorPanel } from "./inspector.js";
 import { wireKeyboard } from "./keyboard.js";
@@ -44,6 +45,7 @@ async function start() {
   document.documentElement.classList.toggle("reduced-motion", reducedMotion());
 
   const graph = $("graph");
+  keepGraphHeight($("graph-panel"), document.querySelector(".stage"), document.querySelector(".player"), window.matchMedia("(min-width: 1000px)"));
   const viewport = new Viewport(graph, { reducedMotion });
   wireZoomButtons(viewport, { zoomIn: $("zoom-in"), zoomOut: $("zoom-out"), fit: $("zoom-fit") });
   const view = new GraphView(graph, viewport.layer, {
@@ -118,6 +120,7 @@ async function start() {
   const url = new UrlSync({
     current: () => explorer.pageState(),
     open: (state) => {
+      examples.unselect();
       editor.value = state.expression;
       runs.reset(state.values);
       runs.check = state.check;
@@ -142,6 +145,7 @@ async function start() {
   // The `+=` bug is told by the numeric check disagreeing: turning the bug on turns the check on.
   $("bug-mode").addEventListener("change", (event) => {
     explorer.setBugMode(event.target.checked);
+    $("bug-note").hidden = !event.target.checked;
     if (event.target.checked && !checkToggle.checked) {
       checkToggle.checked = true;
       checkToggle.dispatchEvent(new Event("change"));

@@ -130,11 +130,18 @@ function operand(formula, name) {
   return `(${name})`;
 }
 
-/** Rewrite placeholder names (whole words only: `tanh` keeps its `a`) with the given texts. */
+/**
+ * Rewrite placeholder names (whole words only: `tanh` keeps its `a`) with the given texts; a
+ * placeholder already alone in parentheses (`σ(x)`) takes its text without the parentheses it brought.
+ */
 function substitute(text, names, replacements) {
   if (!names.length) return text;
   const pattern = new RegExp(`\\b(${names.join("|")})\\b`, "g");
-  return text.replace(pattern, (word) => replacements[names.indexOf(word)] ?? word);
+  return text.replace(pattern, (word, _name, at) => {
+    const replacement = replacements[names.indexOf(word)] ?? word;
+    const enclosed = text[at - 1] === "(" && text[at + word.length] === ")";
+    return enclosed && replacement.startsWith("(") && replacement.endsWith(")") ? replacement.slice(1, -1) : replacement;
+  });
 }
 
 /** An op's formula, shortest form: its left side (`σ(x)`), `a·b` without spaces, `tanh(x)` as a call. */
@@ -194,4 +201,20 @@ export function edgeText(local, contribution) {
 /** Do a label and an operation's formula say the same thing (an unnamed node's label is its formula)? */
 export function sameText(a, b) {
   return a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
+}
+
+/** A name as Graphviz record text: its special characters escaped. */
+function dotRecordText(text) {
+  return text.replace(/[\\{}|<>"]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The API's DOT (micrograd's `label | data | grad` records) with the page's names for the nodes the
+ * program left unnamed, so the exported picture reads like the page (`x·y`, `out`, not a blank).
+ */
+export function relabelDot(dot, labels) {
+  return dot.replace(/^(\s*)([A-Za-z_]\w*) \[shape=record, label="\{ (.*?) \| data/gm, (line, indent, id, name) => {
+    if (name.trim() || !labels.has(id)) return line;
+    return `${indent}${id} [shape=record, label="{ ${dotRecordText(labels.get(id))} | data`;
+  });
 }
