@@ -221,6 +221,8 @@ export class Explorer {
   showStep(index, cause) {
     const shown = this.shown;
     if (!shown) return;
+    // A question about another step than the next one is moot (a jump, a scrub).
+    if (this.predict.asking && this.predict.target.index !== index + 1) this.predict.cancel();
     const timeline = this.activeTimeline();
     const state = stateAt(timeline, index);
     const right = timeline === shown.timeline ? null : stateAt(shown.timeline, index).grads;

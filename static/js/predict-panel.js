@@ -53,6 +53,9 @@ export class PredictPanel {
     input.value = "";
     input.setAttribute("aria-invalid", "false");
     input.focus({ preventScroll: true });
+    // On a narrow screen the question sits under the graph: bring it up when it is out of sight.
+    const box = this.elements.box.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) this.elements.box.scrollIntoView({ block: "nearest" });
   }
 
   /** No question open (the graph changed under it). */

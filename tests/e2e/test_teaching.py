@@ -236,6 +236,7 @@ def test_a_slider_keeps_the_step_changes_values_and_writes_the_program(sized_pag
         "el => { el.value = '1'; el.dispatchEvent(new Event('input', {bubbles: true})); }"
     )
     wait_for_new_graph(page, before)
+    page.wait_for_selector(".node.value-changed", timeout=2000)  # the changed values flash once
     assert counter(page) == "9 / 10"
     assert e.get_attribute("data-value") == "2"
     assert page.input_value('[data-testid="expression"]') == LECTURE.replace("b = -3", "b = 1")
