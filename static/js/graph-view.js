@@ -370,7 +370,7 @@ export class GraphView {
     const x = box.x + (constant ? 0 : box.recordX) - 5;
     this.halo
       .attr("visibility", "visible")
-      .attr("class", `halo phase-${phase}`)
+      .attr("class", `halo phase-${this.graph.failed === active ? "failed" : phase}`)
       .attr("x", x)
       .attr("y", box.y - 5)
       .attr("width", box.x + box.width + 5 - x)

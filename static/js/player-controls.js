@@ -46,6 +46,7 @@ export class PlayerControls {
     this.phase.dataset.phase = state.phase;
     this.phase.textContent =
       done && failed ? "Stopped: math error" : done && state.phase === "backward" ? "Backward pass: done" : PHASE_TEXT[state.phase];
+    this.phase.classList.toggle("failed", done && failed);
     this.counter.textContent = `${state.index} / ${state.total}`;
     this.scrubber.value = String(state.index);
     this.scrubber.setAttribute("aria-valuetext", `Step ${state.index} of ${state.total}, ${PHASE_TEXT[state.phase]}`);
