@@ -38,7 +38,6 @@ from .scalar_functions import (
     GT,
     LT,
     SUB,
-    UNARY_FUNCTIONS,
     Abs,
     Add,
     Cos,
@@ -65,7 +64,7 @@ from .scalar_functions import (
 from .testing import MathTest, MathTestVariable
 
 __all__ = [
-    "BUILTINS", "DERIVED", "DIV", "EQ", "FUNCTIONS", "GT", "LT", "SUB", "UNARY_FUNCTIONS", "Abs", "Add",
+    "BUILTINS", "DERIVED", "DIV", "EQ", "FUNCTIONS", "GT", "LT", "SUB", "Abs", "Add",
     "BackwardStep", "Context", "Contribution", "Cos", "DerivedOperation", "Domain", "Exp", "Inv", "Log",
     "MathError", "MathTest", "MathTestVariable", "Max", "Min", "Mul", "Neg", "Operation", "Pow", "ReLU",
     "Scalar", "ScalarFunction", "ScalarHistory", "Sigmoid", "Sin", "Softplus", "Sqrt", "Tanh", "Trace",

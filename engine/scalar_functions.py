@@ -63,15 +63,11 @@ class ScalarFunction:
     @classmethod
     def apply(cls, *values: Scalar | float) -> Scalar:
         """A new Scalar: this function of ``values`` (numbers become constants)."""
+        # The Scalar type lives one layer up: it is looked up when this runs, not imported when
+        # this module loads (minitorch's apply does the same), so the layers have no cycle.
+        from .scalar import apply_function
+
         return apply_function(cls, values)
-
-
-def apply_function(fn: type[ScalarFunction], values: tuple) -> Scalar:
-    """``fn.apply(*values)``. The Scalar type lives one layer up, so it is looked up when this
-    runs, not imported when this module loads (minitorch's ``apply`` does the same)."""
-    from .scalar import apply_function as apply_to_scalars
-
-    return apply_to_scalars(fn, values)
 
 
 # -- the declarations' vocabulary --------------------------------------------------------------------
@@ -251,9 +247,6 @@ BUILTINS: tuple[type[Operation], ...] = (
 
 #: The functions a program may call, by name.
 FUNCTIONS: dict[str, type[Operation]] = {op.call: op for op in BUILTINS if op.call}
-
-#: The one-input functions (the language's name for them before it took several arguments).
-UNARY_FUNCTIONS: dict[str, type[Operation]] = {name: op for name, op in FUNCTIONS.items() if op.arity == 1}
 
 
 # -- derived operators: declared once, built from the operations above --------------------------------
