@@ -244,7 +244,7 @@ def main() -> None:
             print(f"{shape.name:<24}{'on' if collector else 'off':>10}{theirs * 1e3:>14.2f}"
                   f"{ours * 1e3:>12.2f}{ratio:>7.2f}x")  # fmt: skip
     print("-" * len(header))
-    for collector in (True, False):
+    for collector in (True, False) if chosen else ():
         geomean = math.exp(statistics.fmean(math.log(r) for r in ratios[collector]))
         print(f"{'geometric mean':<24}{'on' if collector else 'off':>10}{'':>26}{geomean:>7.2f}x")
     for shape in chosen:
