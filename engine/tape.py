@@ -20,8 +20,8 @@ import math
 import operator
 from collections.abc import Sequence
 
+from .autodiff import Context
 from .errors import MathError
-from .scalar import Context
 from .scalar_functions import Add, Exp, Inv, Log, Mul, Neg, ReLU, ScalarFunction, Sigmoid, Tanh
 
 _add, _mul, _neg = operator.add, operator.mul, operator.neg
