@@ -177,13 +177,28 @@ def one_edit_apart(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+def _deletions(name: str) -> list[str]:
+    """``name`` with each one of its characters left out (and ``name`` itself)."""
+    return [name, *(name[:i] + name[i + 1 :] for i in range(len(name)))]
+
+
 def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarning]:
     """A free name one edit away from a name the program assigns is probably that name, mistyped.
-    Two one-letter names (``a``, ``b``) are too alike by nature to say so."""
+    Two one-letter names (``a``, ``b``) are too alike by nature to say so.
+
+    Two names one edit apart (insertion, deletion, replacement, swap of neighbours) always share a
+    string made by leaving out at most one character of each, so only names that share one are
+    compared: a program with thousands of free and assigned names must not compare every pair.
+    """
+    by_deletion: dict[str, list[str]] = {}
+    for other in bound:
+        for key in _deletions(other):
+            by_deletion.setdefault(key, []).append(other)
     warnings = []
     for name, where in free.items():
+        candidates = {other for key in _deletions(name) for other in by_deletion.get(key, ())}
         close = sorted(
-            other for other in bound if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
+            other for other in candidates if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
         )
         if close:
             guess = " or ".join(f"'{other}'" for other in close[:3])
