@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from app.errors import AsciiJSONResponse, status_of
 from app.examples import EXAMPLES
 from app.schemas import (
+    ColumnsResponse,
     DotResponse,
     ErrorResponse,
     ExamplesResponse,
@@ -35,11 +36,12 @@ ERRORS = {
 }
 
 
-@router.post("/graph", response_model=GraphResponse, responses=ERRORS)
+@router.post("/graph", response_model=GraphResponse | ColumnsResponse, responses=ERRORS)
 def create_graph(request: GraphRequest) -> Response:
     """Evaluate a program: values, every node's gradient, and the backward pass step by step."""
     try:
-        body = graph_json(request.expression, request.values, request.check, request.default_value)
+        body = graph_json(request.expression, request.values, request.check, request.default_value,
+                          request.format)  # fmt: skip
     except ProgramMathError as error:
         if not (request.partial and error.partial is not None):
             raise

@@ -19,7 +19,7 @@ from .errors import (
     UnboundVariableError,
     UnknownVariableError,
 )
-from .syntax import Binary, Call, Name, Number, Program, Span, Unary
+from .syntax import NAME, NUMBER, Program, Span
 
 MAX_NODES = 50_000
 MAX_VALUES = 10_000
@@ -51,25 +51,8 @@ class Analysis:
     warnings: list[ProgramWarning]
 
 
-def _walk(expr) -> tuple[list[Name], int]:
-    """The Name uses in an expression, left to right, and how many nodes the rest will make;
-    without recursion."""
-    found, stack, nodes = [], [expr], 0
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Name):
-            found.append(node)
-            continue
-        nodes += 1
-        if isinstance(node, Binary):
-            stack.extend((node.right, node.left))
-            if node.op in ("-", "/"):
-                nodes += 1  # a - b and a / b make two nodes: neg or inv, then add or mul
-        elif isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Call):
-            stack.extend(reversed(node.arguments))
-    return found, nodes
+#: Binary operators that make two nodes: a - b = a + (-b), a / b = a * (1/b).
+_TWO_NODES = frozenset(("-", "/"))
 
 
 def analyze(program: Program, values: Mapping[str, float] | None = None,
@@ -78,6 +61,8 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
     the node limit, unknown or non-finite values and free variables left without a value."""
     values = dict(values or {})
     span = program.source_map.span
+    kinds, arguments = program.code.kinds, program.code.arguments
+    starts, ends = program.code.starts, program.code.ends
     declared: dict[str, Span] = {}
     free: dict[str, Span] = {}
     numbers: dict[str, float] = {}
@@ -85,12 +70,16 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
     used: set[str] = set()
     nodes = 0
     for statement in program.statements:
-        uses, made = _walk(statement.expr)
-        nodes += made
-        for use in uses:
-            used.add(use.name)
-            if use.name not in bound and use.name not in free:
-                free[use.name] = span(use.loc)
+        # Every instruction makes a node, but a name (which uses one) and a - or / (which make two).
+        for i in range(statement.begin, statement.end):
+            kind = kinds[i]
+            if kind != NAME:
+                nodes += 2 if kind in _TWO_NODES else 1
+                continue
+            name = arguments[i]
+            used.add(name)
+            if name not in bound and name not in free:
+                free[name] = span((starts[i], ends[i]))
                 nodes += 1
         if nodes > MAX_NODES:
             where = span(statement.loc)
@@ -102,7 +91,7 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
         target = statement.target
         if target is None:
             continue
-        if isinstance(statement.expr, Number):
+        if program.lone(statement) == NUMBER:
             where = span(statement.target_loc)
             earlier = declared.get(target) or free.get(target)
             if earlier is not None:
@@ -115,7 +104,7 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
                     [target],
                 )
             declared[target] = span(statement.loc)
-            numbers[target] = statement.expr.value
+            numbers[target] = arguments[statement.begin]
         bound.add(target)
     _check_values(declared, free, values, default_value)
     resolved = {}
@@ -177,6 +166,10 @@ def one_edit_apart(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+#: Longer names are not checked for typos: the keys below cost a name its length squared.
+TYPO_MAX_LENGTH = 32
+
+
 def _deletions(name: str) -> list[str]:
     """``name`` with each one of its characters left out (and ``name`` itself)."""
     return [name, *(name[:i] + name[i + 1 :] for i in range(len(name)))]
@@ -192,10 +185,15 @@ def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarnin
     """
     by_deletion: dict[str, list[str]] = {}
     for other in bound:
-        for key in _deletions(other):
-            by_deletion.setdefault(key, []).append(other)
+        if len(other) <= TYPO_MAX_LENGTH + 1:
+            for key in _deletions(other):
+                by_deletion.setdefault(key, []).append(other)
+    if not by_deletion:
+        return []
     warnings = []
     for name, where in free.items():
+        if len(name) > TYPO_MAX_LENGTH:
+            continue
         candidates = {other for key in _deletions(name) for other in by_deletion.get(key, ())}
         close = sorted(
             other for other in candidates if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
@@ -214,7 +212,9 @@ def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarnin
 def _unused_warnings(program: Program, declared: dict[str, Span], used: set[str]) -> list[ProgramWarning]:
     """A declared variable that no statement uses (and that is not itself the output)."""
     last = program.statements[-1]
-    output_name = last.target if last.target is not None else getattr(last.expr, "name", None)
+    output_name = last.target
+    if output_name is None and program.lone(last) == NAME:
+        output_name = program.code.arguments[last.begin]
     warnings = []
     for name, where in declared.items():
         if name not in used and name != output_name:

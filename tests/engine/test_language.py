@@ -172,7 +172,7 @@ def test_unused_expressions_stay_in_the_graph_with_zero_gradient():
     result = evaluate("a = 2; unused = a * 10; out = a + 1")
     unused = next(n for n in result.nodes if n.label == "unused")
     assert unused.grad == 0.0
-    assert [s.node.name for s in result.trace.steps] == ["out", "unused"]
+    assert [result.labels[node] for node in result.backward.nodes] == ["out", "unused"]
 
 
 def test_the_output_may_be_an_earlier_node():
