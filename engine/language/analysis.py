@@ -9,8 +9,10 @@ Scalar: a program over a limit is refused before any work is spent on it.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .errors import (
     DuplicateVariableError,
@@ -183,18 +185,20 @@ def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarnin
     string made by leaving out at most one character of each, so only names that share one are
     compared: a program with thousands of free and assigned names must not compare every pair.
     """
-    by_deletion: dict[str, list[str]] = {}
+    lengths = {len(name) for name in free if len(name) <= TYPO_MAX_LENGTH}
+    by_deletion: defaultdict[str, list[str]] = defaultdict(list)
     for other in bound:
-        if len(other) <= TYPO_MAX_LENGTH + 1:
+        if len(other) in lengths or len(other) - 1 in lengths or len(other) + 1 in lengths:
             for key in _deletions(other):
-                by_deletion.setdefault(key, []).append(other)
-    if not by_deletion:
-        return []
+                by_deletion[key].append(other)
     warnings = []
     for name, where in free.items():
-        if len(name) > TYPO_MAX_LENGTH:
+        if len(name) not in lengths:
             continue
-        candidates = {other for key in _deletions(name) for other in by_deletion.get(key, ())}
+        shared = [by_deletion[key] for key in _deletions(name) if key in by_deletion]
+        if not shared:
+            continue
+        candidates = set(chain.from_iterable(shared))
         close = sorted(
             other for other in candidates if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
         )

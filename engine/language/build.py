@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, chain
-from operator import attrgetter
+from itertools import accumulate, chain, compress
+from operator import attrgetter, is_, itemgetter
 
 from ..autodiff import trace_backward
 from ..errors import MathError
@@ -31,6 +31,8 @@ VARIABLE, CONSTANT, OPERATION = "variable", "constant", "operation"
 
 _unique_id = attrgetter("unique_id")
 _data = attrgetter("data")
+_step_node, _step_grad, _step_shares = itemgetter(0), itemgetter(1), itemgetter(2)  # a BackwardStep's
+_share_local, _share_contribution = itemgetter(1), itemgetter(2)  # a Contribution's
 
 
 @dataclass(slots=True, eq=False)
@@ -104,6 +106,7 @@ class Graph:
     backward: BackwardPass
     warnings: list[ProgramWarning]
     source_map: SourceMap
+    lines: list[int]  # every line a node's text is on (and perhaps a few more), ascending
     check: dict[str, CheckResult] | None = None
 
     @property
@@ -122,11 +125,6 @@ class Graph:
     def input_offsets(self) -> list[int]:
         """Node ``i``'s inputs are ``inputs[input_offsets[i]:input_offsets[i + 1]]``."""
         return list(accumulate(self.input_counts, initial=0))
-
-    def spans(self) -> list[Span]:
-        """Every node's Span (line and column as well as offsets)."""
-        span = self.source_map.span
-        return [span(loc) for loc in zip(self.starts, self.ends, strict=True)]
 
     def node(self, i: int) -> Node:
         """Node ``i`` as an object."""
@@ -290,17 +288,19 @@ class _Builder:
                         inputs: tuple[int, ...]) -> Partial:  # fmt: skip
         """The nodes made so far and the operation that failed, which has no value."""
         graph = _graph(self.columns, self.variables, [None] * len(self.columns.scalars), None, [],
-                       self.source_map)  # fmt: skip
+                       self.program)  # fmt: skip
         span = self.source_map.span((start, end))
         failed = Node(f"n{graph.count}", OPERATION, fn.name, None, None, tuple(f"n{i}" for i in inputs), span)
         return Partial([*graph.nodes, failed], failed, "forward")
 
 
 def _graph(columns: _Columns, variables: dict[str, int], grads: list, backward: BackwardPass | None,
-           warnings: list[ProgramWarning], source_map: SourceMap) -> Graph:  # fmt: skip
+           warnings: list[ProgramWarning], program: Program) -> Graph:  # fmt: skip
+    # Each node's text is within its statement's: the statements' lines are all the nodes' lines.
+    lines = program.source_map.lines(statement.loc for statement in program.statements)
     return Graph(columns.types, columns.type_codes, columns.labels, columns.scalars, grads, columns.free,
                  columns.inputs, columns.input_counts, columns.starts, columns.ends, variables, backward,
-                 warnings, source_map)  # fmt: skip
+                 warnings, program.source_map, lines)  # fmt: skip
 
 
 def _forward_order(columns: _Columns, output: int) -> list[int] | None:
@@ -322,9 +322,11 @@ def _reorder(columns: _Columns, order: list[int], variables: dict[str, int]) -> 
     """The columns with the nodes in ``order`` (which keeps every input of a node it keeps)."""
     position = {node: i for i, node in enumerate(order)}
     offsets = list(accumulate(columns.input_counts, initial=0))
-    reordered = _Columns(types=columns.types)
+    used = sorted({columns.type_codes[node] for node in order})  # the legend loses the dropped nodes'
+    code = {old: new for new, old in enumerate(used)}
+    reordered = _Columns(types=[columns.types[old] for old in used])
     for node in order:
-        reordered.type_codes.append(columns.type_codes[node])
+        reordered.type_codes.append(code[columns.type_codes[node]])
         reordered.labels.append(columns.labels[node])
         reordered.scalars.append(columns.scalars[node])
         reordered.inputs.extend(position[i] for i in columns.inputs_of(offsets, node))
@@ -338,8 +340,14 @@ def _reorder(columns: _Columns, order: list[int], variables: dict[str, int]) -> 
 def _unreachable_warnings(program: Program, made: list[int], columns: _Columns,
                           output: int) -> list[ProgramWarning]:  # fmt: skip
     """Statements whose node the output does not depend on: their gradients are all 0."""
+    count = len(columns.scalars)
+    used = set(columns.inputs)
+    if output == count - 1 and len(used) == count - 1:
+        # Every node but the output is an input of a later one: following its users from any node
+        # ends at the only node nobody uses, the output. Everything reaches it.
+        return []
     offsets = list(accumulate(columns.input_counts, initial=0))
-    reached = [False] * len(columns.scalars)
+    reached = [False] * count
     reached[output] = True
     for node in range(output, -1, -1):  # inputs are made before the nodes that use them
         if reached[node]:
@@ -362,17 +370,26 @@ def _unreachable_warnings(program: Program, made: list[int], columns: _Columns,
 
 
 def _flat_backward(graph: Graph, trace) -> BackwardPass:
-    """The engine's Trace as flat lists of numbers and node indices (and then the Trace is dropped)."""
-    if not trace.steps:
-        return BackwardPass([], [], [], [])
-    position = dict(zip(map(_unique_id, graph.scalars), range(graph.count), strict=True))
-    step_scalars, grads, shares = zip(*trace.steps, strict=True)
-    nodes = list(map(position.__getitem__, map(_unique_id, step_scalars)))
+    """The engine's Trace as flat lists of numbers and node indices (and then the Trace is dropped).
+
+    Every pass here is a map over a whole column, in C: no tuple or iterator per step or per share,
+    which at 50,000 nodes would also wake the cycle collector over the whole graph again and again.
+    """
+    steps = trace.steps
     counts = graph.input_counts
-    if list(map(len, shares)) != [counts[node] for node in nodes]:
+    # The engine walks the forward order from the output back and makes a step for each operation,
+    # i.e. for each node with inputs: so this is the steps' order. Checked, not assumed.
+    nodes = list(compress(range(graph.count - 1, -1, -1), reversed(counts)))
+    made = map(graph.scalars.__getitem__, nodes)
+    if len(nodes) != len(steps) or not all(map(is_, map(_step_node, steps), made)):
+        position = dict(zip(map(_unique_id, graph.scalars), range(graph.count), strict=True))
+        nodes = [position[step.node.unique_id] for step in steps]
+    shares = list(map(_step_shares, steps))
+    if list(map(len, shares)) != list(map(counts.__getitem__, nodes)):
         raise RuntimeError("the engine's trace has a step whose shares do not match its node's inputs")
-    _, local_derivatives, contributions = zip(*chain.from_iterable(shares), strict=True)
-    return BackwardPass(nodes, list(grads), list(local_derivatives), list(contributions))
+    flat = list(chain.from_iterable(shares))
+    return BackwardPass(nodes, list(map(_step_grad, steps)), list(map(_share_local, flat)),
+                        list(map(_share_contribution, flat)))  # fmt: skip
 
 
 def build(analysis: Analysis) -> Graph:
@@ -387,7 +404,7 @@ def build(analysis: Analysis) -> Graph:
     order = _forward_order(columns, output)
     if order is not None:
         columns, variables = _reorder(columns, order, variables)
-    graph = _graph(columns, variables, [None] * len(columns.scalars), None, warnings, program.source_map)
+    graph = _graph(columns, variables, [None] * len(columns.scalars), None, warnings, program)
     scalars = graph.scalars
     try:
         trace = trace_backward(scalars[-1], 1.0, order=scalars)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import NamedTuple
@@ -73,6 +74,14 @@ class SourceMap:
         """The 1-based line and column of the character at ``offset``."""
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
+
+    def lines(self, locs: Iterable[tuple[int, int]]) -> list[int]:
+        """Every line the pieces of text ``locs`` (non-empty) are on, ascending."""
+        starts = self.line_starts
+        found: set[int] = set()
+        for start, end in locs:
+            found.update(range(bisect_right(starts, start), bisect_right(starts, end - 1) + 1))
+        return sorted(found)
 
 
 # -- tokens ------------------------------------------------------------------------------------------
