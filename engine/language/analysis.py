@@ -173,8 +173,8 @@ TYPO_MAX_LENGTH = 32
 
 
 def _deletions(name: str) -> list[str]:
-    """``name`` with each one of its characters left out (and ``name`` itself)."""
-    return [name, *(name[:i] + name[i + 1 :] for i in range(len(name)))]
+    """``name`` with each one of its characters left out, and (last, with none left out) ``name``."""
+    return [name[:i] + name[i + 1 :] for i in range(len(name) + 1)]
 
 
 def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarning]:
