@@ -152,11 +152,26 @@ def payload_json(payload: dict) -> bytes:
     return orjson.dumps(payload)
 
 
+def graph_answer(
+    expression: str,
+    values: dict | None = None,
+    check: bool = False,
+    default_value: float | None = None,
+    format: str = "object",
+) -> tuple[bytes, list]:
+    """Evaluate and serialise in one go, the hot path of POST /api/graph: the answer's bytes, and a
+    list holding what they were made from (the graph and the payload) for the caller to empty once
+    the bytes are on their way. At 50,000 nodes freeing those objects takes a tenth of the answer's
+    time, which the client need not wait for."""
+    graph = evaluate(expression, values, check, default_value)
+    payload = columns_payload(graph) if format == "columns" else graph_payload(graph)
+    return payload_json(payload), [graph, payload]
+
+
 def graph_json(expression: str, values: dict | None = None, check: bool = False,
                default_value: float | None = None, format: str = "object") -> bytes:  # fmt: skip
-    """Evaluate and serialise in one go: the hot path of POST /api/graph."""
-    graph = evaluate(expression, values, check, default_value)
-    return payload_json(columns_payload(graph) if format == "columns" else graph_payload(graph))
+    """The answer's bytes (what POST /api/graph sends)."""
+    return graph_answer(expression, values, check, default_value, format)[0]
 
 
 def _number(value: float | None) -> str:
