@@ -22,6 +22,7 @@ from .errors import (
     UnknownVariableError,
 )
 from .syntax import NAME, NUMBER, Program, Span
+from .vocabulary import NODES_MADE
 
 MAX_NODES = 50_000
 MAX_VALUES = 10_000
@@ -53,10 +54,6 @@ class Analysis:
     warnings: list[ProgramWarning]
 
 
-#: Binary operators that make two nodes: a - b = a + (-b), a / b = a * (1/b).
-_TWO_NODES = frozenset(("-", "/"))
-
-
 def analyze(program: Program, values: Mapping[str, float] | None = None,
             default_value: float | None = None) -> Analysis:  # fmt: skip
     """Resolve the program's names against ``values``; refuse a variable made twice, a program over
@@ -72,11 +69,12 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
     used: set[str] = set()
     nodes = 0
     for statement in program.statements:
-        # Every instruction makes a node, but a name (which uses one) and a - or / (which make two).
+        # Every instruction makes a node, but a name (which uses one) and a derived operator (which
+        # makes one per operation it is made of: a - b makes a neg, then an add).
         for i in range(statement.begin, statement.end):
             kind = kinds[i]
             if kind != NAME:
-                nodes += 2 if kind in _TWO_NODES else 1
+                nodes += NODES_MADE.get(kind, 1)
                 continue
             name = arguments[i]
             used.add(name)

@@ -20,12 +20,12 @@ from operator import attrgetter, is_, itemgetter
 
 from ..autodiff import trace_backward
 from ..errors import MathError
-from ..scalar import Scalar
-from ..scalar_functions import ScalarFunction, apply_function
+from ..scalar import Scalar, apply_function
+from ..scalar_functions import DerivedOperation, ScalarFunction
 from .analysis import MAX_NODES, Analysis, ProgramWarning
 from .errors import ProgramMathError, TooLargeError
 from .syntax import CALL, MINUS, NAME, NUMBER, Program, SourceMap, Span, Statement
-from .vocabulary import BINARY_OPERATORS, FUNCTIONS, INVERT, NEGATE
+from .vocabulary import BINARY_OPERATORS, FUNCTIONS, NEGATE, NODES_MADE
 
 VARIABLE, CONSTANT, OPERATION = "variable", "constant", "operation"
 
@@ -126,8 +126,7 @@ class Graph:
         """Node ``i``'s inputs are ``inputs[input_offsets[i]:input_offsets[i + 1]]``."""
         return list(accumulate(self.input_counts, initial=0))
 
-    def node(self, i: int) -> Node:
-        """Node ``i`` as an object."""
+    def _node(self, i: int) -> Node:
         kind, op = self.types[self.type_codes[i]]
         offsets = self.input_offsets
         inputs = tuple(f"n{j}" for j in self.inputs[offsets[i] : offsets[i + 1]])
@@ -136,18 +135,23 @@ class Graph:
         node.free = kind == VARIABLE and i in self.free_set
         return node
 
-    @property
+    @cached_property
     def nodes(self) -> list[Node]:
-        return [self.node(i) for i in range(self.count)]
+        """Every node as an object (made once, when first asked for: the API's answers never ask)."""
+        return [self._node(i) for i in range(self.count)]
+
+    def node(self, i: int) -> Node:
+        """Node ``i`` as an object."""
+        return self.nodes[i]
 
     @property
     def output(self) -> Node:
-        return self.node(self.count - 1)
+        return self.nodes[-1]
 
     @property
     def variables(self) -> dict[str, Node]:
         """name -> variable node, in order of first appearance."""
-        return {name: self.node(i) for name, i in self.variables_at.items()}
+        return {name: self.nodes[i] for name, i in self.variables_at.items()}
 
     @property
     def gradients(self) -> dict[str, float]:
@@ -274,15 +278,20 @@ class _Builder:
         return node
 
     def binary(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
-        if op == "-":  # a - b = a + (-b); the neg node is the text from '-' on
-            negated = self.apply(NEGATE, op_start, end, (right,))
-            return self.apply(BINARY_OPERATORS["+"], start, end, (left, negated))
-        if op == "/":  # a / b = a * (1/b); the inv node is the text from '/' on
-            inverted = self.apply(INVERT, op_start, end, (right,))
-            return self.apply(BINARY_OPERATORS["*"], start, end, (left, inverted))
-        if op == ">":  # a > b = b < a
-            return self.apply(BINARY_OPERATORS["<"], start, end, (right, left))
-        return self.apply(BINARY_OPERATORS[op], start, end, (left, right))
+        operator = BINARY_OPERATORS[op]
+        if not isinstance(operator, DerivedOperation):
+            return self.apply(operator, start, end, (left, right))
+        # A derived operator is built from its one declaration (a - b = a + (-b)). Its last node is
+        # its result and spans the whole expression; the ones before it (the neg of `a - b`) span
+        # the text from the operator on.
+        total, made = NODES_MADE[op], 0
+
+        def apply(fn: type[ScalarFunction], *inputs: int) -> int:
+            nonlocal made
+            made += 1
+            return self.apply(fn, start if made == total else op_start, end, inputs)
+
+        return operator.build(apply, left, right)
 
     def forward_failure(self, fn: type[ScalarFunction], start: int, end: int,
                         inputs: tuple[int, ...]) -> Partial:  # fmt: skip

@@ -2,15 +2,24 @@
 // setGraph() joins nodes and edges by key (enter/update/exit); update() then only touches the
 // elements whose shown state changed, so stepping a 1,000-node graph stays cheap. Zoom and fit are
 // viewport.js's, the colour legend legend.js's, the standalone copy for export svg-export.js's.
+// In a backward step each lit edge carries what it passes back (`×(-3) → 6`); with the `+=` bug on,
+// a node whose gradient the bug got wrong shows the right one under it.
 
-import { formatNumber, nodeName } from "./format.js";
+import { formatNumber } from "./format.js";
+import { labelWidth, pathMidpoint } from "./edge-labels.js";
 import { SIZES } from "./layout.js";
 import { gradientScale } from "./legend.js";
+import { edgeText, gradientSymbol } from "./notation.js";
 
 const d3 = globalThis.d3;
 
 /** Graphs with more nodes than this get lighter nodes (no captions, no tab stops, no transitions). */
 const LARGE_GRAPH = 250;
+
+/** What makes a drawn node the same node: its id, kind, shown label and op. */
+function nodeKey(node, labels) {
+  return `${node.id}|${node.kind}|${labels.get(node.id)}|${node.op ?? ""}`;
+}
 
 /** Path of a rectangle with only its left (side = "left") or right corners rounded. */
 function halfRoundedRect(x, y, width, height, r, side) {
@@ -56,6 +65,8 @@ export class GraphView {
     // One halo, moved to whichever node is active: cheaper than one per node on big graphs.
     this.halo = layer.append("rect").attr("class", "halo").attr("visibility", "hidden");
     this.nodeLayer = layer.append("g").attr("class", "nodes");
+    // Above the nodes: an edge's label must not hide under the node it points to.
+    this.edgeLabelLayer = layer.append("g").attr("class", "edge-labels");
   }
 
   duration(ms) {
@@ -67,10 +78,16 @@ export class GraphView {
     return graph.nodes.length > LARGE_GRAPH;
   }
 
-  /** Draw a new (or recomputed) graph. Elements with the same key are kept and moved. */
-  setGraph(graph, layout) {
+  /**
+   * Draw a new (or recomputed) graph. Elements with the same key are kept and moved.
+   * `labels`: id → the name shown (notation.js); a partial graph's `failed` node is marked.
+   */
+  setGraph(graph, layout, labels) {
     this.graph = graph;
     this.layout = layout;
+    this.labels = labels;
+    this.outputName = labels.get(graph.output);
+    this.edgePaths = new Map(layout.edges.map((e) => [e.key, e.path]));
     this.scale = gradientScale(graph);
     this.nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
     const large = GraphView.isLarge(graph);
@@ -93,10 +110,14 @@ export class GraphView {
     const view = this;
     this.nodeLayer
       .selectAll("g.node")
-      .data(graph.nodes, (n) => `${n.id}|${n.kind}|${n.label ?? ""}|${n.op ?? ""}`)
+      // A drawn node keeps the key it was made with: its label is drawn once, so a new label is a new node.
+      .data(graph.nodes, function (n) {
+        return this.__key ?? nodeKey(n, labels);
+      })
       .join((enter) =>
         enter
           .append("g")
+          .property("__key", (n) => nodeKey(n, labels))
           .attr("class", (n) => `node kind-${n.kind}`)
           .attr("data-node-id", (n) => n.id)
           .attr("data-label", (n) => n.label ?? "")
@@ -119,16 +140,30 @@ export class GraphView {
         const box = layout.nodes.get(n.id);
         return `translate(${box.x},${box.y})`;
       })
+      .classed("failed", (n) => graph.failed === n.id)
+      .attr("data-failed", (n) => (graph.failed === n.id ? "true" : null))
       .each(function (n) {
         this.__sig = null;
-        if (n.kind === "constant") d3.select(this).select(".constant-text").text(formatNumber(n.value));
+        if (n.kind === "constant") d3.select(this).select(".constant-text").text(labels.get(n.id));
       });
+    this.edgeLabelLayer.selectAll("*").remove();
+  }
+
+  /** Draw nothing (no program on show): every node, edge and label goes. */
+  clear() {
+    this.graph = null;
+    this.layout = null;
+    this.nodeLayer.selectAll("*").remove();
+    this.edgeLayer.selectAll("*").remove();
+    this.edgeLabelLayer.selectAll("*").remove();
+    this.halo.attr("visibility", "hidden");
   }
 
   /** The static parts of one node: record cells, captions, op circle; numbers are filled by update(). */
   buildNode(element, node, box) {
     const g = d3.select(element);
     const h = box.height;
+    g.append("title"); // the tooltip: update() writes it
     if (node.kind === "constant") {
       g.append("rect").attr("class", "constant-pill").attr("width", box.width).attr("height", h).attr("rx", h / 2);
       g.append("text").attr("class", "constant-text").attr("x", box.width / 2).attr("y", h / 2 + 4);
@@ -160,7 +195,7 @@ export class GraphView {
       .attr("class", node.label ? "label-text" : "label-text unnamed")
       .attr("x", x0 + box.labelWidth / 2)
       .attr("y", h / 2 + 4)
-      .text(nodeName(node));
+      .text(this.labels.get(node.id));
     if (detailed) {
       g.append("text").attr("class", "caption").attr("x", dataX + cell / 2).attr("y", 12).text("data");
       g.append("text").attr("class", "caption grad-caption").attr("x", gradX + cell / 2).attr("y", 12).text("grad");
@@ -170,10 +205,14 @@ export class GraphView {
     g.append("text").attr("class", "grad-text").attr("x", gradX + cell / 2).attr("y", numberY);
   }
 
-  /** Show the graph as it is at one step (timeline.stateAt): only changed elements are touched. */
-  update(state) {
+  /**
+   * Show the graph as it is at one step (timeline.stateAt): only changed elements are touched.
+   * `right`: with the `+=` bug on, the right gradients at this step (shown where the bug's differ).
+   */
+  update(state, { right = null } = {}) {
     if (!this.graph) return;
     const { values, grads, active, phase, accumulated, changed } = state;
+    const badge = right ? "=" : "+=";
     const scale = this.scale;
     const duration = this.duration(260);
     const selected = this.selected;
@@ -186,15 +225,19 @@ export class GraphView {
       const grad = hasGrad ? grads.get(id) : null;
       const isActive = active === id;
       const receiving = phase === "backward" && !isActive && changed.has(id);
-      const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}`;
+      const rightGrad = right && hasGrad && right.has(id) && right.get(id) !== grad ? right.get(id) : null;
+      const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}|${badge}|${rightGrad}`;
       if (this.__sig === sig) return;
       this.__sig = sig;
 
       const g = d3.select(this);
       if (accumulated.has(id) && !this.querySelector(".badge")) {
         const box = view.layout.nodes.get(id);
-        g.append("text").attr("class", "badge").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").text("+=");
+        g.append("text").attr("class", "badge").attr("x", box.width).attr("y", -5).attr("text-anchor", "end");
       }
+      g.select(".badge").text(badge);
+      view.showRightGradient(this, g, rightGrad);
+      view.flashIfChanged(this, n, reached);
       g.classed("pending", !reached)
         .classed("active", isActive)
         .classed("phase-forward", isActive && phase === "forward")
@@ -206,10 +249,13 @@ export class GraphView {
       else this.removeAttribute("data-value");
       if (hasGrad) this.setAttribute("data-grad", String(grad));
       else this.removeAttribute("data-grad");
-      this.setAttribute("aria-label", describeNode(n, reached, grad));
+      const description = view.describe(n, reached, grad);
+      this.setAttribute("aria-label", description);
+      const title = this.querySelector("title");
+      if (title) title.textContent = description;
 
       if (n.kind === "constant") return;
-      g.select(".value-text").text(reached ? formatNumber(n.value) : "·");
+      g.select(".value-text").text(reached ? formatNumber(n.value) : view.graph.failed === id ? "—" : "·");
       const fill = hasGrad ? scale(grad) : "transparent";
       const light = hasGrad && d3.hsl(fill).l < 0.55;
       g.select(".grad-text").text(hasGrad ? formatNumber(grad) : "").classed("light", light);
@@ -238,6 +284,79 @@ export class GraphView {
         .attr("marker-end", lit ? `url(#bpx-arrow-${lit})` : "url(#bpx-arrow)");
       if (lit) this.parentNode.appendChild(this); // lit edges on top of the others
     });
+    this.drawEdgeLabels(state);
+  }
+
+  /**
+   * The labels of the edges a backward step processes: each input's local derivative and the
+   * contribution it receives, at the middle of its edge. Constants receive nothing: no label.
+   */
+  drawEdgeLabels(state) {
+    const labels = [];
+    const step = state.step;
+    if (step && step.phase === "backward") {
+      step.contributions.forEach((c, position) => {
+        const input = this.nodeById.get(c.input);
+        if (!input || input.kind === "constant" || c.contribution === null) return;
+        labels.push({ key: `${step.node}:${position}`, text: edgeText(c.local, c.contribution) });
+      });
+    }
+    const paths = this.edgePaths;
+    this.edgeLabelLayer
+      .selectAll("g.edge-label")
+      .data(labels, (d) => d.key)
+      .join((enter) => {
+        const g = enter.append("g").attr("class", "edge-label");
+        g.append("rect").attr("rx", 4).attr("height", 19);
+        g.append("text").attr("x", 5).attr("y", 14);
+        return g;
+      })
+      .attr("data-edge", (d) => d.key)
+      .each(function (d) {
+        const point = pathMidpoint(paths.get(d.key) ?? "");
+        if (!point) return;
+        const width = labelWidth(d.text);
+        const g = d3.select(this);
+        g.select("text").text(d.text);
+        g.select("rect").attr("width", width);
+        g.attr("transform", `translate(${(point.x - width / 2).toFixed(1)},${(point.y - 9.5).toFixed(1)})`);
+      });
+  }
+
+  /** With the `+=` bug on: the right gradient under a node whose buggy one differs (null: none). */
+  showRightGradient(element, g, rightGrad) {
+    let text = element.querySelector(".right-grad");
+    if (rightGrad === null) {
+      if (text) text.remove();
+      return;
+    }
+    const box = this.layout.nodes.get(element.__data__.id);
+    if (!text) {
+      text = g.append("text").attr("class", "right-grad").attr("text-anchor", "end").attr("x", box.width).attr("y", box.height + 12).node();
+    }
+    text.textContent = `with += : ${formatNumber(rightGrad)}`;
+  }
+
+  /** A value that changed since the last drawing (a slider moved) flashes once. */
+  flashIfChanged(element, node, reached) {
+    const before = element.__shownValue;
+    element.__shownValue = reached ? node.value : undefined;
+    if (!reached || before === undefined || before === node.value || this.reducedMotion()) return;
+    // Removed now and added on the next frame, so a second change restarts the animation.
+    element.classList.remove("value-changed");
+    requestAnimationFrame(() => element.classList.add("value-changed"));
+    clearTimeout(element.__flash);
+    element.__flash = setTimeout(() => element.classList.remove("value-changed"), 900);
+  }
+
+  /** One sentence about a node, for screen readers and the tooltip. */
+  describe(node, reached, grad) {
+    const name = this.labels.get(node.id);
+    const parts = [name, node.kind === "operation" ? `operation ${node.op}` : node.kind];
+    if (reached) parts.push(`value ${formatNumber(node.value)}`);
+    if (this.graph.failed === node.id) parts.push("the math failed here");
+    if (grad !== null) parts.push(`${gradientSymbol(this.outputName, name)} = ${formatNumber(grad)}`);
+    return parts.join(", ");
   }
 
   placeHalo(active, phase) {
@@ -251,7 +370,7 @@ export class GraphView {
     const x = box.x + (constant ? 0 : box.recordX) - 5;
     this.halo
       .attr("visibility", "visible")
-      .attr("class", `halo phase-${phase}`)
+      .attr("class", `halo phase-${this.graph.failed === active ? "failed" : phase}`)
       .attr("x", x)
       .attr("y", box.y - 5)
       .attr("width", box.x + box.width + 5 - x)
@@ -262,11 +381,4 @@ export class GraphView {
   setSelected(id) {
     this.selected = id;
   }
-}
-
-function describeNode(node, reached, grad) {
-  const parts = [nodeName(node), node.kind === "operation" ? `operation ${node.op}` : node.kind];
-  if (reached) parts.push(`value ${formatNumber(node.value)}`);
-  if (grad !== null) parts.push(`gradient ${formatNumber(grad)}`);
-  return parts.join(", ");
 }

@@ -20,12 +20,14 @@ export const SIZES = Object.freeze({
 const DUMMY_BUDGET = 1500;
 const LARGE_DUMMY_BUDGET = 300;
 
-/** The size of one node's box, and where its record (label | data | grad) starts inside it. */
-export function nodeBox(node) {
+/**
+ * The size of one node's box, and where its record (label | data | grad) starts inside it.
+ * `labelText` is the name drawn in the label cell (notation.js's label; by default the node's own).
+ */
+export function nodeBox(node, labelText = node.label || node.id) {
   if (node.kind === "constant") {
     return { width: SIZES.constantWidth, height: SIZES.constantHeight, recordX: 0, labelWidth: 0 };
   }
-  const labelText = node.label || node.id;
   const labelWidth = Math.max(SIZES.labelMin, Math.ceil(labelText.length * SIZES.charWidth) + 14);
   const recordWidth = labelWidth + 2 * SIZES.cellWidth;
   const recordX = node.kind === "operation" ? 2 * SIZES.opRadius + SIZES.opGap : 0;
@@ -122,6 +124,7 @@ export function chooseLayoutPairs(graph, budget = DUMMY_BUDGET) {
  * Lay the graph out left to right.
  * @param {object} graph the API answer (nodes with id, kind, label, inputs; forward order)
  * @param {object} dagre the @dagrejs/dagre module
+ * @param {object} [options] `labels`: id → the name drawn (sizes the label cells); spacing and ranker
  * @returns {{nodes: Map<string, object>, edges: object[], width: number, height: number}}
  *   nodes: id → {id, x, y (top-left), width, height, recordX, labelWidth}; edges with a `path` (SVG d).
  */
@@ -141,7 +144,7 @@ export function layoutGraph(graph, dagre, options = {}) {
   g.setDefaultEdgeLabel(() => ({}));
   const boxes = new Map();
   for (const node of graph.nodes) {
-    const box = nodeBox(node);
+    const box = nodeBox(node, options.labels?.get(node.id));
     boxes.set(node.id, box);
     g.setNode(node.id, { width: box.width, height: box.height });
   }
