@@ -115,8 +115,8 @@ class SecurityHeadersMiddleware:
 
 #: Answers smaller than this go as they are: they fit in one network packet either way.
 GZIP_MINIMUM_BYTES = 1024
-#: zlib's fastest level: on our answers it compresses within a point or two of level 6 at a fifth of
-#: its CPU time (Starlette's default, 9, takes 60 times as long). Figures: docs/performance.md.
+#: zlib's fastest level: on the columns answers it compresses as well as level 9 (Starlette's default)
+#: within half a point, at a fifth to an eighth of its CPU time. Figures: docs/performance.md.
 GZIP_LEVEL = 1
 #: A stream of frames (application/x-ndjson, POST /api/train) is never compressed: each frame must
 #: reach the page when it is sent, not when a compressor has gathered enough of them.
