@@ -64,10 +64,67 @@ from .scalar_functions import (
 from .testing import MathTest, MathTestVariable
 
 __all__ = [
-    "BUILTINS", "DERIVED", "DIV", "EQ", "FUNCTIONS", "GT", "LT", "SUB", "Abs", "Add",
-    "BackwardStep", "Context", "Contribution", "Cos", "DerivedOperation", "Domain", "Exp", "Inv", "Log",
-    "MathError", "MathTest", "MathTestVariable", "Max", "Min", "Mul", "Neg", "Operation", "Pow", "ReLU",
-    "Scalar", "ScalarFunction", "ScalarHistory", "Sigmoid", "Sin", "Softplus", "Sqrt", "Tanh", "Trace",
-    "Variable", "apply_function", "backpropagate", "central_difference", "derivative_check", "eq",
-    "local_derivatives", "operation", "operators", "topological_sort", "trace_backward", "zero_grad",
+    "BUILTINS",
+    "DERIVED",
+    "DIV",
+    "EQ",
+    "FUNCTIONS",
+    "GT",
+    "LT",
+    "SUB",
+    "Abs",
+    "Add",
+    "BackwardStep",
+    "Context",
+    "Contribution",
+    "Cos",
+    "DerivedOperation",
+    "Domain",
+    "Exp",
+    "Inv",
+    "Log",
+    "MathError",
+    "MathTest",
+    "MathTestVariable",
+    "Max",
+    "Min",
+    "Mul",
+    "Neg",
+    "Operation",
+    "Pow",
+    "ReLU",
+    "Scalar",
+    "ScalarFunction",
+    "ScalarHistory",
+    "Sigmoid",
+    "Sin",
+    "Softplus",
+    "Sqrt",
+    "Tanh",
+    "Trace",
+    "Variable",
+    "apply_function",
+    "backpropagate",
+    "central_difference",
+    "derivative_check",
+    "eq",
+    "explore",
+    "local_derivatives",
+    "operation",
+    "operators",
+    "to_program",
+    "topological_sort",
+    "trace_backward",
+    "zero_grad",
 ]  # fmt: skip
+
+# From a graph built in Python to the explorer: the language sits above the engine's core, so it is
+# imported last (the core never imports it).
+from .language.unparse import explore, to_program
+
+# -- training: modules, networks, an optimizer (engine.datasets and engine.training are modules) --------
+from .module import Module, Parameter
+from .nn import MLP, Layer, Linear, Network, Neuron
+from .optim import SGD
+
+__all__ += ["MLP", "SGD", "Layer", "Linear", "Module", "Network", "Neuron", "Parameter"]

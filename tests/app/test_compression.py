@@ -98,3 +98,13 @@ def test_the_same_stream_as_json_would_be_gzipped():
     assert status == 200 and headers["content-encoding"] == "gzip"
     text = gzip.decompress(b"".join(bodies)).decode()
     assert [json.loads(line)["epoch"] for line in text.splitlines()] == [0, 1]
+
+
+def test_the_training_stream_goes_out_as_it_is(client):
+    """POST /api/train itself: big enough to be compressed, and never compressed."""
+    body = {"preset": "minitorch", "dataset": "xor", "points": 40, "hidden": 4, "epochs": 30, "seed": 3}
+    response = client.post("/api/train", json=body, headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/x-ndjson"
+    assert "content-encoding" not in response.headers
+    assert len(response.content) > GZIP_MINIMUM_BYTES
+    assert json.loads(response.text.splitlines()[0])["type"] == "start"
