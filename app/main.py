@@ -8,7 +8,7 @@ from importlib.metadata import version
 from fastapi import FastAPI
 
 from app.errors import install_error_handlers
-from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.middleware import BodyLimitMiddleware, CompressionMiddleware, SecurityHeadersMiddleware
 from app.routers import api, docs, health, page, train
 from app.settings import get_settings, tune_cycle_collector
 
@@ -30,5 +30,6 @@ app.include_router(health.router)
 app.include_router(page.router)
 app.include_router(docs.router)
 page.mount(app)
+app.add_middleware(CompressionMiddleware)
 app.add_middleware(SecurityHeadersMiddleware)
 app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)

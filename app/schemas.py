@@ -47,6 +47,12 @@ class GraphRequest(BaseModel):
         description="The value of every free variable missing from `values` (without it, a free "
         "variable with no value is an `unbound_variable` error). Variable nodes say which are `free`.",
     )
+    format: Literal["object", "columns"] = Field(
+        "object",
+        description="The answer's form: `object` (contract v1: an object per node and per backward step) "
+        "or `columns` (the same data as arrays, several times smaller: see docs/api-columns.md). "
+        "POST /api/graph/dot accepts it and answers the same DOT either way.",
+    )
 
 
 class Answer(BaseModel):
@@ -120,6 +126,61 @@ class GraphResponse(Answer):
     backward: list[BackwardStep] = Field(description="One step per operation node, output first.")
     check: dict[str, Check] | None = None
     warnings: list[ProgramWarning] = Field(description="Possibly empty; sorted by line and column.")
+
+
+class NodeType(Answer):
+    kind: Literal["variable", "constant", "operation"]
+    op: str | None = Field(description="The function's name for operations, else null.")
+
+
+class InputColumns(Answer):
+    counts: list[int] = Field(description="How many inputs each node has (0 for variables and constants).")
+    nodes: list[int] = Field(
+        description="Every node's inputs one after another, in order, repeats kept: node i's are the "
+        "`counts[i]` entries after those of nodes 0..i-1."
+    )
+
+
+class SpanColumns(Answer):
+    starts: list[int] = Field(
+        description="Where each node's text starts, as the difference from the previous node's start "
+        "(the first node's from 0): offsets are the running sum."
+    )
+    lengths: list[int] = Field(description="Each node's text length: end_offset = offset + length.")
+
+
+class LineTable(Answer):
+    numbers: list[int] = Field(description="The lines any node's text is on (1-based, ascending).")
+    starts: list[int] = Field(description="The offset where each of those lines starts.")
+
+
+class BackwardColumns(Answer):
+    nodes: list[int] = Field(description="The node of each step, output first (its grad is the node's).")
+    locals: list[float | None] = Field(
+        description="∂node/∂input for every input of every step's node, step after step, each step's in "
+        "its node's input order; contribution = grad × local. null (and so the contribution) for a "
+        "constant input where it is undefined."
+    )
+
+
+class ColumnsResponse(Answer):
+    """The answer with `"format": "columns"`: node i (id `n{i}` in the object form) is entry i of every
+    per-node array; nodes are in forward order, the output last. docs/api-columns.md rebuilds the
+    object form from it."""
+
+    format: Literal["columns"]
+    node_types: list[NodeType] = Field(description="The legend of `types`.")
+    types: list[int] = Field(description="Each node's index into `node_types`.")
+    labels: list[str | None]
+    values: list[float]
+    grads: list[float | None] = Field(description="null for constants.")
+    free: list[int] = Field(description="The free variables' nodes, ascending.")
+    inputs: InputColumns
+    spans: SpanColumns
+    lines: LineTable
+    backward: BackwardColumns
+    warnings: list[ProgramWarning]
+    check: dict[str, Check] | None = None
 
 
 class ErrorDetail(Answer):

@@ -1,13 +1,21 @@
-"""API speed against the app's own /healthz, measured in the same run on one single-worker server.
+"""API speed on one single-worker uvicorn on loopback, against peers measured in the same run.
 
-1. Throughput: POST /api/graph with the lecture example vs GET /healthz, interleaved rounds, with
-   wrk (Debian's package) when it is installed, else a Python asyncio load generator.
+1. throughput: POST /api/graph with the lecture example vs GET /healthz, interleaved rounds, with wrk
+   (Debian's package) when it is installed, else a Python asyncio load generator.
    Target: the graph endpoint at least 50% of /healthz.
-2. Latency end to end of a 10,000-node program (2,500 lines of s_i = tanh(s_{i-1} * w + c_i)).
-   Target: under 500 ms.
+2. limit: big programs end to end (request sent → whole answer received and un-gzipped), in the object
+   form (contract v1) and in the columns form, with and without gzip, interleaved rounds; the answer's
+   bytes per node as sent (gzip on) and as JSON (gzip off). Targets (issue 13), in the columns form:
+   10,000 nodes ≤ 60 ms, 50,000 nodes ≤ 400 ms, ≤ 80 bytes a node without gzip and ≤ 25 with.
+3. gzip: in process, the CPU time to compress real answers at each zlib level against the bytes it
+   saves: what the server's threshold and level (app/middleware.py) are chosen from.
 
-Run: .venv/bin/python bench/api.py [--seconds 5] [--rounds 3]
-Loopback only; the server is started and stopped by this script.
+Every section prints the machine's load average when it starts and ends: other work on the machine
+shows in the figures (medians of several rounds damp it, the worst round shows it).
+
+Run: .venv/bin/python bench/api.py [--only throughput|limit|gzip] [--rounds 7] [--app-dir DIR]
+``--app-dir`` serves another checkout (e.g. an older commit, for a before/after table); the columns
+rows then need that checkout to know the format. Loopback only; the server is started and stopped here.
 """
 
 from __future__ import annotations
@@ -20,18 +28,48 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+import zlib
+from pathlib import Path
 
 import httpx
-from server import free_port, start_server  # bench/server.py
+from server import ROOT, free_port, start_server  # bench/server.py
 
 LECTURE = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
 
 
-def big_program(lines: int = 2_500) -> str:
-    body = "\n".join(f"s{i} = tanh(s{i - 1} * w + c{i})" for i in range(1, lines + 1))
-    return "s0 = 0.5\nw = 0.9\n" + body
+def tanh_chain(lines: int = 2_500, inputs: str = "in") -> tuple[str, dict]:
+    """4 nodes a line: s_i = tanh(s_{i-1} * w + in_i), the inputs free, their values sent (as the page
+    does). With ``inputs="c"`` each c_i is one edit from s_i, and the answer carries 2,500 warnings."""
+    body = "\n".join(f"s{i} = tanh(s{i - 1} * w + {inputs}{i})" for i in range(1, lines + 1))
+    return "s0 = 0.5\nw = 0.9\n" + body, {f"{inputs}{i}": 0.1 for i in range(1, lines + 1)}
+
+
+def layered(lines: int = 5_555) -> tuple[str, dict]:
+    """9 nodes a line (three constants): h_i = tanh(h_{i-1}*.5 + h_{i-2}*.3 - 1), under 200,000 characters."""
+    body = "\n".join(f"h{i}=tanh(h{i - 1}*.5+h{i - 2}*.3-1)" for i in range(2, lines + 2))
+    return "h0 = 0.1\nh1 = 0.2\n" + body, {}
+
+
+PROGRAMS = {
+    "10k tanh chain": tanh_chain(),
+    "10k tanh chain, 2,500 typo warnings": tanh_chain(inputs="c"),
+    "50k layered tanh": layered(),
+    "50k product x*x*…": ("x" + "*x" * 49_998, {"x": 1.0}),
+    "50k sum x+1+…": ("x" + "+1" * 24_999, {"x": 1.0}),
+}
+TARGETS = {"10k": 60.0, "50k": 400.0}  # ms, columns form
+BYTES_TARGET = {"identity": 80.0, "gzip": 25.0}  # bytes a node, columns form
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)"
+
+
+# -- 1. throughput -------------------------------------------------------------------------------------
 
 
 def wrk_rps(url: str, seconds: float, connections: int, body: str | None) -> float:
@@ -81,49 +119,150 @@ def measure(url, seconds, connections, body) -> float:
     return asyncio.run(_python_rps(url, seconds, connections, body))
 
 
+def throughput(base: str, args) -> None:
+    print(f"throughput — {load()}")
+    lecture = json.dumps({"expression": LECTURE})
+    measure(f"{base}/api/graph", 1, args.connections, lecture)  # warm-up
+    health, graph = [], []
+    for i in range(args.throughput_rounds):
+        pair = [(health, f"{base}/healthz", None), (graph, f"{base}/api/graph", lecture)]
+        for results, url, body in pair if i % 2 == 0 else pair[::-1]:
+            results.append(measure(url, args.seconds, args.connections, body))
+    tool = "wrk" if shutil.which("wrk") else "python asyncio client"
+    print(f"  1 uvicorn worker, {args.connections} connections, {tool}, {args.throughput_rounds} rounds")
+    print(f"  GET /healthz               median {statistics.median(health):9.0f} req/s")
+    print(f"  POST /api/graph (lecture)  median {statistics.median(graph):9.0f} req/s")
+    ratio = statistics.median(graph) / statistics.median(health)
+    print(f"  ratio graph / healthz: {ratio:.0%}  (target >= 50%)")
+    print(f"  ... {load()}\n")
+
+
+# -- 2. big programs end to end ------------------------------------------------------------------------
+
+
+def limit(base: str, args) -> bool:
+    print(f"big programs end to end — {load()}")
+    bodies = {}
+    for name, (source, values) in PROGRAMS.items():
+        for form in args.forms:
+            request = {"expression": source, "values": values}
+            if form == "columns":
+                request["format"] = "columns"
+            bodies[name, form] = json.dumps(request).encode()
+    times: dict[tuple, list[float]] = {}
+    sizes: dict[tuple, int] = {}
+    nodes: dict[str, int] = {}
+    with httpx.Client(timeout=60) as client:
+        for round_ in range(args.rounds + 1):  # round 0 warms up and is not counted
+            for (name, form), body in bodies.items():
+                for encoding in ("identity", "gzip"):
+                    headers = {"content-type": "application/json", "accept-encoding": encoding}
+                    start = time.perf_counter()
+                    response = client.post(f"{base}/api/graph", content=body, headers=headers)
+                    response.read()  # the whole answer has arrived (and is un-gzipped)
+                    elapsed = time.perf_counter() - start
+                    if response.status_code != 200:
+                        raise SystemExit(f"{name} ({form}): {response.status_code} {response.text[:300]}")
+                    if round_ == 0:
+                        answer = response.json()
+                        nodes[name] = len(answer["types"] if form == "columns" else answer["nodes"])
+                        sizes[name, form, encoding] = response.num_bytes_downloaded
+                        continue
+                    times.setdefault((name, form, encoding), []).append(elapsed)
+    ok = True
+    print(f"  {args.rounds} rounds, interleaved; ms: median (worst); bytes a node: as sent")
+    print(f"  {'program':36} {'nodes':>6} {'form':8} {'gzip off ms':>16} {'gzip on ms':>16} "
+          f"{'B/node off':>10} {'on':>6}")  # fmt: skip
+    for name in PROGRAMS:
+        for form in args.forms:
+            cells = []
+            for encoding in ("identity", "gzip"):
+                series = times[name, form, encoding]
+                cells.append(f"{statistics.median(series) * 1e3:7.0f} ({max(series) * 1e3:5.0f})")
+            per_node = [sizes[name, form, encoding] / nodes[name] for encoding in ("identity", "gzip")]
+            verdict = ""
+            if form == "columns":
+                target = TARGETS[name.split()[0]]
+                best = min(statistics.median(times[name, form, e]) for e in ("identity", "gzip")) * 1e3
+                fits = best <= target and per_node[0] <= BYTES_TARGET["identity"]
+                fits = fits and per_node[1] <= BYTES_TARGET["gzip"]
+                ok = ok and fits
+                verdict = f"  target ≤ {target:.0f} ms, ≤ 80 / ≤ 25 B: {'met' if fits else 'MISSED'}"
+            print(f"  {name:36} {nodes[name]:>6} {form:8} {cells[0]:>16} {cells[1]:>16} "
+                  f"{per_node[0]:>10.1f} {per_node[1]:>6.1f}{verdict}")  # fmt: skip
+    print(f"  ... {load()}\n")
+    return ok
+
+
+# -- 3. gzip: CPU against bytes saved ------------------------------------------------------------------
+
+
+def gzip_table(args) -> None:
+    """Compress real answers in process, as Starlette's GZipMiddleware does (one gzip stream)."""
+    sys.path.insert(0, str(ROOT))  # the repository's `engine` package, not bench/engine.py
+    from app.serialize import graph_json
+
+    print(f"gzip: CPU time against bytes saved — {load()}")
+    samples = {
+        "lecture": (LECTURE, {}),
+        "100-node chain": tanh_chain(25),
+        "1,000-node chain": tanh_chain(250),
+        "10k tanh chain": PROGRAMS["10k tanh chain"],
+        "50k layered tanh": PROGRAMS["50k layered tanh"],
+    }
+    print(
+        f"  {'answer':18} {'form':8} {'bytes':>9} "
+        + " ".join(f"{'level ' + str(level):>22}" for level in args.levels)
+    )
+    print(f"  {'':18} {'':8} {'':>9} " + " ".join(f"{'ms  ratio  µs/KB saved':>22}" for _ in args.levels))
+    for name, (source, values) in samples.items():
+        for form in ("object", "columns"):
+            body = graph_json(source, values, format=form)
+            cells = []
+            for level in args.levels:
+                runs = []
+                for _ in range(5):
+                    start = time.thread_time()
+                    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+                    packed = compressor.compress(body) + compressor.flush()
+                    runs.append(time.thread_time() - start)
+                cpu = statistics.median(runs)
+                saved_kb = max(len(body) - len(packed), 1) / 1024
+                cells.append(f"{cpu * 1e3:6.2f} {len(packed) / len(body):6.1%} {cpu * 1e6 / saved_kb:8.1f}")
+            print(f"  {name:18} {form:8} {len(body):>9,} " + " ".join(f"{cell:>22}" for cell in cells))
+    print(f"  ... {load()}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["throughput", "limit", "gzip"], action="append")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds of the big programs")
+    parser.add_argument("--throughput-rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--forms", nargs="+", default=["object", "columns"], choices=["object", "columns"])
+    parser.add_argument("--levels", nargs="+", type=int, default=[1, 4, 6, 9])
+    parser.add_argument("--app-dir", type=Path, default=None, help="serve the app from this checkout")
     args = parser.parse_args()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = start_server(port)
-    try:
-        lecture = json.dumps({"expression": LECTURE})
-        measure(f"{base}/api/graph", 1, args.connections, lecture)  # warm-up
-        health, graph = [], []
-        for i in range(args.rounds):
-            pair = [(health, f"{base}/healthz", None), (graph, f"{base}/api/graph", lecture)]
-            for results, url, body in pair if i % 2 == 0 else pair[::-1]:
-                results.append(measure(url, args.seconds, args.connections, body))
-        tool = "wrk" if shutil.which("wrk") else "python asyncio client"
-        print(f"throughput, 1 uvicorn worker, {args.connections} connections, {tool}, {args.rounds} rounds")
-        print(f"  GET /healthz               median {statistics.median(health):9.0f} req/s")
-        print(f"  POST /api/graph (lecture)  median {statistics.median(graph):9.0f} req/s")
-        ratio = statistics.median(graph) / statistics.median(health)
-        print(f"  ratio graph / healthz: {ratio:.0%}  (target >= 50%)")
-
-        # c_i are free variables: their values come with the request, as the page sends them.
-        values = {f"c{i}": 0.1 for i in range(1, 2_501)}
-        program = json.dumps({"expression": big_program(), "values": values})
-        times = []
-        with httpx.Client(timeout=30) as client:
-            for _ in range(7):
-                start = time.perf_counter()
-                response = client.post(f"{base}/api/graph", content=program,
-                                       headers={"content-type": "application/json"})  # fmt: skip
-                response.read()  # the whole answer has arrived; parsing it is the client's business
-                times.append(time.perf_counter() - start)
-                assert response.status_code == 200, response.text[:200]
-        nodes = len(response.json()["nodes"])
-        print(f"10,000-node program ({nodes} nodes, {len(response.content) / 1e6:.1f} MB answer): "
-              f"median {statistics.median(times) * 1e3:.0f} ms, worst {max(times) * 1e3:.0f} ms end to end "
-              "(target < 500 ms)")  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(10)
+    sections = args.only or ["throughput", "limit", "gzip"]
+    print(f"python {sys.version.split()[0]}, {load()}\n")
+    ok = True
+    if "throughput" in sections or "limit" in sections:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(port, cwd=args.app_dir)
+        try:
+            if "throughput" in sections:
+                throughput(base, args)
+            if "limit" in sections:
+                ok = limit(base, args)
+        finally:
+            server.terminate()
+            server.wait(10)
+    if "gzip" in sections:
+        gzip_table(args)
+    if not ok:
+        print("a target was missed (see above)")
 
 
 if __name__ == "__main__":

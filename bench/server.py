@@ -19,11 +19,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, app: str = "app.main:app") -> subprocess.Popen:
-    """Run ``app`` with one uvicorn worker on 127.0.0.1:``port`` and wait (30 s at most) for /healthz."""
+def start_server(port: int, app: str = "app.main:app", cwd: Path | None = None) -> subprocess.Popen:
+    """Run ``app`` with one uvicorn worker on 127.0.0.1:``port`` and wait (30 s at most) for /healthz.
+    ``cwd``: the checkout to serve (this one by default)."""
     command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
                "--workers", "1", "--log-level", "warning", "--no-access-log"]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT)
+    server = subprocess.Popen(command, cwd=cwd or ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

@@ -41,12 +41,21 @@ def fixture_requests() -> dict[str, dict]:
         "square": {"expression": "x = 1.5\ny = x*x"},  # one input used twice
         "reuse": {"expression": "a = 3\nb = a + a"},
         "constant_only": {"expression": "L = 3"},  # no operation at all
+        # For the columns decoder: the output an earlier node (and a warning), a constant input whose
+        # local derivative is undefined (null), the numeric check, comparisons and a typo warning.
+        "earlier_output": {"expression": "a = 2\nb = a*3\na"},
+        "undefined_local": {"expression": "y = sqrt(0) + x"},
+        "checked": {"expression": "w = -3\nn = tanh(x*w + b)\nL = (n > 0) + n*n - n/wx", "check": True},
     }
     return {name: {**body, "default_value": DEFAULT_VALUE} for name, body in programs.items()}
 
 
+#: Each fixture also has its columns answer ("format": "columns"), `<name>.columns.json`.
+COLUMNS_SUFFIX = ".columns"
+
+
 def fixture_texts() -> dict[str, str]:
-    """name → the fixture file's text, from the app's answers now."""
+    """name → the fixture file's text, from the app's answers now (both forms of every answer)."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from fastapi.testclient import TestClient
@@ -56,10 +65,11 @@ def fixture_texts() -> dict[str, str]:
     texts = {}
     with TestClient(app) as client:
         for name, request in fixture_requests().items():
-            response = client.post("/api/graph", json=request)
-            if response.status_code != 200:
-                raise SystemExit(f"{name}: the API answered {response.status_code}: {response.text}")
-            texts[name] = json.dumps(response.json(), indent=1, ensure_ascii=False) + "\n"
+            for form, suffix in (("object", ""), ("columns", COLUMNS_SUFFIX)):
+                response = client.post("/api/graph", json={**request, "format": form})
+                if response.status_code != 200:
+                    raise SystemExit(f"{name}: the API answered {response.status_code}: {response.text}")
+                texts[name + suffix] = json.dumps(response.json(), indent=1, ensure_ascii=False) + "\n"
         # Each fixture's program text: the page labels unnamed nodes from it.
         programs = {name: request["expression"] for name, request in fixture_requests().items()}
         texts["programs"] = json.dumps(programs, indent=1, ensure_ascii=False) + "\n"

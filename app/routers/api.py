@@ -6,10 +6,12 @@ import inspect
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from starlette.background import BackgroundTask
 
 from app.errors import AsciiJSONResponse, status_of
 from app.examples import EXAMPLES
 from app.schemas import (
+    ColumnsResponse,
     DerivedOp,
     DotResponse,
     ErrorResponse,
@@ -20,7 +22,7 @@ from app.schemas import (
     OpsResponse,
     UnprocessableResponse,
 )
-from app.serialize import graph_dot, graph_json, partial_payload
+from app.serialize import graph_answer, graph_dot, partial_payload
 from engine import BUILTINS, DERIVED
 from engine.language import ProgramMathError, evaluate
 
@@ -37,17 +39,19 @@ ERRORS = {
 }
 
 
-@router.post("/graph", response_model=GraphResponse, responses=ERRORS)
+@router.post("/graph", response_model=GraphResponse | ColumnsResponse, responses=ERRORS)
 def create_graph(request: GraphRequest) -> Response:
     """Evaluate a program: values, every node's gradient, and the backward pass step by step."""
     try:
-        body = graph_json(request.expression, request.values, request.check, request.default_value)
+        body, made_from = graph_answer(request.expression, request.values, request.check,
+                                       request.default_value, request.format)  # fmt: skip
     except ProgramMathError as error:
         if not (request.partial and error.partial is not None):
             raise
         answer = {"detail": error.as_dict(), "partial": partial_payload(error.partial)}
         return AsciiJSONResponse(answer, status_code=status_of(error))
-    return Response(body, media_type="application/json")
+    # The graph is freed once the answer is sent, in the thread pool (a sync task runs there).
+    return Response(body, media_type="application/json", background=BackgroundTask(made_from.clear))
 
 
 @router.post("/graph/dot", response_model=DotResponse, responses=ERRORS)

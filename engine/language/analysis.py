@@ -9,8 +9,10 @@ Scalar: a program over a limit is refused before any work is spent on it.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from .errors import (
     DuplicateVariableError,
@@ -19,7 +21,7 @@ from .errors import (
     UnboundVariableError,
     UnknownVariableError,
 )
-from .syntax import Binary, Call, Name, Number, Program, Span, Unary
+from .syntax import NAME, NUMBER, Program, Span
 from .vocabulary import NODES_MADE
 
 MAX_NODES = 50_000
@@ -52,32 +54,14 @@ class Analysis:
     warnings: list[ProgramWarning]
 
 
-def _walk(expr) -> tuple[list[Name], int]:
-    """The Name uses in an expression, left to right, and how many nodes the rest will make;
-    without recursion."""
-    found, stack, nodes = [], [expr], 0
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Name):
-            found.append(node)
-            continue
-        nodes += 1
-        if isinstance(node, Binary):
-            stack.extend((node.right, node.left))
-            nodes += NODES_MADE.get(node.op, 1) - 1  # a - b makes two: a neg, then an add
-        elif isinstance(node, Unary):
-            stack.append(node.operand)
-        elif isinstance(node, Call):
-            stack.extend(reversed(node.arguments))
-    return found, nodes
-
-
 def analyze(program: Program, values: Mapping[str, float] | None = None,
             default_value: float | None = None) -> Analysis:  # fmt: skip
     """Resolve the program's names against ``values``; refuse a variable made twice, a program over
     the node limit, unknown or non-finite values and free variables left without a value."""
     values = dict(values or {})
     span = program.source_map.span
+    kinds, arguments = program.code.kinds, program.code.arguments
+    starts, ends = program.code.starts, program.code.ends
     declared: dict[str, Span] = {}
     free: dict[str, Span] = {}
     numbers: dict[str, float] = {}
@@ -85,12 +69,17 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
     used: set[str] = set()
     nodes = 0
     for statement in program.statements:
-        uses, made = _walk(statement.expr)
-        nodes += made
-        for use in uses:
-            used.add(use.name)
-            if use.name not in bound and use.name not in free:
-                free[use.name] = span(use.loc)
+        # Every instruction makes a node, but a name (which uses one) and a derived operator (which
+        # makes one per operation it is made of: a - b makes a neg, then an add).
+        for i in range(statement.begin, statement.end):
+            kind = kinds[i]
+            if kind != NAME:
+                nodes += NODES_MADE.get(kind, 1)
+                continue
+            name = arguments[i]
+            used.add(name)
+            if name not in bound and name not in free:
+                free[name] = span((starts[i], ends[i]))
                 nodes += 1
         if nodes > MAX_NODES:
             where = span(statement.loc)
@@ -102,7 +91,7 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
         target = statement.target
         if target is None:
             continue
-        if isinstance(statement.expr, Number):
+        if program.lone(statement) == NUMBER:
             where = span(statement.target_loc)
             earlier = declared.get(target) or free.get(target)
             if earlier is not None:
@@ -115,7 +104,7 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
                     [target],
                 )
             declared[target] = span(statement.loc)
-            numbers[target] = statement.expr.value
+            numbers[target] = arguments[statement.begin]
         bound.add(target)
     _check_values(declared, free, values, default_value)
     resolved = {}
@@ -177,13 +166,39 @@ def one_edit_apart(a: str, b: str) -> bool:
     return short[i:] == long[i + 1 :]
 
 
+#: Longer names are not checked for typos: the keys below cost a name its length squared.
+TYPO_MAX_LENGTH = 32
+
+
+def _deletions(name: str) -> list[str]:
+    """``name`` with each one of its characters left out, and (last, with none left out) ``name``."""
+    return [name[:i] + name[i + 1 :] for i in range(len(name) + 1)]
+
+
 def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarning]:
     """A free name one edit away from a name the program assigns is probably that name, mistyped.
-    Two one-letter names (``a``, ``b``) are too alike by nature to say so."""
+    Two one-letter names (``a``, ``b``) are too alike by nature to say so.
+
+    Two names one edit apart (insertion, deletion, replacement, swap of neighbours) always share a
+    string made by leaving out at most one character of each, so only names that share one are
+    compared: a program with thousands of free and assigned names must not compare every pair.
+    """
+    lengths = {len(name) for name in free if len(name) <= TYPO_MAX_LENGTH}
+    by_deletion: defaultdict[str, list[str]] = defaultdict(list)
+    for other in bound:
+        if len(other) in lengths or len(other) - 1 in lengths or len(other) + 1 in lengths:
+            for key in _deletions(other):
+                by_deletion[key].append(other)
     warnings = []
     for name, where in free.items():
+        if len(name) not in lengths:
+            continue
+        shared = [by_deletion[key] for key in _deletions(name) if key in by_deletion]
+        if not shared:
+            continue
+        candidates = set(chain.from_iterable(shared))
         close = sorted(
-            other for other in bound if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
+            other for other in candidates if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
         )
         if close:
             guess = " or ".join(f"'{other}'" for other in close[:3])
@@ -199,7 +214,9 @@ def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarnin
 def _unused_warnings(program: Program, declared: dict[str, Span], used: set[str]) -> list[ProgramWarning]:
     """A declared variable that no statement uses (and that is not itself the output)."""
     last = program.statements[-1]
-    output_name = last.target if last.target is not None else getattr(last.expr, "name", None)
+    output_name = last.target
+    if output_name is None and program.lone(last) == NAME:
+        output_name = program.code.arguments[last.begin]
     warnings = []
     for name, where in declared.items():
         if name not in used and name != output_name:

@@ -26,11 +26,13 @@ class _Undefined(Exception):
 
 def numeric_check(graph: Graph) -> dict[str, CheckResult]:
     """Central differences, one variable at a time, against the traced gradients."""
-    ancestors = topological_sort(graph.output.scalar, include_constants=True)[::-1]
+    output = graph.scalars[-1]
+    ancestors = topological_sort(output, include_constants=True)[::-1]
     index = {s.unique_id: i for i, s in enumerate(ancestors)}
     tape = [(s.last_fn, tuple(index[p.unique_id] for p in s.inputs)) for s in ancestors]
     base = [s.data for s in ancestors]
-    reachable = [node for node in graph.variables.values() if node.scalar.unique_id in index]
+    variables = {name: graph.scalars[node] for name, node in graph.variables_at.items()}
+    reachable = [scalar for scalar in variables.values() if scalar.unique_id in index]
     if 2 * len(reachable) * len(tape) > MAX_CHECK_EVALUATIONS:
         raise TooLargeError(
             f"the numeric check would replay {len(tape):,} nodes for {len(reachable):,} variables; "
@@ -56,17 +58,17 @@ def numeric_check(graph: Graph) -> dict[str, CheckResult]:
 
         return output
 
-    scale = max(1.0, abs(graph.output.value))
+    scale = max(1.0, abs(output.data))
     checks = {}
-    for name, node in graph.variables.items():
-        analytic = node.grad
-        if node.scalar.unique_id not in index:
+    for name, analytic in graph.gradients.items():
+        scalar = variables[name]
+        if scalar.unique_id not in index:
             checks[name] = CheckResult(analytic, 0.0, analytic == 0.0)
             continue
-        x = node.value
+        x = scalar.data
         epsilon = 1e-6 * max(1.0, abs(x))
         try:
-            numeric = central_difference(program_at(index[node.scalar.unique_id]), x, epsilon=epsilon)
+            numeric = central_difference(program_at(index[scalar.unique_id]), x, epsilon=epsilon)
         except _Undefined:
             numeric = None
         if numeric is not None and not math.isfinite(numeric):

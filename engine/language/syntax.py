@@ -13,8 +13,9 @@ the nesting limit, so hostile input gets a clear error instead of a crash.
     power     := atom (('**' | '^') unary)?
     atom      := NUMBER | NAME | FUNC '(' expr (',' expr)* ')' | '(' expr ')'
 
-Its output, a ``Program`` (the statements and a ``SourceMap`` of the text), is the analysis stage's
-input; see docs/architecture.md for the whole path from text to page.
+Its output, a ``Program`` (the statements, their expressions as postfix ``Code`` and a ``SourceMap``
+of the text), is the analysis stage's input; see docs/architecture.md for the whole path from text
+to page.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import NamedTuple
 
 from .errors import ParseError, ReservedNameError, TooLargeError
@@ -67,20 +70,36 @@ class SourceMap:
         end_line = bisect_right(starts, end - 1) if end > start else line
         return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1, start, end)
 
+    def position(self, offset: int) -> tuple[int, int]:
+        """The 1-based line and column of the character at ``offset``."""
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def lines(self, locs: Iterable[tuple[int, int]]) -> list[int]:
+        """Every line the pieces of text ``locs`` (non-empty) are on, ascending."""
+        starts = self.line_starts
+        found: set[int] = set()
+        for start, end in locs:
+            found.update(range(bisect_right(starts, start), bisect_right(starts, end - 1) + 1))
+        return sorted(found)
+
 
 # -- tokens ------------------------------------------------------------------------------------------
 
+# One token: a name, an operator or punctuation, a newline, a number, or a comment (dropped). What lies
+# between two tokens may only be blanks. Names come first: they are the most common token.
 _TOKEN = re.compile(
-    r"""
-    (?P<space>[ \t\r\f\v]+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<newline>\n)
-  | (?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<op>\*\*|==|[-+*/^()=<>;,])
-    """,
+    r"""(
+        [A-Za-z_][A-Za-z_0-9]*
+      | \*\*|==|[-+*/^()=<>;,\n]
+      | (?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?
+      | \#[^\n]*
+    )""",
     re.VERBOSE,
 )
+_BLANKS = re.compile(r"[ \t\r\f\v]*")
+#: Every token that is not a name or a number; "" is the end of the input.
+_SYMBOLS = frozenset(("**", "==", *"-+*/^()=<>;,", "\n", ""))
 
 
 class Token(NamedTuple):
@@ -92,228 +111,282 @@ class Token(NamedTuple):
     end_offset: int
 
 
-def _describe(token: Token) -> str:
-    if token.kind == "end":
+def _kind(text: str) -> str:
+    if text == "":
+        return "end"
+    if text == "\n":
+        return "newline"
+    if text in _SYMBOLS:
+        return "op"
+    return "name" if text.isidentifier() else "number"
+
+
+def _describe(text: str) -> str:
+    if text == "":
         return "unexpected end of input"
-    if token.kind == "newline":
+    if text == "\n":
         return "unexpected end of line"
-    return f"unexpected {token.text!r}"
+    return f"unexpected {text!r}"
+
+
+def _scan(source: str) -> tuple[list[str], list[int], list[int]]:
+    """The tokens of ``source`` as three lists: texts, start offsets and end offsets, closed by an
+    end token (text ""). Raise ParseError at the first character that fits no token.
+
+    ``re.split`` with the token pattern captured gives [blanks, token, blanks, token, ..., blanks],
+    and the running sum of their lengths gives every offset: both run in C, with no Python work per
+    token, which matters at 100,000 tokens.
+    """
+    parts = _TOKEN.split(source)
+    if not _BLANKS.fullmatch("".join(parts[0::2])):
+        _refuse_character(source, parts)
+    bounds = list(accumulate(map(len, parts)))
+    texts = parts[1::2]
+    starts = bounds[0::2]  # token i starts where the blanks before it end; the last one is the end token's
+    ends = bounds[1::2]
+    if "#" in source:  # a comment is a token for the split only: drop them
+        kept = [i for i, text in enumerate(texts) if text[0] != "#"]
+        texts = [texts[i] for i in kept]
+        starts = [*(starts[i] for i in kept), len(source)]
+        ends = [ends[i] for i in kept]
+    texts.append("")
+    ends.append(len(source))
+    return texts, starts, ends
+
+
+def _refuse_character(source: str, parts: list[str]) -> None:
+    """Raise the ParseError for the first character between tokens that is not a blank."""
+    offset = 0
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            blanks = _BLANKS.match(part).end()
+            if blanks < len(part):
+                at = offset + blanks
+                line, column = SourceMap(source).position(at)
+                raise ParseError(line, column, f"unexpected character {source[at]!r}")
+        offset += len(part)
 
 
 def tokenize(source: str) -> list[Token]:
-    """Split ``source`` into tokens, or raise ParseError at the first character that fits none."""
-    tokens: list[Token] = []
-    append = tokens.append
-    line, line_start, pos, size = 1, 0, 0, len(source)
-    match = _TOKEN.match
-    while pos < size:
-        found = match(source, pos)
-        if found is None:
-            raise ParseError(line, pos - line_start + 1, f"unexpected character {source[pos]!r}")
-        kind = found.lastgroup
-        end = found.end()
-        if kind == "newline":
-            append(Token("newline", "\n", line, pos - line_start + 1, pos, end))
-            line, line_start = line + 1, end
-        elif kind != "space" and kind != "comment":
-            append(Token(kind, found.group(), line, pos - line_start + 1, pos, end))
-        pos = end
-    append(Token("end", "", line, pos - line_start + 1, pos, pos))
-    return tokens
+    """Split ``source`` into tokens with their positions, or raise ParseError at the first character
+    that fits none. (The parser reads the same tokens as plain lists.)"""
+    texts, starts, ends = _scan(source)
+    position = SourceMap(source).position
+    return [Token(_kind(text), text, *position(start), start, end)
+            for text, start, end in zip(texts, starts, ends, strict=True)]  # fmt: skip
 
 
-# -- syntax tree: every node keeps `loc`, its (start, end) character offsets ------------------------
+# -- code: each statement's expression as postfix instructions --------------------------------------
+
+#: Instruction kinds besides the binary operators ("+", "-", "*", "/", "**", "<", ">", "=="), which
+#: stand for themselves. Postfix: an instruction comes after the instructions of its operands.
+NUMBER = "number"  # argument: the value
+NAME = "name"  # argument: the name
+CALL = "call"  # argument: the function's name; its arguments are the last `arity` values
+MINUS = "minus"  # the unary minus; argument: None
 
 
 @dataclass(slots=True)
-class Number:
-    value: float
-    loc: tuple[int, int]
+class Code:
+    """Every statement's expression as postfix instructions, in parallel lists: instruction ``i`` is
+    ``kinds[i]`` with ``arguments[i]``, and its text is ``starts[i]``..``ends[i]`` (offsets). That text
+    is also the span of the node the instruction makes. For a binary operator the argument is the
+    offset of the operator itself: ``a - b`` makes a ``neg`` node whose text starts there.
 
+    Flat lists rather than a tree: the parser emits them in reading order, and the analysis and
+    build stages each read them once, front to back, without recursion and without an object per node.
+    """
 
-@dataclass(slots=True)
-class Name:
-    name: str
-    loc: tuple[int, int]
-
-
-@dataclass(slots=True)
-class Unary:
-    op: str  # "-"
-    operand: object
-    loc: tuple[int, int]
-
-
-@dataclass(slots=True)
-class Binary:
-    op: str  # + - * / ** < > ==
-    left: object
-    right: object
-    loc: tuple[int, int]
-    op_start: int
-
-
-@dataclass(slots=True)
-class Call:
-    function: str
-    arguments: tuple
-    loc: tuple[int, int]
+    kinds: list[str] = field(default_factory=list)
+    arguments: list = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class Statement:
     target: str | None  # the assigned name, or None for a bare expression
-    expr: object
+    begin: int  # its expression is instructions begin..end-1 of the program's code
+    end: int
     loc: tuple[int, int]
     target_loc: tuple[int, int] | None = None  # where the assigned name is written
 
 
 @dataclass(slots=True)
 class Program:
-    """A parsed program: its statements in order, and the map from offsets to lines and columns."""
+    """A parsed program: its statements in order, their code, and the map from offsets to lines and
+    columns."""
 
     statements: list[Statement]
+    code: Code
     source_map: SourceMap
+
+    def lone(self, statement: Statement) -> str | None:
+        """NUMBER or NAME when the statement's expression is a single number or name, else None."""
+        if statement.end - statement.begin == 1:
+            kind = self.code.kinds[statement.begin]
+            if kind in (NUMBER, NAME):
+                return kind
+        return None
 
 
 # Binding powers for the precedence climb: higher binds tighter.
 _BINARY = {"<": 1, ">": 1, "==": 1, "+": 2, "-": 2, "*": 3, "/": 3, "**": 5, "^": 5}
 _UNARY_OPERAND = 4  # -x**2 is -(x**2); -a*b is (-a)*b
-_COMPARISONS = frozenset(("<", ">", "=="))
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token]):
-        self.tokens = tokens
+    """A precedence climb over the token lists that emits postfix code."""
+
+    def __init__(self, source: str):
+        self.texts, self.starts, self.ends = _scan(source)
+        self.source_map = SourceMap(source)
         self.pos = 0
         self.depth = 0
+        self.code = Code()
 
-    def fail(self, token: Token | None = None, what: str | None = None):
-        token = token or self.tokens[self.pos]
-        raise ParseError(token.line, token.column, what or _describe(token))
+    def position(self, token: int) -> tuple[int, int]:
+        """The 1-based line and column of a token."""
+        return self.source_map.position(self.starts[token])
 
-    def expect(self, text: str) -> Token:
-        token = self.tokens[self.pos]
-        if token.kind == "op" and token.text == text:
+    def fail(self, token: int | None = None, what: str | None = None):
+        token = self.pos if token is None else token
+        raise ParseError(*self.position(token), what or _describe(self.texts[token]))
+
+    def expect(self, text: str) -> int:
+        """Step over ``text``, or fail; return the offset where it ends."""
+        if self.texts[self.pos] == text:
             self.pos += 1
-            return token
-        self.fail(what=f"{_describe(token)}, expected {text!r}")
+            return self.ends[self.pos - 1]
+        self.fail(what=f"{_describe(self.texts[self.pos])}, expected {text!r}")
+
+    def emit(self, kind: str, argument, start: int, end: int) -> None:
+        code = self.code
+        code.kinds.append(kind)
+        code.arguments.append(argument)
+        code.starts.append(start)
+        code.ends.append(end)
 
     # program := statement ((NEWLINE | ';') statement)*, empty statements allowed
     def program(self) -> list[Statement]:
         statements = []
-        tokens = self.tokens
+        texts = self.texts
         while True:
-            token = tokens[self.pos]
-            if token.kind == "end":
+            text = texts[self.pos]
+            if text == "":
                 return statements
-            if token.kind == "newline" or (token.kind == "op" and token.text == ";"):
+            if text == "\n" or text == ";":
                 self.pos += 1
                 continue
             statements.append(self.statement())
-            after = tokens[self.pos]
-            if not (after.kind in ("end", "newline") or (after.kind == "op" and after.text == ";")):
-                self.fail(after)
+            if texts[self.pos] not in ("", "\n", ";"):
+                self.fail()
 
     def statement(self) -> Statement:
-        first = self.tokens[self.pos]
-        after = self.tokens[self.pos + 1] if first.kind == "name" else None
-        if after is not None and after.kind == "op" and after.text == "=":
-            if first.text in FUNCTIONS:
+        first = self.pos
+        name = self.texts[first]
+        code = self.code
+        begin = len(code.kinds)
+        if name.isidentifier() and self.texts[first + 1] == "=":
+            if name in FUNCTIONS:
+                line, column = self.position(first)
                 raise ReservedNameError(
-                    f"line {first.line}, column {first.column}: {first.text!r} is a function "
-                    "name and cannot be assigned",
-                    first.line,
-                    first.column,
-                    [first.text],
+                    f"line {line}, column {column}: {name!r} is a function name and cannot be assigned",
+                    line,
+                    column,
+                    [name],
                 )
             self.pos += 2
-            expr = self.expression(0)
-            return Statement(first.text, expr, (first.offset, expr.loc[1]), (first.offset, first.end_offset))
-        expr = self.expression(0)
-        return Statement(None, expr, expr.loc)
+            self.expression(0)
+            loc = (self.starts[first], code.ends[-1])
+            return Statement(name, begin, len(code.kinds), loc, (self.starts[first], self.ends[first]))
+        self.expression(0)
+        return Statement(None, begin, len(code.kinds), (code.starts[-1], code.ends[-1]))
 
-    def expression(self, min_power: int):
+    def expression(self, min_power: int) -> None:
+        """Emit one expression whose operators bind at least ``min_power``. Its root is the last
+        instruction emitted, whose text is the whole expression's."""
         self.depth += 1
         if self.depth > MAX_NESTING + 1:  # the statement's own expression is level 0, not 1
-            token = self.tokens[self.pos]
+            line, column = self.position(self.pos)
             raise TooLargeError(
-                f"line {token.line}, column {token.column}: nesting deeper than {MAX_NESTING}",
-                token.line,
-                token.column,
+                f"line {line}, column {column}: nesting deeper than {MAX_NESTING}", line, column
             )
-        left = self.prefix()
-        tokens = self.tokens
+        self.prefix()
+        code = self.code
+        start = code.starts[-1]
+        texts = self.texts
         while True:
-            token = tokens[self.pos]
-            power = _BINARY.get(token.text) if token.kind == "op" else None
+            text = texts[self.pos]
+            power = _BINARY.get(text)
             if power is None or power < min_power:
                 break
             if power == 1 and min_power == 1:
-                self.fail(token, f"unexpected {token.text!r}: comparisons cannot be chained")
+                self.fail(what=f"unexpected {text!r}: comparisons cannot be chained")
+            operator_start = self.starts[self.pos]
             self.pos += 1
             if power == 5:  # ** and ^: right-associative
-                right = self.expression(power)
-                op = "**"
+                self.expression(power)
+                text = "**"
             else:
-                right = self.expression(power + 1)
-                op = token.text
-            left = Binary(op, left, right, (left.loc[0], right.loc[1]), token.offset)
+                self.expression(power + 1)
+            self.emit(text, operator_start, start, code.ends[-1])
             if power == 1:
                 min_power = 1  # a second comparison is an error, caught above
         self.depth -= 1
-        return left
 
-    def prefix(self):
-        tokens = self.tokens
-        token = tokens[self.pos]
+    def prefix(self) -> None:
+        texts = self.texts
+        token = self.pos
+        text = texts[token]
         self.pos += 1
-        kind = token.kind
-        if kind == "number":
-            value = float(token.text)
-            if value == math.inf:
-                self.fail(token, f"number {token.text!r} is too large")
-            return Number(value, (token.offset, token.end_offset))
-        if kind == "name":
-            following = tokens[self.pos]
-            opens = following.kind == "op" and following.text == "("
-            if token.text in FUNCTIONS:
-                if not opens:
-                    self.fail(what=f"{_describe(following)}, expected '(' after function {token.text!r}")
+        if text.isidentifier():
+            following = texts[self.pos]
+            if text in FUNCTIONS:
+                if following != "(":
+                    self.fail(what=f"{_describe(following)}, expected '(' after function {text!r}")
                 self.pos += 1
-                arguments = [self.expression(0)]
-                while tokens[self.pos].kind == "op" and tokens[self.pos].text == ",":
+                self.expression(0)
+                count = 1
+                while texts[self.pos] == ",":
                     self.pos += 1
-                    arguments.append(self.expression(0))
-                close = self.expect(")")
-                arity = FUNCTIONS[token.text].arity
-                if len(arguments) != arity:
-                    self.fail(
-                        token,
-                        f"{token.text} takes {arity} argument{'s' if arity != 1 else ''}, "
-                        f"got {len(arguments)}",
-                    )
-                return Call(token.text, tuple(arguments), (token.offset, close.end_offset))
-            if opens:
+                    self.expression(0)
+                    count += 1
+                end = self.expect(")")
+                arity = FUNCTIONS[text].arity
+                if count != arity:
+                    self.fail(token, f"{text} takes {arity} argument{'s' if arity != 1 else ''}, got {count}")
+                self.emit(CALL, text, self.starts[token], end)
+                return
+            if following == "(":
                 self.fail(
-                    following,
-                    f"unexpected '(': {token.text!r} is not a function "
-                    f"(functions: {', '.join(sorted(FUNCTIONS))})",
+                    self.pos,
+                    f"unexpected '(': {text!r} is not a function (functions: {', '.join(sorted(FUNCTIONS))})",
                 )
-            return Name(token.text, (token.offset, token.end_offset))
-        if kind == "op" and token.text in ("-", "+"):
-            operand = self.expression(_UNARY_OPERAND)
-            if isinstance(operand, Number):
+            self.emit(NAME, text, self.starts[token], self.ends[token])
+            return
+        if text == "-" or text == "+":
+            code = self.code
+            operand = len(code.kinds)
+            self.expression(_UNARY_OPERAND)
+            if len(code.kinds) == operand + 1 and code.kinds[operand] == NUMBER:
                 # A sign on a number is part of the number: `-2` is one constant, not neg(2).
-                value = -operand.value if token.text == "-" else operand.value
-                return Number(value, (token.offset, operand.loc[1]))
-            if token.text == "+":
-                return operand
-            return Unary("-", operand, (token.offset, operand.loc[1]))
-        if kind == "op" and token.text == "(":
-            inner = self.expression(0)
+                if text == "-":
+                    code.arguments[operand] = -code.arguments[operand]
+                code.starts[operand] = self.starts[token]
+            elif text == "-":
+                self.emit(MINUS, None, self.starts[token], code.ends[-1])
+            return
+        if text == "(":
+            self.expression(0)
             self.expect(")")
-            return inner
+            return
+        if text not in _SYMBOLS:  # neither a name nor a symbol: a number
+            value = float(text)
+            if value == math.inf:
+                self.fail(token, f"number {text!r} is too large")
+            self.emit(NUMBER, value, self.starts[token], self.ends[token])
+            return
         self.fail(token)
 
 
@@ -321,7 +394,8 @@ def parse(source: str) -> Program:
     """Parse a program; raise ParseError, ReservedNameError or TooLargeError."""
     if len(source) > MAX_SOURCE_CHARS:
         raise TooLargeError(f"the program has {len(source):,} characters; the limit is {MAX_SOURCE_CHARS:,}")
-    statements = _Parser(tokenize(source)).program()
+    parser = _Parser(source)
+    statements = parser.program()
     if not statements:
         raise ParseError(1, 1, "the program is empty: write an expression such as 'a*b + c'")
-    return Program(statements, SourceMap(source))
+    return Program(statements, parser.code, parser.source_map)

@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from app.examples import EXAMPLES
 
+COLUMNS = {"format": "columns", "default_value": 1.0}
 PROGRAMS = [
     ({"expression": "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"}, 200),
     ({"expression": "o = tanh(x1*w1 + x2*w2 + b)", "default_value": 0.5, "check": True}, 200),
@@ -20,6 +21,9 @@ PROGRAMS = [
     ({"expression": "a = 2\nb = 5\nunused = a*10\ne = a*bb\ne", "default_value": 1.0}, 200),  # warnings
     ({"expression": "x = 0; relu(x) + sqrt(4)", "check": True}, 200),
     ({"expression": "L = 3"}, 200),
+    ({**COLUMNS, "expression": "o = tanh(x1*w1 + x2*w2 + b)", "check": True}, 200),
+    ({**COLUMNS, "expression": "a = 2\nb = 5\nunused = a*10\ne = a*bb\ne"}, 200),  # warnings
+    ({**COLUMNS, "expression": "L = sqrt(0) + x"}, 200),  # a null local derivative
     ({"expression": "a = 2\nb = a * * 3"}, 422),  # parse_error
     ({"expression": "exp = 2"}, 422),  # reserved_name
     ({"expression": "x = 1; x = 2; x"}, 422),  # duplicate_variable
@@ -72,3 +76,13 @@ def test_the_schema_is_strict_enough_to_catch_a_drift(openapi):
     assert not validator.is_valid({**answer, "nodes": [{k: v for k, v in node.items() if k != "span"}]})
     assert not validator.is_valid({**answer, "warnings": [{"code": "made_up", "message": "m", "line": 1,
                                                            "column": 1, "names": []}]})  # fmt: skip
+
+
+def test_the_schema_holds_the_columns_answer_too(client, openapi):
+    validator = response_validator(openapi, "/api/graph", 200)
+    answer = client.post("/api/graph", json={**COLUMNS, "expression": "L = sqrt(0) + x"}).json()
+    assert answer["backward"]["locals"][-1] is None
+    assert validator.is_valid(answer)
+    assert not validator.is_valid({**answer, "surprise": 1})
+    assert not validator.is_valid({**answer, "spans": {"starts": [0, 0, 0, 0]}})
+    assert not validator.is_valid({**answer, "format": "rows"})

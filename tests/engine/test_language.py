@@ -172,7 +172,7 @@ def test_unused_expressions_stay_in_the_graph_with_zero_gradient():
     result = evaluate("a = 2; unused = a * 10; out = a + 1")
     unused = next(n for n in result.nodes if n.label == "unused")
     assert unused.grad == 0.0
-    assert [s.node.name for s in result.trace.steps] == ["out", "unused"]
+    assert [result.labels[node] for node in result.backward.nodes] == ["out", "unused"]
 
 
 def test_the_output_may_be_an_earlier_node():
@@ -290,6 +290,86 @@ def test_clean_programs_have_no_warnings():
 
 def test_one_letter_names_are_not_typos_of_each_other():
     assert evaluate("a = 2; a * b", default_value=1.0).warnings == []
+
+
+# -- the graph as columns ---------------------------------------------------------------------------------
+
+
+LECTURE = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
+
+
+def test_the_graph_is_columns_in_forward_order():
+    graph = evaluate(LECTURE)
+    assert graph.types == [("variable", None), ("operation", "mul"), ("operation", "add")]
+    assert graph.type_codes == [0, 0, 0, 1, 2, 0, 1]
+    assert graph.labels == ["a", "b", "c", "e", "d", "f", "L"]
+    assert graph.values == [2.0, -3.0, 10.0, -6.0, 4.0, -2.0, -8.0]
+    assert graph.grads == [6.0, -4.0, -2.0, -2.0, -2.0, 4.0, 1.0]
+    assert (graph.inputs, graph.input_counts) == ([0, 1, 3, 2, 4, 5], [0, 0, 0, 2, 2, 0, 2])
+    assert [LECTURE[start:end] for start, end in zip(graph.starts, graph.ends, strict=True)] == [
+        "a = 2", "b = -3", "c = 10", "a*b", "e + c", "f = -2", "d*f",
+    ]  # fmt: skip
+    assert graph.lines == [1] and graph.free == []
+    e = graph.node(3)
+    assert (e.id, e.kind, e.op, e.label, e.inputs, e.value, e.grad) == ("n3", "operation", "mul", "e",
+                                                                        ("n0", "n1"), -6.0, -2.0)  # fmt: skip
+    assert (e.span.line, e.span.column, e.span.end_column) == (1, 28, 31)
+
+
+def test_the_backward_pass_is_flat():
+    backward = evaluate(LECTURE).backward
+    assert backward.nodes == [6, 4, 3]  # L, d, e: output first
+    assert backward.grads == [1.0, -2.0, -2.0]
+    assert backward.local_derivatives == [-2.0, 4.0, 1.0, 1.0, -3.0, 2.0]  # each step's inputs, in order
+    assert backward.contributions == [-2.0, 4.0, -2.0, -2.0, 6.0, -4.0]
+
+
+def test_steps_in_another_order_are_placed_by_identity_and_a_mismatch_is_refused():
+    from engine.autodiff import Trace, trace_backward
+    from engine.language.build import _flat_backward
+
+    graph = evaluate(LECTURE)
+    trace = trace_backward(graph.scalars[-1], 1.0, order=graph.scalars)
+    shuffled = Trace(trace.output, trace.forward, trace.steps[::-1], trace.gradients)
+    backward = _flat_backward(graph, shuffled)
+    assert backward.nodes == [3, 4, 6] and backward.local_derivatives == [-3.0, 2.0, 1.0, 1.0, -2.0, 4.0]
+    first = trace.steps[0]
+    short = Trace(trace.output, trace.forward, (first._replace(contributions=first.contributions[:1]),
+                                                *trace.steps[1:]), trace.gradients)  # fmt: skip
+    with pytest.raises(RuntimeError):
+        _flat_backward(graph, short)
+
+
+def test_a_dead_chain_of_statements_is_unreachable_all_along():
+    result = evaluate("a = 2\nt = a*2\nu = t*3\nout = a + 1")
+    assert [(w.code, w.line, w.names) for w in result.warnings] == [
+        ("unreachable_statement", 2, ["t"]),
+        ("unreachable_statement", 3, ["u"]),
+    ]
+    assert evaluate("a = 2\nt = a*2\nu = t*3\nout = u + a").warnings == []
+
+
+def test_comments_may_hold_any_character_and_positions_count_them():
+    with pytest.raises(ParseError) as info:
+        parse("a = 1 # $ and é are fine here\r\nb = a $ 2")
+    assert (info.value.line, info.value.column) == (2, 7) and "'$'" in info.value.message
+    tokens = tokenize("a # x\n  b")
+    assert [(t.kind, t.text, t.line, t.column) for t in tokens] == [
+        ("name", "a", 1, 1), ("newline", "\n", 1, 6), ("name", "b", 2, 3), ("end", "", 2, 4),
+    ]  # fmt: skip
+
+
+def test_typo_checks_scale_with_thousands_of_names():
+    """2,500 free names, each one edit from an assigned one: once a quadratic 10 s, now tens of ms.
+    The ceiling only catches a return of the quadratic (more than 10x the time measured)."""
+    import time
+
+    source = "s0 = 0.5\n" + "\n".join(f"s{i} = s{i - 1} * c{i}" for i in range(1, 2_501))
+    start = time.perf_counter()
+    result = evaluate(source, default_value=1.0)
+    assert time.perf_counter() - start < 3.0
+    typos = [w for w in result.warnings if w.code == "possible_typo"]
+    assert len(typos) == 2_500 and typos[0].names == ["c1", "s1"]
 
 
 # -- functions from the table of operations: softplus, and max and min with two arguments ---------------
