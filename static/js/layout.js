@@ -12,6 +12,7 @@ export const SIZES = Object.freeze({
   cellWidth: 68,
   constantWidth: 44,
   constantHeight: 22,
+  foldRoom: 18, // a named statement's fold control, left in its label cell
 });
 
 // Long edges cost the layered layout one dummy node per rank they cross: a variable used by every
@@ -26,7 +27,8 @@ export function nodeBox(node) {
     return { width: SIZES.constantWidth, height: SIZES.constantHeight, recordX: 0, labelWidth: 0 };
   }
   const labelText = node.label || node.id;
-  const labelWidth = Math.max(SIZES.labelMin, Math.ceil(labelText.length * SIZES.charWidth) + 14);
+  const fold = node.foldable ? SIZES.foldRoom : 0;
+  const labelWidth = Math.max(SIZES.labelMin, Math.ceil(labelText.length * SIZES.charWidth) + 14) + fold;
   const recordWidth = labelWidth + 2 * SIZES.cellWidth;
   const recordX = node.kind === "operation" ? 2 * SIZES.opRadius + SIZES.opGap : 0;
   return { width: recordX + recordWidth, height: SIZES.recordHeight, recordX, labelWidth };
@@ -119,11 +121,143 @@ export function chooseLayoutPairs(graph, budget = DUMMY_BUDGET) {
 }
 
 /**
+ * The order of the nodes within each layer, written into dagre's own layered graph (its `customOrder`
+ * hook). dagre's built-in crossing minimisation builds a compound graph per layer and sweep, which on
+ * a 1,000-node program costs more than the rest of the layout together; the same idea, the barycenter
+ * heuristic, runs here on plain arrays: a depth-first first order, then sweeps down and up that sort
+ * each layer by the mean position of its neighbours in the layer before, keeping the order with the
+ * fewest crossings.
+ * @param {object} g dagre's layered graph (ranks assigned, long edges already split into dummy nodes)
+ * @param {number} sweeps how many down/up sweeps to try
+ */
+export function orderLayers(g, sweeps = 4) {
+  // Plain arrays first: dagre's graph lookups cost more than the sorting itself.
+  const ids = g.nodes().filter((v) => !(g.children(v) ?? []).length && g.node(v).rank !== undefined);
+  const index = new Map(ids.map((v, i) => [v, i]));
+  const rank = ids.map((v) => g.node(v).rank);
+  const successors = ids.map((v) => (g.successors(v) ?? []).map((w) => index.get(w)).filter((w) => w !== undefined));
+  const predecessors = ids.map(() => []);
+  successors.forEach((next, v) => next.forEach((w) => predecessors[w].push(v)));
+
+  // First order: depth first from the leftmost nodes, so a chain stays on one line.
+  const layers = [];
+  const seen = new Uint8Array(ids.length);
+  const byRank = ids.map((_, i) => i).sort((a, b) => rank[a] - rank[b]);
+  for (const start of byRank) {
+    const stack = [start];
+    while (stack.length) {
+      const v = stack.pop();
+      if (seen[v]) continue;
+      seen[v] = 1;
+      (layers[rank[v]] ??= []).push(v);
+      const next = successors[v];
+      for (let i = next.length - 1; i >= 0; i--) if (!seen[next[i]]) stack.push(next[i]);
+    }
+  }
+  for (let r = 0; r < layers.length; r++) layers[r] ??= [];
+
+  const position = new Float64Array(ids.length);
+  layers.forEach((layer) => layer.forEach((v, i) => (position[v] = i)));
+  let best = layers.map((layer) => layer.slice());
+  let bestCrossings = countCrossings(layers, successors, position);
+  const key = new Float64Array(ids.length);
+  for (let sweep = 0; sweep < sweeps && bestCrossings > 0; sweep++) {
+    const down = sweep % 2 === 0;
+    const neighbours = down ? predecessors : successors;
+    for (let k = 1; k < layers.length; k++) {
+      const layer = layers[down ? k : layers.length - 1 - k];
+      for (const v of layer) {
+        const around = neighbours[v];
+        let sum = 0;
+        for (const u of around) sum += position[u];
+        key[v] = around.length ? sum / around.length : position[v];
+      }
+      layer.sort((a, b) => key[a] - key[b] || position[a] - position[b]);
+      layer.forEach((v, i) => (position[v] = i));
+    }
+    const crossings = countCrossings(layers, successors, position);
+    if (crossings < bestCrossings) {
+      bestCrossings = crossings;
+      best = layers.map((layer) => layer.slice());
+    }
+  }
+  best.forEach((layer) => layer.forEach((v, i) => (g.node(ids[v]).order = i)));
+}
+
+/** Edge crossings between neighbouring layers (counted as inversions, by merge sort). */
+function countCrossings(layers, successors, position) {
+  let total = 0;
+  for (let r = 1; r < layers.length; r++) {
+    const ends = [];
+    for (const v of layers[r - 1]) {
+      const targets = successors[v].map((w) => position[w]).sort((a, b) => a - b);
+      for (const t of targets) ends.push(t);
+    }
+    total += inversions(ends);
+  }
+  return total;
+}
+
+function inversions(values) {
+  if (values.length < 2) return 0;
+  let count = 0;
+  let run = values.slice();
+  let buffer = new Array(run.length);
+  for (let width = 1; width < run.length; width *= 2) {
+    for (let lo = 0; lo < run.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, run.length);
+      const hi = Math.min(lo + 2 * width, run.length);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (run[j] < run[i]) {
+          count += mid - i;
+          buffer[k++] = run[j++];
+        } else buffer[k++] = run[i++];
+      }
+      while (i < mid) buffer[k++] = run[i++];
+      while (j < hi) buffer[k++] = run[j++];
+    }
+    [run, buffer] = [buffer, run];
+  }
+  return count;
+}
+
+/** Room between a node and the inputs drawn beside it (satellites). */
+const SATELLITE_GAP = 28;
+const SATELLITE_SPACING = 8;
+
+/**
+ * Leaves (variables, constants) with exactly one use, grouped by the node that uses them. On a big
+ * graph these ride along with their user instead of taking a layer slot of their own: a network's
+ * weights are a third of its nodes, and the layout's cost grows with every node it places.
+ * @returns {Map<string, string[]>} user id → its satellite leaves, in input order
+ */
+export function satelliteLeaves(graph) {
+  const uses = new Map();
+  for (const node of graph.nodes) for (const input of node.inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
+  const leaf = new Set(graph.nodes.filter((n) => n.inputs.length === 0 && uses.get(n.id) === 1).map((n) => n.id));
+  const satellites = new Map();
+  for (const node of graph.nodes) {
+    for (const input of node.inputs) {
+      if (!leaf.has(input)) continue;
+      if (!satellites.has(node.id)) satellites.set(node.id, []);
+      satellites.get(node.id).push(input);
+    }
+  }
+  return satellites;
+}
+
+/**
  * Lay the graph out left to right.
- * @param {object} graph the API answer (nodes with id, kind, label, inputs; forward order)
+ * @param {object} graph the API answer, or a view of it (collapse.js): nodes with id, kind, label,
+ *   inputs, in forward order; `edges` when the view brings its own (keys of the answer's edges)
  * @param {object} dagre the @dagrejs/dagre module
+ * @param {object} [options] `satellites`: leaves with one use ride beside it (default: on big graphs)
  * @returns {{nodes: Map<string, object>, edges: object[], width: number, height: number}}
- *   nodes: id → {id, x, y (top-left), width, height, recordX, labelWidth}; edges with a `path` (SVG d).
+ *   nodes: id → {id, kind, x, y (top-left), width, height, recordX, labelWidth}; edges with a `path`
+ *   (SVG d) and `bounds` (a box the drawn curve stays inside).
  */
 export function layoutGraph(graph, dagre, options = {}) {
   const g = new dagre.graphlib.Graph({ multigraph: false, compound: false });
@@ -139,34 +273,62 @@ export function layoutGraph(graph, dagre, options = {}) {
     ranker: options.ranker ?? (large ? "longest-path" : "network-simplex"),
   });
   g.setDefaultEdgeLabel(() => ({}));
-  const boxes = new Map();
+  const boxes = new Map(graph.nodes.map((node) => [node.id, nodeBox(node)]));
+  const satellites = (options.satellites ?? large) ? satelliteLeaves(graph) : new Map();
+  const riding = new Set([...satellites.values()].flat());
+  // A node with satellites is laid out as one block: a column of its leaves, a gap, the node.
+  const blocks = new Map();
+  for (const [user, leaves] of satellites) {
+    const box = boxes.get(user);
+    const column = Math.max(...leaves.map((id) => boxes.get(id).width));
+    const stack = leaves.reduce((sum, id) => sum + boxes.get(id).height, 0) + SATELLITE_SPACING * (leaves.length - 1);
+    blocks.set(user, { width: column + SATELLITE_GAP + box.width, height: Math.max(box.height, stack), column, stack });
+  }
   for (const node of graph.nodes) {
-    const box = nodeBox(node);
-    boxes.set(node.id, box);
-    g.setNode(node.id, { width: box.width, height: box.height });
+    if (riding.has(node.id)) continue;
+    const size = blocks.get(node.id) ?? boxes.get(node.id);
+    g.setNode(node.id, { width: size.width, height: size.height });
   }
   const { kept } = chooseLayoutPairs(graph, options.dummyBudget ?? (large ? LARGE_DUMMY_BUDGET : DUMMY_BUDGET));
-  for (const pair of kept) g.setEdge(pair.source, pair.target, { weight: pair.weight, minlen: 1 });
+  for (const pair of kept) if (!riding.has(pair.source)) g.setEdge(pair.source, pair.target, { weight: pair.weight, minlen: 1 });
 
-  // Crossing minimisation sweeps dominate on big graphs; their first ordering is kept instead.
-  dagre.layout(g, graph.nodes.length > 500 ? { disableOptimalOrderHeuristic: true } : {});
+  // Small graphs get dagre's own crossing minimisation; from a few hundred nodes on, ours (orderLayers).
+  dagre.layout(g, graph.nodes.length > 200 ? { customOrder: (layered) => orderLayers(layered, options.sweeps ?? 4) } : {});
 
   const nodes = new Map();
-  let width = 0;
-  let height = 0;
+  const place = (node, x, y) => nodes.set(node.id, { id: node.id, kind: node.kind, x, y, ...boxes.get(node.id) });
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   for (const node of graph.nodes) {
+    if (riding.has(node.id)) continue;
     const laid = g.node(node.id);
     const box = boxes.get(node.id);
-    const placed = { id: node.id, x: laid.x - box.width / 2, y: laid.y - box.height / 2, ...box };
-    nodes.set(node.id, placed);
+    const block = blocks.get(node.id);
+    if (!block) {
+      place(node, laid.x - box.width / 2, laid.y - box.height / 2);
+      continue;
+    }
+    const left = laid.x - block.width / 2;
+    place(node, left + block.column + SATELLITE_GAP, laid.y - box.height / 2);
+    let y = laid.y - block.stack / 2;
+    for (const id of satellites.get(node.id)) {
+      const leafBox = boxes.get(id);
+      place(byId.get(id), left + block.column - leafBox.width, y); // right-aligned against the gap
+      y += leafBox.height + SATELLITE_SPACING;
+    }
+  }
+  let width = 0;
+  let height = 0;
+  for (const placed of nodes.values()) {
     width = Math.max(width, placed.x + placed.width + 24);
     height = Math.max(height, placed.y + placed.height + 24);
   }
 
-  const edges = graphEdges(graph).map((edge) => {
+  const edges = (graph.edges ?? graphEdges(graph)).map((edge) => {
     const routed = g.edge(edge.source, edge.target);
     const points = routed && routed.points && edge.parallelCount === 1 ? routed.points : null;
-    return { ...edge, path: edgePath(nodes.get(edge.source), nodes.get(edge.target), edge, points) };
+    const source = nodes.get(edge.source);
+    const target = nodes.get(edge.target);
+    return { ...edge, path: edgePath(source, target, edge, points), bounds: edgeBounds(source, target, edge, points) };
   });
   return { nodes, edges, width, height };
 }
@@ -180,6 +342,26 @@ export function ports(sourceBox, targetBox) {
 }
 
 const round = (v) => Math.round(v * 10) / 10;
+
+/**
+ * A box the drawn edge stays inside: its ends and bend points, widened by as much as a curve's
+ * control points reach out (parallel edges bow by up to half their spread). For drawing only what is
+ * in view; a little too big is fine, too small is not.
+ */
+export function edgeBounds(sourceBox, targetBox, edge, points = null) {
+  const { start, end } = ports(sourceBox, targetBox);
+  const all = [start, end, ...(points ?? [])];
+  const reach = Math.max(30, Math.abs(end.x - start.x) / 2);
+  const bow = 30 + 13 * Math.max(0, (edge.parallelCount ?? 1) - 1);
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
+  return {
+    x0: Math.min(...xs) - reach,
+    y0: Math.min(...ys) - bow,
+    x1: Math.max(...xs) + reach,
+    y1: Math.max(...ys) + bow,
+  };
+}
 
 /**
  * The SVG path of one edge: a smooth curve through the layout's bend points when it has them,
