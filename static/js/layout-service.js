@@ -1,0 +1,138 @@
+// Where a layout comes from: the cache when this structure was laid out before, the page's own thread
+// for small graphs (a few milliseconds: not worth a message), and otherwise the layout worker
+// (layout-worker.js), so a 1,000-node graph never freezes the page. If the worker cannot be had or
+// fails, the page's thread does the work: slower, never wrong.
+
+import { LayoutCache, structureKey } from "./layout-cache.js";
+import { layoutGraph } from "./layout.js";
+
+/** Graphs up to this many drawn nodes are laid out at once, on the page's thread. */
+export const INLINE_LAYOUT_LIMIT = 150;
+
+/** Only what the layout reads: the numbers stay behind, the message stays small. */
+function structureOnly(view) {
+  return {
+    nodes: view.nodes.map(({ id, kind, label, op, inputs, foldable, collapsed, members }) => ({ id, kind, label, op, inputs, foldable, collapsed, members })),
+    edges: view.edges,
+    forward: view.forward,
+  };
+}
+
+export class LayoutService {
+  /**
+   * @param {object} options
+   * @param {object} options.dagre the dagre module, for layouts on this thread
+   * @param {(() => Worker) | null} [options.createWorker] makes the worker; null: always this thread
+   * @param {number} [options.inlineLimit]
+   * @param {LayoutCache} [options.cache]
+   */
+  constructor({ dagre, createWorker = null, inlineLimit = INLINE_LAYOUT_LIMIT, cache = new LayoutCache() }) {
+    this.dagre = dagre;
+    this.createWorker = createWorker;
+    this.inlineLimit = inlineLimit;
+    this.cache = cache;
+    this.worker = null;
+    this.pending = new Map(); // structure key → {resolve, reject, promise}
+    this.nextId = 0;
+    this.ids = new Map(); // message id → structure key
+    // How each layout was had; the page publishes it for tests and the benchmark (window.__bpx_layoutStats).
+    this.stats = { inline: 0, worker: 0, cached: 0 };
+  }
+
+  /** The layout of `view` if it is cached (or small enough to make now), else null. */
+  now(view, key = structureKey(view)) {
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.stats.cached += 1;
+      return cached;
+    }
+    if (view.nodes.length > this.inlineLimit && this.workerReady()) return null;
+    return this.inline(view, key);
+  }
+
+  /** The layout of `view`: at once when cached or small, otherwise from the worker. */
+  layout(view) {
+    const key = structureKey(view);
+    const ready = this.now(view, key);
+    if (ready) return Promise.resolve(ready);
+    const waiting = this.pending.get(key);
+    if (waiting) return waiting.promise;
+    let resolve;
+    let reject;
+    const promise = new Promise((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const id = ++this.nextId;
+    this.pending.set(key, { resolve, reject, promise, view });
+    this.ids.set(id, key);
+    this.worker.postMessage({ id, graph: structureOnly(view) });
+    return promise;
+  }
+
+  /** Start the worker ahead of the first big graph (it loads dagre), so that one does not wait. */
+  warmUp() {
+    this.workerReady();
+  }
+
+  workerReady() {
+    if (this.worker) return true;
+    if (!this.createWorker) return false;
+    try {
+      this.worker = this.createWorker();
+    } catch {
+      this.createWorker = null;
+      return false;
+    }
+    this.worker.onmessage = ({ data }) => this.received(data);
+    this.worker.onerror = (event) => {
+      event.preventDefault?.();
+      this.workerFailed();
+    };
+    return true;
+  }
+
+  received({ id, layout, error }) {
+    const key = this.ids.get(id);
+    this.ids.delete(id);
+    const waiting = this.pending.get(key);
+    if (!waiting) return;
+    this.pending.delete(key);
+    if (error !== undefined) {
+      // The worker could not lay it out; this thread tries (and reports a real error if it is one).
+      try {
+        waiting.resolve(this.inline(waiting.view, key));
+      } catch (inlineError) {
+        waiting.reject(inlineError);
+      }
+      return;
+    }
+    this.stats.worker += 1;
+    this.cache.set(key, layout);
+    waiting.resolve(layout);
+  }
+
+  /** The worker is gone (it did not load, or crashed): everything it owed is laid out here. */
+  workerFailed() {
+    this.worker?.terminate?.();
+    this.worker = null;
+    this.createWorker = null;
+    const owed = [...this.pending.entries()];
+    this.pending.clear();
+    this.ids.clear();
+    for (const [key, waiting] of owed) {
+      try {
+        waiting.resolve(this.inline(waiting.view, key));
+      } catch (error) {
+        waiting.reject(error);
+      }
+    }
+  }
+
+  inline(view, key) {
+    const layout = layoutGraph(view, this.dagre);
+    this.stats.inline += 1;
+    this.cache.set(key, layout);
+    return layout;
+  }
+}

@@ -1,0 +1,79 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import dagre from "@dagrejs/dagre";
+import { collapsedView } from "../../static/js/collapse.js";
+import { layoutGraph } from "../../static/js/layout.js";
+import { LayoutService } from "../../static/js/layout-service.js";
+import { fixture, tanhChain } from "./helpers.mjs";
+
+/** A stand-in for the layout worker: answers each message on a later turn, as layout-worker.js does. */
+function fakeWorker({ fail = false } = {}) {
+  const worker = {
+    messages: [],
+    terminated: false,
+    postMessage(message) {
+      worker.messages.push(message);
+      setTimeout(() => {
+        if (fail) worker.onerror({ message: "worker failed" });
+        else worker.onmessage({ data: { id: message.id, layout: layoutGraph(message.graph, dagre) } });
+      }, 1);
+    },
+    terminate() {
+      worker.terminated = true;
+    },
+  };
+  return worker;
+}
+
+test("a small graph is laid out at once on this thread; a big one by the worker, once", async () => {
+  const worker = fakeWorker();
+  const service = new LayoutService({ dagre, createWorker: () => worker, inlineLimit: 150 });
+  const small = collapsedView(fixture("lecture"), []);
+  assert.ok(service.now(small));
+  assert.equal(worker.messages.length, 0);
+
+  const big = collapsedView(tanhChain(60), []);
+  assert.equal(service.now(big), null); // not cached, too big to make here
+  const [first, second] = await Promise.all([service.layout(big), service.layout(big)]);
+  assert.equal(worker.messages.length, 1); // two asks, one layout
+  assert.equal(first, second);
+  assert.equal(first.nodes.size, big.nodes.length);
+  // The message carries the structure, not the numbers.
+  assert.equal(worker.messages[0].graph.nodes[0].value, undefined);
+  assert.deepEqual(service.stats, { inline: 1, worker: 1, cached: 0 });
+});
+
+test("new values, same structure: the layout comes from the cache", async () => {
+  const worker = fakeWorker();
+  const service = new LayoutService({ dagre, createWorker: () => worker, inlineLimit: 150 });
+  const graph = tanhChain(60);
+  const layout = await service.layout(collapsedView(graph, []));
+  const recomputed = structuredClone(graph);
+  for (const node of recomputed.nodes) node.value = 42;
+  assert.equal(service.now(collapsedView(recomputed, [])), layout);
+  assert.equal(worker.messages.length, 1);
+  assert.equal(service.stats.cached, 1);
+});
+
+test("when the worker fails, this thread lays the graph out instead", async () => {
+  const worker = fakeWorker({ fail: true });
+  const service = new LayoutService({ dagre, createWorker: () => worker, inlineLimit: 5 });
+  const view = collapsedView(fixture("neuron"), []);
+  const layout = await service.layout(view);
+  assert.equal(layout.nodes.size, view.nodes.length);
+  assert.ok(worker.terminated);
+  assert.equal(service.worker, null);
+  // From now on, big graphs are laid out here.
+  assert.ok(service.now(collapsedView(tanhChain(20), [])));
+});
+
+test("without workers (or when one cannot be made) everything is laid out on this thread", () => {
+  const service = new LayoutService({
+    dagre,
+    createWorker: () => {
+      throw new Error("no workers here");
+    },
+    inlineLimit: 10,
+  });
+  assert.ok(service.now(collapsedView(tanhChain(20), [])));
+});
