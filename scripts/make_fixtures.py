@@ -37,7 +37,9 @@ def fixture_requests() -> dict[str, dict]:
         "reuse": {"expression": "a = 3\nb = a + a"},
         "constant_only": {"expression": "L = 3"},  # no operation at all
         # A neuron written as one statement: its products and sums fold into one box (collapse.js).
-        "neuron": {"expression": "x1 = 2\nx2 = 0\nw1 = -3\nw2 = 1\nb = 0.5\nn = x1*w1 + x2*w2 + b\no = tanh(n)"},
+        "neuron": {
+            "expression": "x1 = 2\nx2 = 0\nw1 = -3\nw2 = 1\nb = 0.5\nn = x1*w1 + x2*w2 + b\no = tanh(n)"
+        },
     }
     return {name: {**body, "default_value": DEFAULT_VALUE} for name, body in programs.items()}
 
