@@ -2,9 +2,9 @@
 // It receives answers and errors (from RunController) and steps (from the Player), and hands each
 // part of the page what it shows; it asks nothing from the API itself.
 
+import { collapsedView, collapsibleGroups } from "./collapse.js";
 import { sameStructure } from "./graph-structure.js";
 import { GraphView } from "./graph-view.js";
-import { layoutGraph } from "./layout.js";
 import { drawLegend } from "./legend.js";
 import { buildTimeline, stateAt } from "./timeline.js";
 import { RunTiming } from "./timing-hooks.js";
@@ -26,11 +26,15 @@ export class Explorer {
    * @param {import("./errors-view.js").ErrorsView} parts.errors
    * @param {import("./status.js").StatusLine} parts.status
    * @param {import("./export-menu.js").ExportMenu} parts.exports
+   * @param {import("./layout-service.js").LayoutService} parts.layouts where layouts come from
+   * @param {import("./minimap.js").Minimap} parts.minimap
    * @param {{graph: SVGSVGElement, panel: HTMLElement, empty: HTMLElement, meta: HTMLElement, legend: SVGSVGElement}} parts.elements
    * @param {() => void} [parts.onStep] called after every step shown (the URL follows)
+   * @param {(collapsed: boolean) => void} [parts.onFold] called when the folded groups change (all or some)
    */
   constructor({
-    editor, view, viewport, variables, player, controls, chainRule, inspector, errors, status, exports, elements, onStep,
+    editor, view, viewport, variables, player, controls, chainRule, inspector, errors, status, exports, layouts, minimap,
+    elements, onStep, onFold,
   }) {
     this.editor = editor;
     this.view = view;
@@ -43,10 +47,17 @@ export class Explorer {
     this.errors = errors;
     this.status = status;
     this.exports = exports;
+    this.layouts = layouts;
+    this.minimap = minimap;
     this.elements = elements;
     this.onStep = onStep ?? (() => {});
+    this.onFold = onFold ?? (() => {});
     this.opsByName = new Map();
-    this.shown = null; // {answer, body, expression, timeline, layout}
+    this.shown = null; // {answer, body, expression, timeline, groups, view, layout}
+    this.drawn = null; // the `shown` whose graph is drawn (a big one's layout may still be on its way)
+    this.drawing = 0; // numbers each drawing; a newer one makes an older one give up
+    this.paints = 0; // drawings painted: the graph's data-ready says the latest
+    this.collapsed = new Set(); // named nodes whose statements are folded into one box
     this.state = null; // timeline.stateAt of the step on show
     this.selected = null; // the inspected node's id
   }
@@ -57,37 +68,128 @@ export class Explorer {
   }
 
   /**
-   * Show an answer. `run` is RunController's: its sequence, start time, answer time and the options
-   * the run was started with (`step` to stand at, or `keepStep`).
+   * Show an answer. `run` is RunController's: its start time, answer time and the options
+   * the run was started with (`step` to stand at, or `keepStep`). The panels and the timeline follow
+   * at once; the graph as soon as its layout is there (at once when cached or small, otherwise from
+   * the layout worker, the page staying usable meanwhile).
    */
-  showAnswer({ answer, body, expression }, { sequence, started, answered, options }) {
+  showAnswer({ answer, body, expression }, { started, answered, options }) {
     const timing = new RunTiming(started);
     timing.mark("answered", answered);
     const timeline = buildTimeline(answer);
-    // Recomputing with new values keeps the same graph: keep its layout and the zoom too.
+    // Recomputing with new values keeps the same graph: keep its layout, its folds and the zoom too.
     const same = sameStructure(this.shown?.answer, answer);
-    const layout = same ? this.shown.layout : layoutGraph(answer, globalThis.dagre);
-    timing.mark("laidOut");
-    this.shown = { answer, body, expression, timeline, layout };
+    const keepZoom = same && this.drawn === this.shown;
+    const groups = same ? this.shown.groups : collapsibleGroups(answer);
+    if (!same && this.collapsed.size) {
+      this.collapsed = new Set();
+      this.onFold(false);
+    }
+    this.shown = { answer, body, expression, timeline, groups, view: null, layout: null };
 
     this.clearError();
-    this.elements.empty.hidden = true;
-    this.view.setGraph(answer, layout);
-    this.viewport.setContent(layout, { startId: answer.forward[0], large: GraphView.isLarge(answer) });
-    if (!same) this.viewport.fit(false);
-    drawLegend(this.elements.legend, this.view.scale);
     this.variables.setGraph(answer);
     if (this.selected && !timeline.nodeById.has(this.selected)) this.selected = null;
     this.view.setSelected(this.selected);
     this.exports.enable(true);
     this.controls.setTimeline(timeline);
     this.player.setTotal(timeline.total, options.keepStep ? this.player.index : (options.step ?? 0));
+    this.drawGraph({ timing, keepZoom });
+  }
+
+  /**
+   * Lay out (or take from the cache) and draw the graph on show, with its folds. `keepZoom` keeps the
+   * view where it is; `anchor` keeps that node where it sits on screen (a fold or unfold).
+   */
+  async drawGraph({ timing = new RunTiming(performance.now()), keepZoom = true, anchor = null }) {
+    const shown = this.shown;
+    const drawing = ++this.drawing;
+    const view = collapsedView(shown.answer, this.collapsed, shown.groups);
+    let layout = this.layouts.now(view);
+    if (!layout) {
+      this.elements.panel.classList.add("laying-out");
+      this.elements.meta.textContent = `Laying out ${view.nodes.length.toLocaleString("en")} nodes…`;
+      try {
+        layout = await this.layouts.layout(view);
+      } catch (error) {
+        if (drawing === this.drawing) this.showError(error, shown.expression);
+        return;
+      }
+      if (drawing !== this.drawing) return; // a newer answer or fold is on its way
+    }
+    timing.mark("laidOut");
+    this.elements.panel.classList.remove("laying-out");
+    const anchorAt = anchor ? this.viewport.screenPosition(anchor) : null;
+    shown.view = view;
+    shown.layout = layout;
+
+    const large = GraphView.isLarge(shown.answer);
+    this.elements.empty.hidden = true;
+    this.viewport.setContent(layout, { large });
+    if (anchorAt) this.viewport.keepInPlace(anchor, anchorAt);
+    else if (!keepZoom) {
+      const focus = this.state?.active ?? shown.answer.forward[0];
+      this.viewport.open(view.representative.get(focus) ?? focus);
+    }
+    this.minimap.setContent(layout);
+    this.drawn = shown;
+    if (this.state) this.view.state = this.state;
+    const complete = await this.view.setGraph(shown.answer, view, layout, {
+      focus: this.viewport.visibleRect(),
+      onViewDrawn: () => {
+        timing.mark("viewDrawn");
+        timing.whenFramePainted("viewPainted");
+      },
+    });
+    if (!complete || drawing !== this.drawing) return;
+    this.view.setVisibleRect(this.viewport.visibleRect(), this.viewport.transform().k);
+    drawLegend(this.elements.legend, this.view.scale);
+    if (this.state) {
+      this.view.update(this.state);
+      this.minimap.showActive(this.state.active ? this.view.shownAs(this.state.active) : null);
+    }
     timing.mark("drawn");
-    timing.whenPainted(this.elements.graph, sequence, (ms) => {
+    const { timeline } = shown;
+    timing.whenPainted(this.elements.graph, ++this.paints, (ms) => {
       this.elements.meta.textContent =
-        `${answer.nodes.length} nodes · ${timeline.forwardCount} forward + ${timeline.backwardCount} backward steps · ` +
+        `${shown.answer.nodes.length} nodes · ${timeline.forwardCount} forward + ${timeline.backwardCount} backward steps · ` +
         `ready in ${Math.round(ms)} ms`;
     });
+  }
+
+  /** Fold a named node's statement into one box, or open it again. */
+  toggleFold(id) {
+    if (!this.shown?.groups.has(id)) return;
+    if (this.collapsed.has(id)) this.collapsed.delete(id);
+    else this.collapsed.add(id);
+    this.collapsed = new Set(this.collapsed);
+    this.onFold(this.collapsed.size > 0);
+    this.drawGraph({ anchor: id });
+  }
+
+  /** Fold every named statement (true) or open them all (false). */
+  foldAll(fold) {
+    if (!this.shown) return;
+    this.collapsed = fold ? new Set(this.shown.groups.keys()) : new Set();
+    this.onFold(fold && this.collapsed.size > 0);
+    const anchor = this.state?.active ? this.shown.view?.representative.get(this.state.active) : null;
+    this.drawGraph({ anchor: anchor && this.shown.groups.has(anchor) ? anchor : null });
+  }
+
+  /** Show a node: select it and put it at the centre of the view, opening its folded group if need be. */
+  reveal(id) {
+    const shown = this.shown;
+    if (!shown || !shown.timeline.nodeById.has(id)) return;
+    const root = shown.view?.representative.get(id);
+    if (root && root !== id) {
+      this.collapsed.delete(root);
+      this.collapsed = new Set(this.collapsed);
+      this.onFold(this.collapsed.size > 0);
+      this.drawGraph({ anchor: root }).then(() => this.reveal(id));
+      return;
+    }
+    this.select(id);
+    this.viewport.centerOn(id, { minScale: 0.8 });
   }
 
   /** Show an error about `expression`; a graph already on show stays, dimmed. */
@@ -108,9 +210,13 @@ export class Explorer {
     if (!shown) return;
     const state = stateAt(shown.timeline, index);
     this.state = state;
-    this.view.update(state);
+    const drawn = this.drawn === shown;
+    if (drawn) {
+      this.view.update(state);
+      this.minimap.showActive(state.active ? this.view.shownAs(state.active) : null);
+    }
     this.variables.showStep(state.grads);
-    if (FOLLOW_CAUSES.has(cause)) this.viewport.follow(state.active);
+    if (drawn && FOLLOW_CAUSES.has(cause)) this.viewport.follow(this.view.shownAs(state.active));
     this.controls.show(state);
     this.chainRule.show(shown.timeline, state, this.opsByName, { announced: cause !== "load" || state.index > 0 });
     if (this.selected) this.showInspector(false);
@@ -121,7 +227,7 @@ export class Explorer {
   select(id) {
     this.selected = id;
     this.view.setSelected(id);
-    if (this.state) this.view.update(this.state);
+    if (this.state && this.drawn === this.shown) this.view.update(this.state);
     this.showInspector(id !== null);
     if (id !== null) this.inspector.reveal();
   }

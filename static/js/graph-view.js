@@ -5,12 +5,44 @@
 
 import { formatNumber, nodeName } from "./format.js";
 import { SIZES } from "./layout.js";
-import { gradientScale } from "./legend.js";
+import { gradientScale, wantsLightText } from "./legend.js";
 
 const d3 = globalThis.d3;
 
 /** Graphs with more nodes than this get lighter nodes (no captions, no tab stops, no transitions). */
 const LARGE_GRAPH = 250;
+/** How long one slice of a big graph's progressive drawing may hold the page (ms). */
+const SLICE_MS = 12;
+/** What is drawn around the view, in layout units, so a short pan finds it there already. */
+const CULL_MARGIN = 200;
+/** Below this zoom a big graph's text is too small to read: it is not drawn. */
+const FAR_SCALE = 0.4;
+
+const nodeKey = (n) => `${n.id}|${n.kind}|${n.label ?? ""}|${n.op ?? ""}|${n.foldable ? "f" : ""}${n.collapsed ? n.members : ""}`;
+const edgeKey = (e) => `${e.key}|${e.source}|${e.target}`;
+const nodeBounds = (box) => ({ x0: box.x - 6, y0: box.y - 18, x1: box.x + box.width + 6, y1: box.y + box.height + 6 });
+const intersects = (a, b) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
+const grow = (r, m) => ({ x0: r.x0 - m, y0: r.y0 - m, x1: r.x1 + m, y1: r.y1 + m });
+
+/** Items in order of how near their bounds are to the centre of `focus`: what is in view comes first. */
+function byDistance(items, boundsOf, focus) {
+  const cx = (focus.x0 + focus.x1) / 2;
+  const cy = (focus.y0 + focus.y1) / 2;
+  const distance = new Map();
+  for (const item of items) {
+    const b = boundsOf(item);
+    const dx = Math.max(b.x0 - cx, 0, cx - b.x1);
+    const dy = Math.max(b.y0 - cy, 0, cy - b.y1);
+    distance.set(item, intersects(b, focus) ? 0 : 1 + Math.hypot(dx, dy));
+  }
+  return [...items].sort((a, b) => distance.get(a) - distance.get(b));
+}
+
+/** Let the page handle input and paint before the next slice of work. */
+function yieldToPage() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 /** Path of a rectangle with only its left (side = "left") or right corners rounded. */
 function halfRoundedRect(x, y, width, height, r, side) {
@@ -24,10 +56,11 @@ export class GraphView {
   /**
    * @param {SVGSVGElement} svg the graph's SVG (arrow markers go into its defs)
    * @param {d3.Selection} layer the group to draw into (the viewport's)
-   * @param {{onSelect: (id: string) => void, reducedMotion: () => boolean, glyph: (op: string) => string}} options
-   *   glyph: the text in an operation node's circle
+   * @param {{onSelect: (id: string) => void, onToggle: (id: string) => void, reducedMotion: () => boolean,
+   *   glyph: (op: string) => string}} options
+   *   onToggle: a named node's fold control was used; glyph: the text in an operation node's circle
    */
-  constructor(svg, layer, { onSelect, reducedMotion, glyph }) {
+  constructor(svg, layer, { onSelect, onToggle = () => {}, reducedMotion, glyph }) {
     this.svg = d3.select(svg);
     this.onSelect = onSelect;
     this.reducedMotion = reducedMotion;
@@ -56,6 +89,29 @@ export class GraphView {
     // One halo, moved to whichever node is active: cheaper than one per node on big graphs.
     this.halo = layer.append("rect").attr("class", "halo").attr("visibility", "hidden");
     this.nodeLayer = layer.append("g").attr("class", "nodes");
+    this.nodeElements = new Map(); // nodeKey → <g> of each drawn node
+    this.toggleElements = new Map(); // nodeKey → the fold control of each foldable node
+    this.edgeElements = new Map(); // edgeKey → <path> of each drawn edge
+    this.generation = 0;
+    this.state = null;
+    this.visibleRect = null;
+
+    // One listener for all nodes: a click or Enter on a node selects it, on its fold control folds it.
+    const activate = (event) => {
+      const toggle = event.target.closest?.("[data-collapse]");
+      const node = event.target.closest?.("[data-node-id]");
+      if (toggle) onToggle(toggle.getAttribute("data-collapse"));
+      else if (node) this.onSelect(node.getAttribute("data-node-id"));
+      else return false;
+      return true;
+    };
+    layer.on("click", (event) => activate(event));
+    layer.on("keydown", (event) => {
+      if ((event.key === "Enter" || event.key === " ") && activate(event)) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    });
   }
 
   duration(ms) {
@@ -67,10 +123,20 @@ export class GraphView {
     return graph.nodes.length > LARGE_GRAPH;
   }
 
-  /** Draw a new (or recomputed) graph. Elements with the same key are kept and moved. */
-  setGraph(graph, layout) {
+  /**
+   * Draw a new (or recomputed) graph: `view` is what is drawn of it (collapse.js: folded groups as one
+   * box), `layout` its coordinates. Elements with the same key are kept and moved, so a recompute
+   * touches only numbers. A big graph is drawn progressively: what is in `focus` (the part of the
+   * drawing in view) first, then `onViewDrawn()`, then the rest in slices that leave the page free
+   * to answer between them. Resolves once every element is in the document (false when a newer
+   * setGraph took over first).
+   */
+  async setGraph(graph, view, layout, { focus = null, onViewDrawn = () => {} } = {}) {
+    const generation = ++this.generation;
     this.graph = graph;
+    this.view = view;
     this.layout = layout;
+    this.representative = view.representative;
     this.scale = gradientScale(graph);
     this.nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
     const large = GraphView.isLarge(graph);
@@ -78,51 +144,133 @@ export class GraphView {
     this.svg.classed("large", large);
     this.halo.attr("visibility", "hidden");
 
-    this.edgeLayer
-      .selectAll("path.edge")
-      .data(layout.edges, (e) => `${e.key}|${e.source}`)
-      .join((enter) => enter.append("path").attr("class", "edge").attr("data-edge", (e) => e.key))
-      .attr("d", (e) => e.path)
-      .attr("data-source", (e) => e.source)
-      .attr("data-target", (e) => e.target)
-      .attr("marker-end", "url(#bpx-arrow)")
-      .each(function () {
-        this.__sig = null;
-      });
+    // What the new graph keeps stays (a recompute keeps everything); the rest goes now.
+    const oldNodes = this.nodeElements;
+    const oldEdges = this.edgeElements;
+    this.nodeElements = new Map();
+    this.edgeElements = new Map();
+    // Big graphs draw lighter nodes: an element never moves between the two kinds of drawing.
+    const keyOf = (n) => `${nodeKey(n)}|${large ? "light" : "detailed"}`;
+    const nodeKeys = new Set(view.nodes.map(keyOf));
+    const edgeKeys = new Set(layout.edges.map(edgeKey));
+    for (const [key, element] of oldNodes) if (!nodeKeys.has(key)) element.remove();
+    const oldToggles = this.toggleElements;
+    this.toggleElements = new Map();
+    for (const [key, element] of oldToggles) if (!nodeKeys.has(key)) element.remove();
+    for (const [key, element] of oldEdges) if (!edgeKeys.has(key)) element.remove();
 
-    const view = this;
-    this.nodeLayer
-      .selectAll("g.node")
-      .data(graph.nodes, (n) => `${n.id}|${n.kind}|${n.label ?? ""}|${n.op ?? ""}`)
-      .join((enter) =>
-        enter
+    const drawEdge = (e) => {
+      const key = edgeKey(e);
+      let element = oldEdges.get(key);
+      if (!element) {
+        element = this.edgeLayer.append("path").attr("class", "edge").attr("data-edge", e.key).node();
+        element.setAttribute("data-source", e.source);
+        element.setAttribute("data-target", e.target);
+      }
+      element.__data__ = e;
+      element.__sig = null;
+      if (element.getAttribute("d") !== e.path) element.setAttribute("d", e.path);
+      element.setAttribute("marker-end", "url(#bpx-arrow)");
+      this.edgeElements.set(key, element);
+      this.cull(element, e.bounds);
+    };
+    const drawNode = (n) => {
+      const key = keyOf(n);
+      const box = layout.nodes.get(n.id);
+      let element = oldNodes.get(key);
+      if (!element) {
+        element = this.nodeLayer
           .append("g")
-          .attr("class", (n) => `node kind-${n.kind}`)
-          .attr("data-node-id", (n) => n.id)
-          .attr("data-label", (n) => n.label ?? "")
-          .attr("data-kind", (n) => n.kind)
-          .attr("role", "button")
-          .each(function (n) {
-            view.buildNode(this, n, layout.nodes.get(n.id));
-          })
-          .on("click", (event, n) => this.onSelect(n.id))
-          .on("keydown", (event, n) => {
-            if (event.key === "Enter" || event.key === " ") {
-              event.preventDefault();
-              event.stopPropagation();
-              this.onSelect(n.id);
-            }
-          }),
-      )
-      .attr("tabindex", large ? -1 : 0)
-      .attr("transform", (n) => {
-        const box = layout.nodes.get(n.id);
-        return `translate(${box.x},${box.y})`;
-      })
-      .each(function (n) {
-        this.__sig = null;
-        if (n.kind === "constant") d3.select(this).select(".constant-text").text(formatNumber(n.value));
-      });
+          .attr("class", `node kind-${n.kind}${n.collapsed ? " collapsed" : ""}`)
+          .attr("data-node-id", n.id)
+          .attr("data-label", n.label ?? "")
+          .attr("data-kind", n.kind)
+          .node();
+        if (n.collapsed) {
+          element.setAttribute("data-collapsed", "true");
+          element.setAttribute("data-members", String(n.members));
+        }
+        element.__data__ = n;
+        this.buildNode(element, n, box);
+      }
+      element.__data__ = n;
+      element.__sig = null;
+      element.__box = box;
+      element.__hit.setAttribute("tabindex", large ? "-1" : "0");
+      element.setAttribute("transform", `translate(${box.x},${box.y})`);
+      if (n.kind === "constant") element.querySelector(".constant-text").textContent = formatNumber(n.value);
+      this.nodeElements.set(key, element);
+      this.cull(element, nodeBounds(box));
+      if (n.foldable) {
+        // Beside its node, not inside it (a button inside a button is no button), next in tab order.
+        const toggle = oldToggles.get(key) ?? element.insertAdjacentElement("afterend", this.buildFoldControl(n));
+        toggle.setAttribute("transform", `translate(${box.x + box.recordX + 4},${box.y + box.height / 2 - 6.5})`);
+        toggle.setAttribute("tabindex", large ? "-1" : "0");
+        toggle.__box = box;
+        this.toggleElements.set(key, toggle);
+        this.cull(toggle, nodeBounds(box));
+      }
+    };
+
+    const nodes = large && focus ? byDistance(view.nodes, (n) => nodeBounds(layout.nodes.get(n.id)), focus) : view.nodes;
+    const edges = large && focus ? byDistance(layout.edges, (e) => e.bounds, focus) : layout.edges;
+    if (!large) {
+      edges.forEach(drawEdge);
+      nodes.forEach(drawNode);
+      this.refresh();
+      onViewDrawn();
+      return true;
+    }
+    // Big graphs: everything in view first, then slices of a few milliseconds each.
+    const inView = (bounds) => focus && intersects(bounds, focus);
+    let n = 0;
+    let e = 0;
+    while (e < edges.length && inView(edges[e].bounds)) drawEdge(edges[e++]);
+    while (n < nodes.length && inView(nodeBounds(layout.nodes.get(nodes[n].id)))) drawNode(nodes[n++]);
+    this.refresh();
+    onViewDrawn();
+    while (n < nodes.length || e < edges.length) {
+      await yieldToPage();
+      if (generation !== this.generation) return false;
+      const sliceEnd = performance.now() + SLICE_MS;
+      while (performance.now() < sliceEnd && (n < nodes.length || e < edges.length)) {
+        for (let i = 0; i < 40 && e < edges.length; i++) drawEdge(edges[e++]);
+        for (let i = 0; i < 20 && n < nodes.length; i++) drawNode(nodes[n++]);
+      }
+      this.refresh();
+    }
+    return true;
+  }
+
+  /** Show the last state again on every element (new ones included). */
+  refresh() {
+    if (this.state) this.update(this.state);
+  }
+
+  /**
+   * The part of the drawing in view changed: a big graph draws only what is in it (the rest stays in
+   * the document, with every test hook, but costs the browser nothing), and no text when it is too
+   * small to read.
+   */
+  setVisibleRect(rect, k) {
+    this.visibleRect = rect ? grow(rect, CULL_MARGIN) : null;
+    this.svg.classed("far", this.large && k < FAR_SCALE);
+    for (const element of this.edgeElements.values()) this.cull(element, element.__data__.bounds);
+    for (const element of this.nodeElements.values()) this.cull(element, nodeBounds(element.__box));
+    for (const element of this.toggleElements.values()) this.cull(element, nodeBounds(element.__box));
+  }
+
+  cull(element, bounds) {
+    const hidden = this.large && this.visibleRect !== null && !intersects(bounds, this.visibleRect);
+    if (element.__culled !== hidden) {
+      element.__culled = hidden;
+      element.classList.toggle("culled", hidden);
+    }
+  }
+
+  /** The id of the drawn node that shows node `id` (itself, or the box of its folded group). */
+  shownAs(id) {
+    return this.representative?.get(id) ?? id;
   }
 
   /** The static parts of one node: record cells, captions, op circle; numbers are filled by update(). */
@@ -131,7 +279,8 @@ export class GraphView {
     const h = box.height;
     if (node.kind === "constant") {
       g.append("rect").attr("class", "constant-pill").attr("width", box.width).attr("height", h).attr("rx", h / 2);
-      g.append("text").attr("class", "constant-text").attr("x", box.width / 2).attr("y", h / 2 + 4);
+      g.append("text").attr("class", "constant-text").attr("aria-hidden", "true").attr("x", box.width / 2).attr("y", h / 2 + 4);
+      this.buildHitArea(g, box);
       return;
     }
     const x0 = box.recordX;
@@ -141,11 +290,15 @@ export class GraphView {
     const gradX = dataX + cell;
     // Big graphs get fewer elements per node (no captions, no link line): thousands add up.
     const detailed = !this.large;
+    if (node.collapsed) {
+      // A folded group looks like a small stack of records: there is more inside.
+      g.append("rect").attr("class", "stack").attr("x", x0 + 4).attr("y", 4).attr("width", recordWidth).attr("height", h).attr("rx", 6);
+    }
     if (node.kind === "operation") {
       const r = SIZES.opRadius;
       if (detailed) g.append("line").attr("class", "op-link").attr("x1", 2 * r).attr("y1", h / 2).attr("x2", x0).attr("y2", h / 2);
       g.append("circle").attr("class", "op-circle").attr("cx", r).attr("cy", h / 2).attr("r", r);
-      const symbol = this.glyph(node.op);
+      const symbol = node.collapsed ? `${node.members}` : this.glyph(node.op);
       g.append("text")
         .attr("class", symbol.length > 2 ? "op-symbol word" : "op-symbol")
         .attr("x", r)
@@ -156,9 +309,10 @@ export class GraphView {
     g.append("path").attr("class", "label-cell").attr("d", halfRoundedRect(x0 + 0.6, 0.6, box.labelWidth - 0.6, h - 1.2, 5.5, "left"));
     g.append("path").attr("class", "grad-cell").attr("fill", "transparent").attr("d", halfRoundedRect(gradX, 0.6, cell - 0.6, h - 1.2, 5.5, "right"));
     g.append("path").attr("class", "divider").attr("d", `M${dataX},0V${h}M${gradX},0V${h}`);
+    const fold = node.foldable ? SIZES.foldRoom : 0;
     g.append("text")
       .attr("class", node.label ? "label-text" : "label-text unnamed")
-      .attr("x", x0 + box.labelWidth / 2)
+      .attr("x", x0 + fold + (box.labelWidth - fold) / 2)
       .attr("y", h / 2 + 4)
       .text(nodeName(node));
     if (detailed) {
@@ -168,6 +322,35 @@ export class GraphView {
     const numberY = detailed ? 29 : h / 2 + 4;
     g.append("text").attr("class", "value-text").attr("x", dataX + cell / 2).attr("y", numberY);
     g.append("text").attr("class", "grad-text").attr("x", gradX + cell / 2).attr("y", numberY);
+    this.buildHitArea(g, box);
+  }
+
+  /**
+   * What a click, a tap or the keyboard reaches: a clear box over the node, the node's button. Its
+   * name says in words what the drawing shows; the drawn text stays out of the button (its name
+   * would otherwise have to repeat it word for word, `data` and `grad` captions and all).
+   */
+  buildHitArea(g, box) {
+    g.selectAll("text").attr("aria-hidden", "true");
+    const hit = g.append("rect").attr("class", "hit").attr("width", box.width).attr("height", box.height).attr("role", "button");
+    g.node().__hit = hit.node();
+  }
+
+  /** The fold control over a named node's label cell: "−" folds its statement into one box, "+" opens it. */
+  buildFoldControl(node) {
+    const members = this.view.groups.get(node.id).length;
+    const name = nodeName(node);
+    const toggle = d3
+      .create("svg:g")
+      .attr("class", "fold-toggle")
+      .attr("data-collapse", node.id)
+      .attr("role", "button")
+      .attr("aria-expanded", node.collapsed ? "false" : "true")
+      .attr("aria-label", node.collapsed ? `Expand ${name} (${members} nodes)` : `Collapse ${name} into one box (${members} nodes)`);
+    toggle.append("title").text(node.collapsed ? `Expand ${name}` : `Collapse ${name}`);
+    toggle.append("rect").attr("width", 13).attr("height", 13).attr("rx", 3);
+    toggle.append("path").attr("d", node.collapsed ? "M3,6.5H10M6.5,3V10" : "M3,6.5H10");
+    return toggle.node();
   }
 
   /** Show the graph as it is at one step (timeline.stateAt): only changed elements are touched. */
@@ -176,16 +359,20 @@ export class GraphView {
     const { values, grads, active, phase, accumulated, changed } = state;
     const scale = this.scale;
     const duration = this.duration(260);
-    const selected = this.selected;
+    const selected = this.selected === null ? null : this.shownAs(this.selected);
     const view = this;
+    this.state = state;
+    // A folded box stands for its whole group: it is active while any of its nodes is.
+    const activeShown = active === null ? null : this.shownAs(active);
+    const changedShown = this.view.groups.size ? new Set([...changed].map((id) => this.shownAs(id))) : changed;
 
     this.nodeLayer.selectAll("g.node").each(function (n) {
       const id = n.id;
       const reached = values.has(id);
       const hasGrad = grads.has(id);
       const grad = hasGrad ? grads.get(id) : null;
-      const isActive = active === id;
-      const receiving = phase === "backward" && !isActive && changed.has(id);
+      const isActive = activeShown === id;
+      const receiving = phase === "backward" && !isActive && changedShown.has(id);
       const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}`;
       if (this.__sig === sig) return;
       this.__sig = sig;
@@ -193,7 +380,7 @@ export class GraphView {
       const g = d3.select(this);
       if (accumulated.has(id) && !this.querySelector(".badge")) {
         const box = view.layout.nodes.get(id);
-        g.append("text").attr("class", "badge").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").text("+=");
+        g.append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").text("+=");
       }
       g.classed("pending", !reached)
         .classed("active", isActive)
@@ -206,14 +393,14 @@ export class GraphView {
       else this.removeAttribute("data-value");
       if (hasGrad) this.setAttribute("data-grad", String(grad));
       else this.removeAttribute("data-grad");
-      this.setAttribute("aria-label", describeNode(n, reached, grad));
+      this.__hit.setAttribute("aria-label", describeNode(n, reached, grad));
 
       if (n.kind === "constant") return;
       g.select(".value-text").text(reached ? formatNumber(n.value) : "·");
       const fill = hasGrad ? scale(grad) : "transparent";
-      const light = hasGrad && d3.hsl(fill).l < 0.55;
-      g.select(".grad-text").text(hasGrad ? formatNumber(grad) : "").classed("light", light);
-      g.select(".grad-caption").classed("light", light);
+      const light = hasGrad && wantsLightText(fill);
+      g.select(".grad-text").text(hasGrad ? formatNumber(grad) : "").classed("light", light).classed("dark", hasGrad && !light);
+      g.select(".grad-caption").classed("light", light).classed("dark", hasGrad && !light);
       const cell = g.select(".grad-cell");
       // Animate only a gradient that changed; anything else lands at once (no half-faded colours).
       if (duration && hasGrad && this.__grad !== grad) cell.transition().duration(duration).attr("fill", fill);
@@ -241,8 +428,9 @@ export class GraphView {
   }
 
   placeHalo(active, phase) {
-    const box = active ? this.layout.nodes.get(active) : null;
-    const node = box ? this.nodeById.get(active) : null;
+    const shown = active ? this.shownAs(active) : null;
+    const box = shown ? this.layout.nodes.get(shown) : null;
+    const node = box ? this.nodeById.get(shown) : null;
     if (!box || !node) {
       this.halo.attr("visibility", "hidden");
       return;

@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 from app.examples import EXAMPLES
+from tests.e2e.programs import tanh_chain
 
 pytestmark = pytest.mark.e2e
 
@@ -331,12 +332,7 @@ def test_examples_menu_loads_every_example(watched_page, base_url):
         assert page.locator('[data-testid="error"]').is_hidden()
 
 
-def big_program(lines: int = 250) -> str:
-    rows = ["s_0 = 0.5", "w = 0.9"]
-    for i in range(1, lines + 1):
-        rows.append(f"c_{i} = {0.1 + (i % 5) * 0.01:.2f}")
-        rows.append(f"s_{i} = tanh(s_{i - 1} * w + c_{i})")
-    return "\n".join(rows)
+big_program = tanh_chain  # 250 lines, 1,002 nodes
 
 
 def test_a_thousand_node_graph_draws_and_steps(watched_page, base_url, artifacts):
