@@ -1,4 +1,5 @@
-"""The ASGI app: wiring only. Routers, schemas, settings and middleware live in their own modules."""
+"""The ASGI app: wiring only. Routers, schemas, settings and middleware live in their own modules
+(docs/architecture.md)."""
 
 from __future__ import annotations
 

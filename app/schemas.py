@@ -37,6 +37,11 @@ class GraphRequest(BaseModel):
         description="Values for variables: override declared ones, give free ones theirs.",
     )
     check: bool = Field(False, description="Also compare every gradient with central differences.")
+    partial: bool = Field(
+        False,
+        description="On a math_error, also answer the graph as far as it was built (`partial`), so a "
+        "page can draw the program up to the failing node.",
+    )
     default_value: FiniteFloat | None = Field(
         None,
         description="The value of every free variable missing from `values` (without it, a free "
@@ -142,10 +147,28 @@ class ValidationIssue(Answer):
     msg: str
 
 
+class PartialNode(Node):
+    value: float | None = Field(description="null only for the failing node of a forward failure.")
+
+
+class PartialGraph(Answer):
+    """A program that failed with a math_error, as far as it was built (only when the request asked)."""
+
+    nodes: list[PartialNode] = Field(description="Node objects as in a 200 answer, every grad null.")
+    forward: list[str] = Field(description="The nodes' ids in forward order, the failing one included.")
+    failed: str = Field(
+        description="The id of the node whose value (forward) or derivative (backward) failed."
+    )
+    phase: Literal["forward", "backward"]
+
+
 class UnprocessableResponse(Answer):
-    """422: a refused program (``detail`` is an object) or a malformed body (``detail`` is a list)."""
+    """422: a refused program (``detail`` is an object) or a malformed body (``detail`` is a list).
+
+    With ``"partial": true`` in the request, a math_error also carries ``partial``."""
 
     detail: ErrorDetail | list[ValidationIssue]
+    partial: PartialGraph | None = None
 
 
 class DotResponse(BaseModel):

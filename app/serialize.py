@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import orjson
 
-from engine.language import Graph, evaluate
+from engine.language import Graph, Node, evaluate
+from engine.language.build import Partial
+
+
+def _node_entry(node: Node) -> dict:
+    entry = {
+        "id": node.id,
+        "kind": node.kind,
+        "op": node.op,
+        "label": node.label,
+        "value": node.value,
+        "grad": node.grad,
+        "inputs": node.inputs,
+        "span": node.span,
+    }
+    if node.kind == "variable":
+        entry["free"] = node.free
+    return entry
 
 
 def graph_payload(result: Graph) -> dict:
@@ -14,21 +33,7 @@ def graph_payload(result: Graph) -> dict:
     up to 50,000 nodes. Spans stay dataclasses, which orjson writes as objects field by field.
     """
     ids = {uid: node.id for uid, node in result.by_uid.items()}
-    nodes = []
-    for node in result.nodes:
-        entry = {
-            "id": node.id,
-            "kind": node.kind,
-            "op": node.op,
-            "label": node.label,
-            "value": node.scalar.data,
-            "grad": node.grad,
-            "inputs": node.inputs,
-            "span": node.span,
-        }
-        if node.kind == "variable":
-            entry["free"] = node.free
-        nodes.append(entry)
+    nodes = [_node_entry(node) for node in result.nodes]
     backward = []
     for step_node, grad, contributions in result.trace.steps:
         shares = []
@@ -50,6 +55,19 @@ def graph_payload(result: Graph) -> dict:
             for name, c in result.check.items()
         }
     return payload
+
+
+def partial_payload(partial: Partial) -> dict:
+    """A failed program as far as it was built: v1 node objects without gradients, and the failing node
+    (for a forward failure its value is null)."""
+    nodes = []
+    for node in partial.nodes:
+        entry = _node_entry(node)
+        entry["grad"] = None
+        entry["span"] = asdict(node.span)  # error answers go through the standard library's encoder
+        nodes.append(entry)
+    return {"nodes": nodes, "forward": [node.id for node in partial.nodes], "failed": partial.failed.id,
+            "phase": partial.phase}  # fmt: skip
 
 
 def payload_json(payload: dict) -> bytes:

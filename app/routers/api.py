@@ -7,6 +7,7 @@ import inspect
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from app.errors import AsciiJSONResponse, status_of
 from app.examples import EXAMPLES
 from app.schemas import (
     DotResponse,
@@ -17,9 +18,9 @@ from app.schemas import (
     OpsResponse,
     UnprocessableResponse,
 )
-from app.serialize import graph_dot, graph_json
+from app.serialize import graph_dot, graph_json, partial_payload
 from engine import BUILTINS
-from engine.language import evaluate
+from engine.language import ProgramMathError, evaluate
 
 router = APIRouter(prefix="/api", tags=["graph"])
 
@@ -37,7 +38,13 @@ ERRORS = {
 @router.post("/graph", response_model=GraphResponse, responses=ERRORS)
 def create_graph(request: GraphRequest) -> Response:
     """Evaluate a program: values, every node's gradient, and the backward pass step by step."""
-    body = graph_json(request.expression, request.values, request.check, request.default_value)
+    try:
+        body = graph_json(request.expression, request.values, request.check, request.default_value)
+    except ProgramMathError as error:
+        if not (request.partial and error.partial is not None):
+            raise
+        answer = {"detail": error.as_dict(), "partial": partial_payload(error.partial)}
+        return AsciiJSONResponse(answer, status_code=status_of(error))
     return Response(body, media_type="application/json")
 
 

@@ -28,15 +28,28 @@ class Node:
     kind: str  # variable | constant | operation
     op: str | None
     label: str | None
-    scalar: Scalar
+    scalar: Scalar | None  # None only for the failing node of a Partial
     inputs: tuple[str, ...]
     span: Span
     free: bool = False  # a variable the program uses but never assigns
     grad: float | None = None  # d output / d node; None for constants
 
     @property
-    def value(self) -> float:
-        return self.scalar.data
+    def value(self) -> float | None:
+        return self.scalar.data if self.scalar is not None else None
+
+
+@dataclass(slots=True)
+class Partial:
+    """A graph that failed: the nodes made before the failure, in forward order, and the failing node.
+
+    In the forward pass the failing operation made no Scalar: its node has ``scalar`` None (no value).
+    In the backward pass every node has its value and ``failed`` is the one whose derivative failed.
+    """
+
+    nodes: list[Node]
+    failed: Node
+    phase: str  # forward | backward
 
 
 @dataclass(slots=True)
@@ -95,9 +108,11 @@ class _Builder:
         try:
             scalar = apply_function(fn, tuple([node.scalar for node in inputs]))
         except MathError as exc:
-            raise ProgramMathError(
-                f"line {span.line}, column {span.column}: {exc}", span.line, span.column
-            ) from None
+            error = ProgramMathError(f"line {span.line}, column {span.column}: {exc}", span.line, span.column)
+            failed = Node(f"n{len(self.nodes)}", "operation", fn.name, None, None,
+                          tuple([node.id for node in inputs]), span)  # fmt: skip
+            error.partial = Partial([*self.nodes, failed], failed, "forward")
+            raise error from None
         return self.add(scalar, "operation", fn.name, None, span, tuple([node.id for node in inputs]))
 
     def statement(self, statement: Statement) -> Node:
@@ -226,9 +241,9 @@ def build(analysis: Analysis) -> Graph:
     except MathError as exc:
         node = builder.by_uid[exc.node.unique_id] if exc.node is not None else output
         span = node.span
-        raise ProgramMathError(
-            f"line {span.line}, column {span.column}: {exc}", span.line, span.column
-        ) from None
+        error = ProgramMathError(f"line {span.line}, column {span.column}: {exc}", span.line, span.column)
+        error.partial = Partial(nodes, node, "backward")
+        raise error from None
     gradients = trace.gradients
     for node in nodes:
         if node.kind != "constant":

@@ -63,9 +63,14 @@ class UnknownVariableError(ProgramError):
 
 
 class ProgramMathError(ProgramError):
-    """A value or gradient that is not a finite real number, at an operation's source position."""
+    """A value or gradient that is not a finite real number, at an operation's source position.
+
+    ``partial`` is the graph as far as it was built: a ``build.Partial`` (nodes, the failing one, the
+    phase), so a page can draw the program up to the failure. None where the failure has no node.
+    """
 
     code = "math_error"
+    partial = None
 
 
 class TooLargeError(ProgramError):

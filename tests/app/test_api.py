@@ -330,3 +330,40 @@ def test_a_variable_declared_twice_has_its_own_code(client):
         1,
         ["x"],
     )
+
+
+def test_a_math_error_can_carry_the_graph_built_so_far(client):
+    source = "x = 2\ny = x*3\nz = log(y - 6) + y"
+    plain = post(client, source)
+    assert plain.status_code == 422 and set(plain.json()) == {"detail"}
+    answer = post(client, source, partial=True)
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["detail"]["code"] == "math_error" and (body["detail"]["line"], body["detail"]["column"]) == (
+        3,
+        5,
+    )
+    partial = body["partial"]
+    assert partial["phase"] == "forward"
+    assert partial["forward"] == [n["id"] for n in partial["nodes"]]
+    by_id = {n["id"]: n for n in partial["nodes"]}
+    failed = by_id[partial["failed"]]
+    assert (failed["op"], failed["value"], failed["grad"]) == ("log", None, None)
+    (argument,) = failed["inputs"]
+    assert by_id[argument]["value"] == 0.0  # y - 6
+    assert [n["value"] for n in partial["nodes"][:3]] == [2.0, 3.0, 6.0]
+    assert all(n["grad"] is None for n in partial["nodes"])
+
+
+def test_a_backward_math_error_carries_the_whole_forward_graph(client):
+    body = post(client, "x = 0\ny = sqrt(x)*2", partial=True).json()
+    partial = body["partial"]
+    assert partial["phase"] == "backward"
+    by_id = {n["id"]: n for n in partial["nodes"]}
+    assert by_id[partial["failed"]]["op"] == "sqrt" and by_id[partial["failed"]]["value"] == 0.0
+    assert [n["label"] for n in partial["nodes"]] == ["x", None, None, "y"]
+
+
+def test_other_errors_never_carry_a_partial_graph(client):
+    for source in ["a +", "x * y", "exp = 2"]:
+        assert set(post(client, source, partial=True).json()) == {"detail"}

@@ -26,6 +26,8 @@ PROGRAMS = [
     ({"expression": "x * y"}, 422),  # unbound_variable
     ({"expression": "a = 1; a", "values": {"zz": 1.0}}, 422),  # unknown_variable
     ({"expression": "x = 0; log(x)"}, 422),  # math_error
+    ({"expression": "x = 2; y = x*3; log(y - 6) + y", "partial": True}, 422),  # math_error, the graph so far
+    ({"expression": "x = 0; sqrt(x)*2", "partial": True}, 422),  # a backward math_error, the whole graph
     ({"expression": "(" * 201 + "x" + ")" * 201}, 413),  # too_large
     ({"expression": 3}, 422),  # a malformed body: FastAPI's list-shaped detail
     ({"nothing": "here"}, 422),
