@@ -55,6 +55,8 @@ export class Editor {
   }
 
   clear(cls) {
+    // Nothing to take away: leave the backdrop be (a long program's text costs a layout to redo).
+    if (!this.marks.some((m) => m.cls === cls)) return;
     this.marks = this.marks.filter((m) => m.cls !== cls);
     this.paint();
   }

@@ -136,6 +136,7 @@ export class Explorer {
     if (this.state) this.view.state = this.state;
     const complete = await this.view.setGraph(shown.answer, view, layout, {
       focus: this.viewport.visibleRect(),
+      scale: this.viewport.transform().k,
       onViewDrawn: () => {
         timing.mark("viewDrawn");
         timing.whenFramePainted("viewPainted");
@@ -238,6 +239,13 @@ export class Explorer {
     const node = shown && this.selected ? shown.timeline.nodeById.get(this.selected) : null;
     this.inspector.show({ node, timeline: shown?.timeline, state: this.state, opsByName: this.opsByName });
     if (highlight && node && this.editor.value === shown.expression) this.editor.highlightSpan(node.span);
+  }
+
+  /** What an export takes: the answer on show with its drawing complete (null while it is laid out). */
+  forExport() {
+    if (!this.shown || this.drawn !== this.shown || !this.shown.layout) return null;
+    this.view.materializeAll(); // nodes never scrolled into view are built only now
+    return this.shown;
   }
 
   /** What a link to this view carries (url-state.js's PageState), or null before any answer. */

@@ -23,6 +23,8 @@ const edgeKey = (e) => `${e.key}|${e.source}|${e.target}`;
 const nodeBounds = (box) => ({ x0: box.x - 6, y0: box.y - 18, x1: box.x + box.width + 6, y1: box.y + box.height + 6 });
 const intersects = (a, b) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
 const grow = (r, m) => ({ x0: r.x0 - m, y0: r.y0 - m, x1: r.x1 + m, y1: r.y1 + m });
+/** Where a foldable node's fold control sits: over the left of its label cell. */
+const foldControlPlace = (box) => `translate(${box.x + box.recordX + 4},${box.y + box.height / 2 - 6.5})`;
 
 /** Items in order of how near their bounds are to the centre of `focus`: what is in view comes first. */
 function byDistance(items, boundsOf, focus) {
@@ -90,7 +92,6 @@ export class GraphView {
     this.halo = layer.append("rect").attr("class", "halo").attr("visibility", "hidden");
     this.nodeLayer = layer.append("g").attr("class", "nodes");
     this.nodeElements = new Map(); // nodeKey → <g> of each drawn node
-    this.toggleElements = new Map(); // nodeKey → the fold control of each foldable node
     this.edgeElements = new Map(); // edgeKey → <path> of each drawn edge
     this.generation = 0;
     this.state = null;
@@ -127,11 +128,11 @@ export class GraphView {
    * Draw a new (or recomputed) graph: `view` is what is drawn of it (collapse.js: folded groups as one
    * box), `layout` its coordinates. Elements with the same key are kept and moved, so a recompute
    * touches only numbers. A big graph is drawn progressively: what is in `focus` (the part of the
-   * drawing in view) first, then `onViewDrawn()`, then the rest in slices that leave the page free
-   * to answer between them. Resolves once every element is in the document (false when a newer
+   * drawing in view, at zoom `scale`) first, then `onViewDrawn()`, then the rest in slices that
+   * leave the page free to answer between them. Resolves once every element is in the document (false when a newer
    * setGraph took over first).
    */
-  async setGraph(graph, view, layout, { focus = null, onViewDrawn = () => {} } = {}) {
+  async setGraph(graph, view, layout, { focus = null, scale = 1, onViewDrawn = () => {} } = {}) {
     const generation = ++this.generation;
     this.graph = graph;
     this.view = view;
@@ -143,6 +144,9 @@ export class GraphView {
     this.large = large;
     this.svg.classed("large", large);
     this.halo.attr("visibility", "hidden");
+    // What is in view decides what is drawn first, and on a big graph what is not drawn at all.
+    this.visibleRect = focus ? grow(focus, CULL_MARGIN) : null;
+    this.svg.classed("far", large && scale < FAR_SCALE);
 
     // What the new graph keeps stays (a recompute keeps everything); the rest goes now.
     const oldNodes = this.nodeElements;
@@ -153,10 +157,18 @@ export class GraphView {
     const keyOf = (n) => `${nodeKey(n)}|${large ? "light" : "detailed"}`;
     const nodeKeys = new Set(view.nodes.map(keyOf));
     const edgeKeys = new Set(layout.edges.map(edgeKey));
-    for (const [key, element] of oldNodes) if (!nodeKeys.has(key)) element.remove();
-    const oldToggles = this.toggleElements;
-    this.toggleElements = new Map();
-    for (const [key, element] of oldToggles) if (!nodeKeys.has(key)) element.remove();
+    if (![...oldNodes.keys()].some((key) => nodeKeys.has(key))) {
+      // Another graph altogether: emptying the layers at once is much cheaper than element by element.
+      this.nodeLayer.node().replaceChildren();
+      this.edgeLayer.node().replaceChildren();
+      oldNodes.clear();
+      oldEdges.clear();
+    }
+    for (const [key, element] of oldNodes) {
+      if (nodeKeys.has(key)) continue;
+      element.__toggle?.remove();
+      element.remove();
+    }
     for (const [key, element] of oldEdges) if (!edgeKeys.has(key)) element.remove();
 
     const drawEdge = (e) => {
@@ -167,10 +179,12 @@ export class GraphView {
         element.setAttribute("data-source", e.source);
         element.setAttribute("data-target", e.target);
       }
-      element.__data__ = e;
       element.__sig = null;
-      if (element.getAttribute("d") !== e.path) element.setAttribute("d", e.path);
-      element.setAttribute("marker-end", "url(#bpx-arrow)");
+      if (element.__data__ !== e) {
+        // A new layout (a recompute keeps the cached one: nothing to move then).
+        element.__data__ = e;
+        if (element.getAttribute("d") !== e.path) element.setAttribute("d", e.path);
+      }
       this.edgeElements.set(key, element);
       this.cull(element, e.bounds);
     };
@@ -179,6 +193,7 @@ export class GraphView {
       const box = layout.nodes.get(n.id);
       let element = oldNodes.get(key);
       if (!element) {
+        // The element and its test hooks now; what it looks like once it is first in view (materialize).
         element = this.nodeLayer
           .append("g")
           .attr("class", `node kind-${n.kind}${n.collapsed ? " collapsed" : ""}`)
@@ -190,31 +205,25 @@ export class GraphView {
           element.setAttribute("data-collapsed", "true");
           element.setAttribute("data-members", String(n.members));
         }
-        element.__data__ = n;
-        this.buildNode(element, n, box);
+        element.__built = false;
       }
       element.__data__ = n;
       element.__sig = null;
-      element.__box = box;
-      element.__hit.setAttribute("tabindex", large ? "-1" : "0");
-      element.setAttribute("transform", `translate(${box.x},${box.y})`);
-      if (n.kind === "constant") element.querySelector(".constant-text").textContent = formatNumber(n.value);
+      if (element.__box !== box) {
+        element.__box = box;
+        element.setAttribute("transform", `translate(${box.x},${box.y})`);
+        element.__toggle?.setAttribute("transform", foldControlPlace(box));
+      }
+      if (n.kind === "constant" && element.__built) element.querySelector(".constant-text").textContent = formatNumber(n.value);
       this.nodeElements.set(key, element);
       this.cull(element, nodeBounds(box));
-      if (n.foldable) {
-        // Beside its node, not inside it (a button inside a button is no button), next in tab order.
-        const toggle = oldToggles.get(key) ?? element.insertAdjacentElement("afterend", this.buildFoldControl(n));
-        toggle.setAttribute("transform", `translate(${box.x + box.recordX + 4},${box.y + box.height / 2 - 6.5})`);
-        toggle.setAttribute("tabindex", large ? "-1" : "0");
-        toggle.__box = box;
-        this.toggleElements.set(key, toggle);
-        this.cull(toggle, nodeBounds(box));
-      }
     };
 
-    const nodes = large && focus ? byDistance(view.nodes, (n) => nodeBounds(layout.nodes.get(n.id)), focus) : view.nodes;
-    const edges = large && focus ? byDistance(layout.edges, (e) => e.bounds, focus) : layout.edges;
-    if (!large) {
+    // What is in view first, when there is anything new to draw (a recompute reuses every element).
+    const progressive = large && focus && view.nodes.some((n) => !oldNodes.has(keyOf(n)));
+    const nodes = progressive ? byDistance(view.nodes, (n) => nodeBounds(layout.nodes.get(n.id)), focus) : view.nodes;
+    const edges = progressive ? byDistance(layout.edges, (e) => e.bounds, focus) : layout.edges;
+    if (!progressive) {
       edges.forEach(drawEdge);
       nodes.forEach(drawNode);
       this.refresh();
@@ -255,17 +264,46 @@ export class GraphView {
   setVisibleRect(rect, k) {
     this.visibleRect = rect ? grow(rect, CULL_MARGIN) : null;
     this.svg.classed("far", this.large && k < FAR_SCALE);
+    this.materialized = 0;
     for (const element of this.edgeElements.values()) this.cull(element, element.__data__.bounds);
     for (const element of this.nodeElements.values()) this.cull(element, nodeBounds(element.__box));
-    for (const element of this.toggleElements.values()) this.cull(element, nodeBounds(element.__box));
+    if (this.materialized) this.refresh(); // nodes seen for the first time get the step's numbers
   }
 
+  /** Hide an element outside the view (big graphs); a node seen for the first time is built now. */
   cull(element, bounds) {
     const hidden = this.large && this.visibleRect !== null && !intersects(bounds, this.visibleRect);
+    if (!hidden && element.__built === false) this.materialize(element);
     if (element.__culled !== hidden) {
       element.__culled = hidden;
       element.classList.toggle("culled", hidden);
+      element.__toggle?.classList.toggle("culled", hidden);
     }
+  }
+
+  /** Build what a node looks like (and its fold control): once, the first time it is in view. */
+  materialize(element) {
+    const n = element.__data__;
+    const box = element.__box;
+    this.buildNode(element, n, box);
+    if (n.kind === "constant") element.querySelector(".constant-text").textContent = formatNumber(n.value);
+    if (n.foldable) {
+      // Beside its node, not inside it (a button inside a button is no button), next in tab order.
+      const toggle = this.buildFoldControl(n);
+      toggle.setAttribute("transform", foldControlPlace(box));
+      toggle.classList.toggle("culled", element.__culled === true);
+      element.after(toggle);
+      element.__toggle = toggle;
+    }
+    element.__built = true;
+    element.__sig = null;
+    this.materialized = (this.materialized ?? 0) + 1;
+  }
+
+  /** Build every node not built yet (an export needs the whole drawing) and fill in their numbers. */
+  materializeAll() {
+    for (const element of this.nodeElements.values()) if (element.__built === false) this.materialize(element);
+    this.refresh();
   }
 
   /** The id of the drawn node that shows node `id` (itself, or the box of its folded group). */
@@ -332,7 +370,13 @@ export class GraphView {
    */
   buildHitArea(g, box) {
     g.selectAll("text").attr("aria-hidden", "true");
-    const hit = g.append("rect").attr("class", "hit").attr("width", box.width).attr("height", box.height).attr("role", "button");
+    const hit = g
+      .append("rect")
+      .attr("class", "hit")
+      .attr("width", box.width)
+      .attr("height", box.height)
+      .attr("role", "button")
+      .attr("tabindex", this.large ? -1 : 0);
     g.node().__hit = hit.node();
   }
 
@@ -345,6 +389,7 @@ export class GraphView {
       .attr("class", "fold-toggle")
       .attr("data-collapse", node.id)
       .attr("role", "button")
+      .attr("tabindex", this.large ? -1 : 0)
       .attr("aria-expanded", node.collapsed ? "false" : "true")
       .attr("aria-label", node.collapsed ? `Expand ${name} (${members} nodes)` : `Collapse ${name} into one box (${members} nodes)`);
     toggle.append("title").text(node.collapsed ? `Expand ${name}` : `Collapse ${name}`);
@@ -360,13 +405,14 @@ export class GraphView {
     const scale = this.scale;
     const duration = this.duration(260);
     const selected = this.selected === null ? null : this.shownAs(this.selected);
-    const view = this;
     this.state = state;
     // A folded box stands for its whole group: it is active while any of its nodes is.
     const activeShown = active === null ? null : this.shownAs(active);
     const changedShown = this.view.groups.size ? new Set([...changed].map((id) => this.shownAs(id))) : changed;
 
-    this.nodeLayer.selectAll("g.node").each(function (n) {
+    // A 1,000-node graph is walked on every step: plain DOM calls here, D3 only for transitions.
+    for (const element of this.nodeElements.values()) {
+      const n = element.__data__;
       const id = n.id;
       const reached = values.has(id);
       const hasGrad = grads.has(id);
@@ -374,57 +420,68 @@ export class GraphView {
       const isActive = activeShown === id;
       const receiving = phase === "backward" && !isActive && changedShown.has(id);
       const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}`;
-      if (this.__sig === sig) return;
-      this.__sig = sig;
+      if (element.__sig === sig) continue;
+      element.__sig = sig;
 
-      const g = d3.select(this);
-      if (accumulated.has(id) && !this.querySelector(".badge")) {
-        const box = view.layout.nodes.get(id);
-        g.append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").text("+=");
+      const classes = element.classList;
+      classes.toggle("pending", !reached);
+      classes.toggle("active", isActive);
+      classes.toggle("phase-forward", isActive && phase === "forward");
+      classes.toggle("phase-backward", isActive && phase === "backward");
+      classes.toggle("receiving", receiving);
+      classes.toggle("accumulated", accumulated.has(id));
+      classes.toggle("selected", selected === id);
+      if (reached) element.setAttribute("data-value", String(n.value));
+      else element.removeAttribute("data-value");
+      if (hasGrad) element.setAttribute("data-grad", String(grad));
+      else element.removeAttribute("data-grad");
+      if (!element.__built) continue; // not in view yet: its look comes when it is (materialize)
+      element.__hit.setAttribute("aria-label", describeNode(n, reached, grad));
+      if (accumulated.has(id) && !element.querySelector(".badge")) {
+        const box = this.layout.nodes.get(id);
+        d3.select(element).append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").text("+=");
       }
-      g.classed("pending", !reached)
-        .classed("active", isActive)
-        .classed("phase-forward", isActive && phase === "forward")
-        .classed("phase-backward", isActive && phase === "backward")
-        .classed("receiving", receiving)
-        .classed("accumulated", accumulated.has(id))
-        .classed("selected", selected === id);
-      if (reached) this.setAttribute("data-value", String(n.value));
-      else this.removeAttribute("data-value");
-      if (hasGrad) this.setAttribute("data-grad", String(grad));
-      else this.removeAttribute("data-grad");
-      this.__hit.setAttribute("aria-label", describeNode(n, reached, grad));
 
-      if (n.kind === "constant") return;
-      g.select(".value-text").text(reached ? formatNumber(n.value) : "·");
+      if (n.kind === "constant") continue;
+      const parts = (element.__parts ??= {
+        value: element.querySelector(".value-text"),
+        grad: element.querySelector(".grad-text"),
+        caption: element.querySelector(".grad-caption"),
+        cell: element.querySelector(".grad-cell"),
+      });
+      parts.value.textContent = reached ? formatNumber(n.value) : "·";
       const fill = hasGrad ? scale(grad) : "transparent";
       const light = hasGrad && wantsLightText(fill);
-      g.select(".grad-text").text(hasGrad ? formatNumber(grad) : "").classed("light", light).classed("dark", hasGrad && !light);
-      g.select(".grad-caption").classed("light", light).classed("dark", hasGrad && !light);
-      const cell = g.select(".grad-cell");
+      parts.grad.textContent = hasGrad ? formatNumber(grad) : "";
+      for (const text of parts.caption ? [parts.grad, parts.caption] : [parts.grad]) {
+        text.classList.toggle("light", light);
+        text.classList.toggle("dark", hasGrad && !light);
+      }
       // Animate only a gradient that changed; anything else lands at once (no half-faded colours).
-      if (duration && hasGrad && this.__grad !== grad) cell.transition().duration(duration).attr("fill", fill);
-      else cell.interrupt().attr("fill", fill);
-      this.__grad = grad;
-    });
+      if (duration && hasGrad && element.__grad !== grad) d3.select(parts.cell).transition().duration(duration).attr("fill", fill);
+      else {
+        if (parts.cell.__transition) d3.select(parts.cell).interrupt();
+        parts.cell.setAttribute("fill", fill);
+      }
+      element.__grad = grad;
+    }
 
     this.placeHalo(active, phase);
 
     const activeKeys = new Set(state.activeEdges.map((e) => `${e.target}:${e.position}`));
-    this.edgeLayer.selectAll("path.edge").each(function (e) {
+    for (const element of this.edgeElements.values()) {
+      const e = element.__data__;
       const lit = activeKeys.has(e.key) ? phase : "";
       const pending = !values.has(e.source);
       const sig = `${lit}|${pending}`;
-      if (this.__sig === sig) return;
-      this.__sig = sig;
-      const path = d3.select(this);
-      path
-        .classed("pending", pending)
-        .classed("active-forward", lit === "forward")
-        .classed("active-backward", lit === "backward")
-        .attr("marker-end", lit ? `url(#bpx-arrow-${lit})` : "url(#bpx-arrow)");
-      if (lit) this.parentNode.appendChild(this); // lit edges on top of the others
-    });
+      if (element.__sig === sig) continue;
+      element.__sig = sig;
+      element.classList.toggle("pending", pending);
+      element.classList.toggle("active-forward", lit === "forward");
+      element.classList.toggle("active-backward", lit === "backward");
+      element.setAttribute("marker-end", lit ? `url(#bpx-arrow-${lit})` : "url(#bpx-arrow)");
+      if (lit) element.parentNode.appendChild(element); // lit edges on top of the others
+    }
   }
 
   placeHalo(active, phase) {

@@ -4,7 +4,7 @@
 // fails, the page's thread does the work: slower, never wrong.
 
 import { LayoutCache, structureKey } from "./layout-cache.js";
-import { layoutGraph } from "./layout.js";
+import { layoutGraph, unpackLayout } from "./layout.js";
 
 /** Graphs up to this many drawn nodes are laid out at once, on the page's thread. */
 export const INLINE_LAYOUT_LIMIT = 150;
@@ -108,8 +108,9 @@ export class LayoutService {
       return;
     }
     this.stats.worker += 1;
-    this.cache.set(key, layout);
-    waiting.resolve(layout);
+    const unpacked = unpackLayout(layout);
+    this.cache.set(key, unpacked);
+    waiting.resolve(unpacked);
   }
 
   /** The worker is gone (it did not load, or crashed): everything it owed is laid out here. */

@@ -88,7 +88,7 @@ async function start() {
     inspector: new InspectorPanel($("inspector"), $("inspector-body"), reducedMotion),
     exports: new ExportMenu(
       { svg: $("export-svg"), png: $("export-png"), json: $("export-json"), dot: $("export-dot") },
-      { graph, shown: () => explorer.shown, postDot: postGraphDot, status },
+      { graph, shown: () => explorer.forExport(), postDot: postGraphDot, status },
     ),
     layouts,
     minimap,

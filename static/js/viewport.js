@@ -59,6 +59,9 @@ export class Viewport {
 
     this.zoom = d3
       .zoom()
+      // The size we already know: D3 would otherwise measure the SVG, forcing the browser to lay out
+      // a changed page there and then.
+      .extent(() => [[0, 0], [this.size.width, this.size.height]])
       .scaleExtent([0.002, 4])
       .on("zoom", (event) => {
         this.layer.attr("transform", event.transform);

@@ -7,6 +7,7 @@ window and a 400×800 one. How fast any of this is: bench/page.py (never asserte
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -43,6 +44,19 @@ def transform(page) -> tuple[float, float, float]:
     text = page.get_attribute("#graph .viewport", "transform") or "translate(0,0) scale(1)"
     x, y, k = map(float, re.match(r"translate\(([-\d.e]+),([-\d.e]+)\) scale\(([-\d.e]+)\)", text).groups())
     return x, y, k
+
+
+def settle(page, timeout: float = 10.0) -> None:
+    """Wait for the zoom to come to rest (a glide takes 350 ms; longer on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    last = transform(page)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(150)
+        now = transform(page)
+        if now == last:
+            return
+        last = now
+    raise AssertionError("the zoom never came to rest")
 
 
 def layout_stats(page) -> dict[str, int]:
@@ -138,7 +152,7 @@ def test_fit_shows_the_whole_graph_on_the_first_press(sized_page, base_url, arti
     for program in (NEURON, MLP):
         open_page(page, base_url, program)
         page.click('[data-testid="zoom-fit"]')
-        page.wait_for_timeout(500)  # the zoom glides (350 ms)
+        settle(page)
         assert boxes_outside_the_graph(page) == []
         assert page.locator("#graph .culled").count() == 0
     shot(page, artifacts, "mlp-fit")
@@ -149,13 +163,13 @@ def test_zoom_survives_a_resize(sized_page, base_url):
     open_page(page, base_url, NEURON)
     page.click('[data-testid="zoom-in"]')
     page.click('[data-testid="zoom-in"]')
-    page.wait_for_timeout(400)
+    settle(page)
     x, y, k = transform(page)
     area = page.locator("#graph").bounding_box()
     centre = ((area["width"] / 2 - x) / k, (area["height"] / 2 - y) / k)  # the drawing's point at the centre
     width, height = VIEWPORTS[page.size_name]
     page.set_viewport_size({"width": width - 60, "height": height - 100})
-    page.wait_for_timeout(300)
+    settle(page)
     x2, y2, k2 = transform(page)
     area2 = page.locator("#graph").bounding_box()
     assert k2 == pytest.approx(k)
@@ -170,7 +184,7 @@ def test_a_neuron_folds_into_one_box_steps_through_it_and_unfolds(sized_page, ba
     by_id = {n["id"]: n for n in answer["nodes"]}
     open_page(page, base_url, NEURON)
     page.click('[data-testid="zoom-fit"]')
-    page.wait_for_timeout(400)
+    settle(page)
     toggle = page.locator('[data-collapse="n8"]')
     assert toggle.get_attribute("aria-expanded") == "true"
     assert page.locator("[data-collapse]").count() == 1  # o = tanh(n) is one node: nothing to fold
@@ -256,7 +270,7 @@ def test_find_a_node_by_name(sized_page, base_url, artifacts):
     find = page.locator('[data-testid="find-node"]')
     find.fill("h2_7")
     find.press("Enter")
-    page.wait_for_timeout(500)
+    settle(page)
     target = page.locator('[data-node-id][data-label="h2_7"]')
     assert "selected" in target.get_attribute("class")
     assert "h2_7" in page.text_content('[data-testid="inspector"]')
@@ -274,7 +288,7 @@ def test_find_a_node_by_name(sized_page, base_url, artifacts):
     # A node hidden in a folded box: the box opens to show it.
     open_page(page, base_url, NEURON)
     page.click('[data-testid="zoom-fit"]')
-    page.wait_for_timeout(400)
+    settle(page)
     before = ready_sequence(page)
     page.locator('[data-collapse="n8"]').click()
     wait_for_new_graph(page, before)
@@ -282,7 +296,7 @@ def test_find_a_node_by_name(sized_page, base_url, artifacts):
     find.fill("n6")
     find.press("Enter")
     wait_for_new_graph(page, before)
-    page.wait_for_timeout(400)
+    settle(page)
     assert "selected" in node(page, "n6").get_attribute("class")
     assert node(page, "n8").get_attribute("data-collapsed") is None
 

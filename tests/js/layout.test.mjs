@@ -1,7 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
-import { chooseLayoutPairs, graphEdges, layoutGraph, orderLayers, satelliteLeaves } from "../../static/js/layout.js";
+import {
+  chooseLayoutPairs,
+  graphEdges,
+  layoutGraph,
+  orderLayers,
+  packLayout,
+  satelliteLeaves,
+  unpackLayout,
+} from "../../static/js/layout.js";
 import { fixture, tanhChain } from "./helpers.mjs";
 
 const overlaps = (a, b) =>
@@ -147,5 +155,14 @@ test("each edge's bounds hold its whole curve", () => {
       const { x0, y0, x1, y1 } = edge.bounds;
       assert.ok(x >= x0 && x <= x1 && y >= y0 && y <= y1, `${edge.key}: ${x},${y}`);
     }
+  }
+});
+
+test("a layout packed into flat arrays for the worker's message unpacks to the same layout", () => {
+  for (const graph of [fixture("lecture"), fixture("square"), tanhChain(40)]) {
+    const layout = layoutGraph(graph, dagre);
+    const packed = packLayout(layout);
+    assert.ok(packed.numbers instanceof Float64Array && packed.edgeNumbers instanceof Float64Array);
+    assert.deepEqual(unpackLayout(structuredClone(packed)), layout);
   }
 });
