@@ -43,7 +43,7 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.programs import mlp_program
 from tests.e2e.test_page import LECTURE
 
-STAGES = ("answered", "laidOut", "viewPainted", "drawn", "painted")
+STAGES = ("answered", "quickLaidOut", "viewPainted", "laidOut", "painted")
 VIEWPORT = {"width": 1366, "height": 768}
 
 # Watches the main thread for the whole session: every long task and every gap between two animation
@@ -210,7 +210,7 @@ def main() -> None:
           f"after {' '.join(f'{x:.2f}' for x in load_after)}")  # fmt: skip
     big = f"{nodes:,}-node"
     print("1. Run → painted, median ms since the click")
-    print("   (answer back, layout there, view painted, all drawn, painted):")
+    print("   (answer back, quick layout there, first view painted, dagre's layout there, painted with it):")
     print(f"   lecture (7 nodes)               {stages_line(small)}")
     print(f"   MLP ({big}, fresh layout)  {stages_line(large)}   (target: painted ≤ 400 ms quiet)")
     ratio = median(large, "painted") / median(small, "painted")

@@ -53,7 +53,7 @@ export class Explorer {
     this.onStep = onStep ?? (() => {});
     this.onFold = onFold ?? (() => {});
     this.opsByName = new Map();
-    this.shown = null; // {answer, body, expression, timeline, groups, view, layout}
+    this.shown = null; // {answer, body, expression, timeline, groups, view, layout, final (not a quick layout)}
     this.drawn = null; // the `shown` whose graph is drawn (a big one's layout may still be on its way)
     this.drawing = 0; // numbers each drawing; a newer one makes an older one give up
     this.paints = 0; // drawings painted: the graph's data-ready says the latest
@@ -85,7 +85,7 @@ export class Explorer {
       this.collapsed = new Set();
       this.onFold(false);
     }
-    this.shown = { answer, body, expression, timeline, groups, view: null, layout: null };
+    this.shown = { answer, body, expression, timeline, groups, view: null, layout: null, final: false };
 
     this.clearError();
     this.variables.setGraph(answer);
@@ -99,18 +99,27 @@ export class Explorer {
 
   /**
    * Lay out (or take from the cache) and draw the graph on show, with its folds. `keepZoom` keeps the
-   * view where it is; `anchor` keeps that node where it sits on screen (a fold or unfold).
+   * view where it is; `anchor` keeps that node where it sits on screen (a fold or unfold). A big graph
+   * not laid out before is first drawn with the worker's quick layout, then with dagre's; the node
+   * nearest the centre of the view stays where it is when the one replaces the other.
    */
   async drawGraph({ timing = new RunTiming(performance.now()), keepZoom = true, anchor = null }) {
     const shown = this.shown;
     const drawing = ++this.drawing;
     const view = collapsedView(shown.answer, this.collapsed, shown.groups);
     let layout = this.layouts.now(view);
+    let provisional = false;
     if (!layout) {
       this.elements.panel.classList.add("laying-out");
       this.elements.meta.textContent = `Laying out ${view.nodes.length.toLocaleString("en")} nodes…`;
+      const showQuick = (quick) => {
+        if (drawing !== this.drawing) return;
+        timing.mark("quickLaidOut");
+        this.place(shown, view, quick, { timing, drawing, keepZoom, anchor, final: false });
+        provisional = true;
+      };
       try {
-        layout = await this.layouts.layout(view);
+        layout = await this.layouts.layout(view, showQuick);
       } catch (error) {
         if (drawing === this.drawing) this.showError(error, shown.expression);
         return;
@@ -119,35 +128,54 @@ export class Explorer {
     }
     timing.mark("laidOut");
     this.elements.panel.classList.remove("laying-out");
+    const nearest = provisional ? this.viewport.nodeNearestCentre() : null;
+    await this.place(shown, view, layout, {
+      timing,
+      drawing,
+      keepZoom: keepZoom || provisional,
+      anchor: nearest ?? anchor,
+      final: true,
+    });
+  }
+
+  /** Draw `shown` with one layout of its `view` (drawGraph's; `final` false for a quick layout). */
+  async place(shown, view, layout, { timing, drawing, keepZoom, anchor, final }) {
     const anchorAt = anchor ? this.viewport.screenPosition(anchor) : null;
     shown.view = view;
     shown.layout = layout;
+    shown.final = final;
 
     const large = GraphView.isLarge(shown.answer);
     this.elements.empty.hidden = true;
     this.viewport.setContent(layout, { large });
-    if (anchorAt) this.viewport.keepInPlace(anchor, anchorAt);
+    if (this.viewport.fitted && keepZoom) this.viewport.fit(false); // Fit was the last word
+    else if (anchorAt) this.viewport.keepInPlace(anchor, anchorAt);
     else if (!keepZoom) {
       const focus = this.state?.active ?? shown.answer.forward[0];
       this.viewport.open(view.representative.get(focus) ?? focus);
     }
-    this.minimap.setContent(layout);
+    this.minimap.setContent(layout, this.viewport.size.width);
     this.drawn = shown;
     if (this.state) this.view.state = this.state;
     const complete = await this.view.setGraph(shown.answer, view, layout, {
       focus: this.viewport.visibleRect(),
       scale: this.viewport.transform().k,
       onViewDrawn: () => {
+        if ("viewDrawn" in timing.timings) return; // the first view only (quick or final)
         timing.mark("viewDrawn");
         timing.whenFramePainted("viewPainted");
       },
     });
-    if (!complete || drawing !== this.drawing) return;
+    if (!complete || drawing !== this.drawing || shown.layout !== layout) return;
     this.view.setVisibleRect(this.viewport.visibleRect(), this.viewport.transform().k);
     drawLegend(this.elements.legend, this.view.scale);
     if (this.state) {
       this.view.update(this.state);
       this.minimap.showActive(this.state.active ? this.view.shownAs(this.state.active) : null);
+    }
+    if (!final) {
+      this.elements.meta.textContent = `Laying out ${view.nodes.length.toLocaleString("en")} nodes… (a quick layout meanwhile)`;
+      return;
     }
     timing.mark("drawn");
     const { timeline } = shown;
@@ -243,7 +271,7 @@ export class Explorer {
 
   /** What an export takes: the answer on show with its drawing complete (null while it is laid out). */
   forExport() {
-    if (!this.shown || this.drawn !== this.shown || !this.shown.layout) return null;
+    if (!this.shown || this.drawn !== this.shown || !this.shown.final) return null;
     this.view.materializeAll(); // nodes never scrolled into view are built only now
     return this.shown;
   }

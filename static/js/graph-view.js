@@ -40,9 +40,11 @@ function byDistance(items, boundsOf, focus) {
   return [...items].sort((a, b) => distance.get(a) - distance.get(b));
 }
 
-/** Let the page handle input and paint before the next slice of work. */
+/**
+ * Let the page handle input and paint before the next slice of work. A timer, not scheduler.yield():
+ * that one resumes ahead of rendering, and the browser would then style every slice in one frame.
+ */
 function yieldToPage() {
-  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
@@ -164,16 +166,23 @@ export class GraphView {
       oldNodes.clear();
       oldEdges.clear();
     }
+    // Kept elements are this graph's from now on, drawn or not yet: a newer setGraph that takes over
+    // before this one is done finds them all.
     for (const [key, element] of oldNodes) {
-      if (nodeKeys.has(key)) continue;
-      element.__toggle?.remove();
-      element.remove();
+      if (nodeKeys.has(key)) this.nodeElements.set(key, element);
+      else {
+        element.__toggle?.remove();
+        element.remove();
+      }
     }
-    for (const [key, element] of oldEdges) if (!edgeKeys.has(key)) element.remove();
+    for (const [key, element] of oldEdges) {
+      if (edgeKeys.has(key)) this.edgeElements.set(key, element);
+      else element.remove();
+    }
 
     const drawEdge = (e) => {
       const key = edgeKey(e);
-      let element = oldEdges.get(key);
+      let element = this.edgeElements.get(key);
       if (!element) {
         element = this.edgeLayer.append("path").attr("class", "edge").attr("data-edge", e.key).node();
         element.setAttribute("data-source", e.source);
@@ -191,7 +200,7 @@ export class GraphView {
     const drawNode = (n) => {
       const key = keyOf(n);
       const box = layout.nodes.get(n.id);
-      let element = oldNodes.get(key);
+      let element = this.nodeElements.get(key);
       if (!element) {
         // The element and its test hooks now; what it looks like once it is first in view (materialize).
         element = this.nodeLayer
@@ -220,7 +229,7 @@ export class GraphView {
     };
 
     // What is in view first, when there is anything new to draw (a recompute reuses every element).
-    const progressive = large && focus && view.nodes.some((n) => !oldNodes.has(keyOf(n)));
+    const progressive = large && focus && view.nodes.some((n) => !this.nodeElements.has(keyOf(n)));
     const nodes = progressive ? byDistance(view.nodes, (n) => nodeBounds(layout.nodes.get(n.id)), focus) : view.nodes;
     const edges = progressive ? byDistance(layout.edges, (e) => e.bounds, focus) : layout.edges;
     if (!progressive) {

@@ -50,13 +50,20 @@ export class LayoutService {
     return this.inline(view, key);
   }
 
-  /** The layout of `view`: at once when cached or small, otherwise from the worker. */
-  layout(view) {
+  /**
+   * The layout of `view`: at once when cached or small, otherwise from the worker. Meanwhile the
+   * worker's quick layout (layout.js's quickLayout) goes to `onQuick`, for the page to show until
+   * the real one is there.
+   */
+  layout(view, onQuick = null) {
     const key = structureKey(view);
     const ready = this.now(view, key);
     if (ready) return Promise.resolve(ready);
     const waiting = this.pending.get(key);
-    if (waiting) return waiting.promise;
+    if (waiting) {
+      if (onQuick) waiting.onQuick = onQuick; // the newest asker sees it (if it is not past already)
+      return waiting.promise;
+    }
     let resolve;
     let reject;
     const promise = new Promise((res, rej) => {
@@ -64,9 +71,9 @@ export class LayoutService {
       reject = rej;
     });
     const id = ++this.nextId;
-    this.pending.set(key, { resolve, reject, promise, view });
+    this.pending.set(key, { resolve, reject, promise, view, onQuick });
     this.ids.set(id, key);
-    this.worker.postMessage({ id, graph: structureOnly(view) });
+    this.worker.postMessage({ id, graph: structureOnly(view), quick: onQuick !== null });
     return promise;
   }
 
@@ -92,10 +99,14 @@ export class LayoutService {
     return true;
   }
 
-  received({ id, layout, error }) {
+  received({ id, phase, layout, error }) {
     const key = this.ids.get(id);
-    this.ids.delete(id);
     const waiting = this.pending.get(key);
+    if (phase === "quick") {
+      waiting?.onQuick?.(unpackLayout(layout));
+      return;
+    }
+    this.ids.delete(id);
     if (!waiting) return;
     this.pending.delete(key);
     if (error !== undefined) {

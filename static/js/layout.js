@@ -15,6 +15,10 @@ export const SIZES = Object.freeze({
   foldRoom: 18, // a named statement's fold control, left in its label cell
 });
 
+/** Room between nodes of one layer, and between layers. */
+const NODE_SEP = 16;
+const RANK_SEP = 44;
+
 // Long edges cost the layered layout one dummy node per rank they cross: a variable used by every
 // one of 250 lines would add ~100,000 of them. Past this budget the longest edges are drawn but
 // left out of the layout (each node keeps its shortest edge, so it still sits beside a user).
@@ -136,13 +140,24 @@ export function orderLayers(g, sweeps = 4) {
   const index = new Map(ids.map((v, i) => [v, i]));
   const rank = ids.map((v) => g.node(v).rank);
   const successors = ids.map((v) => (g.successors(v) ?? []).map((w) => index.get(w)).filter((w) => w !== undefined));
-  const predecessors = ids.map(() => []);
-  successors.forEach((next, v) => next.forEach((w) => predecessors[w].push(v)));
+  const layers = barycenterLayers(rank, successors, sweeps);
+  layers.forEach((layer) => layer.forEach((v, i) => (g.node(ids[v]).order = i)));
+}
 
-  // First order: depth first from the leftmost nodes, so a chain stays on one line.
+/**
+ * Nodes 0..n-1 with a layer each (`rank`) and their `successors`, ordered within their layers: a
+ * depth-first first order (a chain stays on one line), then barycenter sweeps down and up, keeping
+ * the order with the fewest crossings between neighbouring layers. Edges may skip layers (they count
+ * for the barycenters, not the crossings).
+ * @returns {number[][]} the nodes of each layer, in order
+ */
+export function barycenterLayers(rank, successors, sweeps = 4) {
+  const count = rank.length;
+  const predecessors = Array.from({ length: count }, () => []);
+  successors.forEach((next, v) => next.forEach((w) => predecessors[w].push(v)));
   const layers = [];
-  const seen = new Uint8Array(ids.length);
-  const byRank = ids.map((_, i) => i).sort((a, b) => rank[a] - rank[b]);
+  const seen = new Uint8Array(count);
+  const byRank = Array.from({ length: count }, (_, i) => i).sort((a, b) => rank[a] - rank[b]);
   for (const start of byRank) {
     const stack = [start];
     while (stack.length) {
@@ -156,11 +171,11 @@ export function orderLayers(g, sweeps = 4) {
   }
   for (let r = 0; r < layers.length; r++) layers[r] ??= [];
 
-  const position = new Float64Array(ids.length);
+  const position = new Float64Array(count);
   layers.forEach((layer) => layer.forEach((v, i) => (position[v] = i)));
   let best = layers.map((layer) => layer.slice());
-  let bestCrossings = countCrossings(layers, successors, position);
-  const key = new Float64Array(ids.length);
+  let bestCrossings = countCrossings(layers, successors, position, rank);
+  const key = new Float64Array(count);
   for (let sweep = 0; sweep < sweeps && bestCrossings > 0; sweep++) {
     const down = sweep % 2 === 0;
     const neighbours = down ? predecessors : successors;
@@ -175,22 +190,22 @@ export function orderLayers(g, sweeps = 4) {
       layer.sort((a, b) => key[a] - key[b] || position[a] - position[b]);
       layer.forEach((v, i) => (position[v] = i));
     }
-    const crossings = countCrossings(layers, successors, position);
+    const crossings = countCrossings(layers, successors, position, rank);
     if (crossings < bestCrossings) {
       bestCrossings = crossings;
       best = layers.map((layer) => layer.slice());
     }
   }
-  best.forEach((layer) => layer.forEach((v, i) => (g.node(ids[v]).order = i)));
+  return best;
 }
 
 /** Edge crossings between neighbouring layers (counted as inversions, by merge sort). */
-function countCrossings(layers, successors, position) {
+function countCrossings(layers, successors, position, rank) {
   let total = 0;
   for (let r = 1; r < layers.length; r++) {
     const ends = [];
     for (const v of layers[r - 1]) {
-      const targets = successors[v].map((w) => position[w]).sort((a, b) => a - b);
+      const targets = successors[v].filter((w) => rank[w] === r).map((w) => position[w]).sort((a, b) => a - b);
       for (const t of targets) ends.push(t);
     }
     total += inversions(ends);
@@ -250,6 +265,69 @@ export function satelliteLeaves(graph) {
 }
 
 /**
+ * What every layout of `graph` starts from: each node's box, and on big graphs the satellite leaves
+ * and the blocks (a node with its satellites: a column of leaves, a gap, the node) laid out as one.
+ */
+function layoutPlan(graph, satellitesOn) {
+  const boxes = new Map(graph.nodes.map((node) => [node.id, nodeBox(node)]));
+  const satellites = satellitesOn ? satelliteLeaves(graph) : new Map();
+  const riding = new Set([...satellites.values()].flat());
+  const blocks = new Map();
+  for (const [user, leaves] of satellites) {
+    const box = boxes.get(user);
+    const column = Math.max(...leaves.map((id) => boxes.get(id).width));
+    const stack = leaves.reduce((sum, id) => sum + boxes.get(id).height, 0) + SATELLITE_SPACING * (leaves.length - 1);
+    blocks.set(user, { width: column + SATELLITE_GAP + box.width, height: Math.max(box.height, stack), column, stack });
+  }
+  /** The size the layout places for a node: its block's, or its own box's. */
+  const size = (id) => blocks.get(id) ?? boxes.get(id);
+  return { boxes, satellites, riding, blocks, size };
+}
+
+/** Every node's box from the centre each placed block (or lone node) got. */
+function placeNodes(graph, plan, centreOf) {
+  const { boxes, satellites, riding, blocks } = plan;
+  const nodes = new Map();
+  const place = (node, x, y) => nodes.set(node.id, { id: node.id, kind: node.kind, x, y, ...boxes.get(node.id) });
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  for (const node of graph.nodes) {
+    if (riding.has(node.id)) continue;
+    const centre = centreOf(node.id);
+    const box = boxes.get(node.id);
+    const block = blocks.get(node.id);
+    if (!block) {
+      place(node, centre.x - box.width / 2, centre.y - box.height / 2);
+      continue;
+    }
+    const left = centre.x - block.width / 2;
+    place(node, left + block.column + SATELLITE_GAP, centre.y - box.height / 2);
+    let y = centre.y - block.stack / 2;
+    for (const id of satellites.get(node.id)) {
+      const leafBox = boxes.get(id);
+      place(byId.get(id), left + block.column - leafBox.width, y); // right-aligned against the gap
+      y += leafBox.height + SATELLITE_SPACING;
+    }
+  }
+  let width = 0;
+  let height = 0;
+  for (const placed of nodes.values()) {
+    width = Math.max(width, placed.x + placed.width + 24);
+    height = Math.max(height, placed.y + placed.height + 24);
+  }
+  return { nodes, width, height };
+}
+
+/** The drawn edges, each with its SVG path and bounds; `pointsOf` gives a routed edge's bend points. */
+function routeEdges(graph, nodes, pointsOf = () => null) {
+  return (graph.edges ?? graphEdges(graph)).map((edge) => {
+    const points = edge.parallelCount === 1 ? pointsOf(edge.source, edge.target) : null;
+    const source = nodes.get(edge.source);
+    const target = nodes.get(edge.target);
+    return { ...edge, path: edgePath(source, target, edge, points), bounds: edgeBounds(source, target, edge, points) };
+  });
+}
+
+/**
  * Lay the graph out left to right.
  * @param {object} graph the API answer, or a view of it (collapse.js): nodes with id, kind, label,
  *   inputs, in forward order; `edges` when the view brings its own (keys of the answer's edges)
@@ -264,8 +342,8 @@ export function layoutGraph(graph, dagre, options = {}) {
   const large = graph.nodes.length > 300;
   g.setGraph({
     rankdir: "LR",
-    nodesep: options.nodesep ?? 16,
-    ranksep: options.ranksep ?? 44,
+    nodesep: options.nodesep ?? NODE_SEP,
+    ranksep: options.ranksep ?? RANK_SEP,
     edgesep: 8,
     marginx: 24,
     marginy: 24,
@@ -273,64 +351,113 @@ export function layoutGraph(graph, dagre, options = {}) {
     ranker: options.ranker ?? (large ? "longest-path" : "network-simplex"),
   });
   g.setDefaultEdgeLabel(() => ({}));
-  const boxes = new Map(graph.nodes.map((node) => [node.id, nodeBox(node)]));
-  const satellites = (options.satellites ?? large) ? satelliteLeaves(graph) : new Map();
-  const riding = new Set([...satellites.values()].flat());
-  // A node with satellites is laid out as one block: a column of its leaves, a gap, the node.
-  const blocks = new Map();
-  for (const [user, leaves] of satellites) {
-    const box = boxes.get(user);
-    const column = Math.max(...leaves.map((id) => boxes.get(id).width));
-    const stack = leaves.reduce((sum, id) => sum + boxes.get(id).height, 0) + SATELLITE_SPACING * (leaves.length - 1);
-    blocks.set(user, { width: column + SATELLITE_GAP + box.width, height: Math.max(box.height, stack), column, stack });
-  }
+  const plan = layoutPlan(graph, options.satellites ?? large);
   for (const node of graph.nodes) {
-    if (riding.has(node.id)) continue;
-    const size = blocks.get(node.id) ?? boxes.get(node.id);
-    g.setNode(node.id, { width: size.width, height: size.height });
+    if (plan.riding.has(node.id)) continue;
+    const { width, height } = plan.size(node.id);
+    g.setNode(node.id, { width, height });
   }
   const { kept } = chooseLayoutPairs(graph, options.dummyBudget ?? (large ? LARGE_DUMMY_BUDGET : DUMMY_BUDGET));
-  for (const pair of kept) if (!riding.has(pair.source)) g.setEdge(pair.source, pair.target, { weight: pair.weight, minlen: 1 });
+  for (const pair of kept) if (!plan.riding.has(pair.source)) g.setEdge(pair.source, pair.target, { weight: pair.weight, minlen: 1 });
 
   // Small graphs get dagre's own crossing minimisation; from a few hundred nodes on, ours (orderLayers).
   dagre.layout(g, graph.nodes.length > 200 ? { customOrder: (layered) => orderLayers(layered, options.sweeps ?? 4) } : {});
 
-  const nodes = new Map();
-  const place = (node, x, y) => nodes.set(node.id, { id: node.id, kind: node.kind, x, y, ...boxes.get(node.id) });
-  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
-  for (const node of graph.nodes) {
-    if (riding.has(node.id)) continue;
-    const laid = g.node(node.id);
-    const box = boxes.get(node.id);
-    const block = blocks.get(node.id);
-    if (!block) {
-      place(node, laid.x - box.width / 2, laid.y - box.height / 2);
-      continue;
-    }
-    const left = laid.x - block.width / 2;
-    place(node, left + block.column + SATELLITE_GAP, laid.y - box.height / 2);
-    let y = laid.y - block.stack / 2;
-    for (const id of satellites.get(node.id)) {
-      const leafBox = boxes.get(id);
-      place(byId.get(id), left + block.column - leafBox.width, y); // right-aligned against the gap
-      y += leafBox.height + SATELLITE_SPACING;
-    }
-  }
-  let width = 0;
-  let height = 0;
-  for (const placed of nodes.values()) {
-    width = Math.max(width, placed.x + placed.width + 24);
-    height = Math.max(height, placed.y + placed.height + 24);
-  }
-
-  const edges = (graph.edges ?? graphEdges(graph)).map((edge) => {
-    const routed = g.edge(edge.source, edge.target);
-    const points = routed && routed.points && edge.parallelCount === 1 ? routed.points : null;
-    const source = nodes.get(edge.source);
-    const target = nodes.get(edge.target);
-    return { ...edge, path: edgePath(source, target, edge, points), bounds: edgeBounds(source, target, edge, points) };
-  });
+  const { nodes, width, height } = placeNodes(graph, plan, (id) => g.node(id));
+  const edges = routeEdges(graph, nodes, (source, target) => g.edge(source, target)?.points ?? null);
   return { nodes, edges, width, height };
+}
+
+/**
+ * The order-keeping placement nearest to `wanted`: centres y[i] ≥ y[i-1] + gaps[i-1], as close to
+ * wanted[i] as least squares allows (isotonic regression by pooling adjacent violators).
+ */
+export function placeInOrder(wanted, gaps) {
+  const count = wanted.length;
+  const offset = new Float64Array(count);
+  for (let i = 1; i < count; i++) offset[i] = offset[i - 1] + gaps[i - 1];
+  const values = [];
+  const sizes = [];
+  for (let i = 0; i < count; i++) {
+    let value = wanted[i] - offset[i];
+    let size = 1;
+    while (values.length && values[values.length - 1] > value) {
+      const before = sizes.pop();
+      value = (values.pop() * before + value * size) / (before + size);
+      size += before;
+    }
+    values.push(value);
+    sizes.push(size);
+  }
+  const placed = new Float64Array(count);
+  let i = 0;
+  values.forEach((value, block) => {
+    for (let k = 0; k < sizes[block]; k++, i++) placed[i] = value + offset[i];
+  });
+  return placed;
+}
+
+/**
+ * A quick layered layout, without dagre: a few milliseconds for a graph dagre takes half a second
+ * over. The page shows it while dagre's own is on its way (layout-worker.js), so a big graph is on
+ * screen at once. Layers: each node just left of its first user (as dagre's longest-path ranker);
+ * order: barycenterLayers; heights: each node pulled towards its neighbours, order and spacing kept
+ * (placeInOrder), in sweeps down and up. Edges are plain curves: no bends around other nodes.
+ */
+export function quickLayout(graph, options = {}) {
+  const plan = layoutPlan(graph, options.satellites ?? graph.nodes.length > 300);
+  const placed = graph.nodes.filter((n) => !plan.riding.has(n.id));
+  const index = new Map(placed.map((n, i) => [n.id, i]));
+  const successors = placed.map(() => []);
+  const predecessors = placed.map(() => []);
+  for (const node of placed) {
+    for (const input of new Set(node.inputs)) {
+      if (!index.has(input)) continue; // a satellite: it rides along
+      successors[index.get(input)].push(index.get(node.id));
+      predecessors[index.get(node.id)].push(index.get(input));
+    }
+  }
+  // Ranks from the right: a node sits one layer before its earliest user (forward order is topological).
+  const depth = new Int32Array(placed.length);
+  for (let v = placed.length - 1; v >= 0; v--) {
+    let d = 0;
+    for (const w of successors[v]) d = Math.max(d, depth[w] + 1);
+    depth[v] = d;
+  }
+  const deepest = Math.max(0, ...depth);
+  const rank = Array.from(depth, (d) => deepest - d);
+  const layers = barycenterLayers(rank, successors, options.sweeps ?? 4);
+
+  const size = placed.map((n) => plan.size(n.id));
+  const x = new Float64Array(placed.length);
+  let left = 24;
+  for (const layer of layers) {
+    const width = Math.max(0, ...layer.map((v) => size[v].width));
+    for (const v of layer) x[v] = left + width / 2;
+    left += width + RANK_SEP;
+  }
+  const y = new Float64Array(placed.length);
+  const gapsOf = (layer) => layer.slice(1).map((v, i) => (size[layer[i]].height + size[v].height) / 2 + NODE_SEP);
+  for (const layer of layers) {
+    const stacked = placeInOrder(new Array(layer.length).fill(0), gapsOf(layer));
+    layer.forEach((v, i) => (y[v] = stacked[i]));
+  }
+  const mean = (ids) => ids.reduce((sum, u) => sum + y[u], 0) / ids.length;
+  for (let sweep = 0; sweep < 4; sweep++) {
+    const down = sweep % 2 === 0;
+    const neighbours = down ? predecessors : successors;
+    for (let k = 0; k < layers.length; k++) {
+      const layer = layers[down ? k : layers.length - 1 - k];
+      const wanted = layer.map((v) => (neighbours[v].length ? mean(neighbours[v]) : y[v]));
+      const settled = placeInOrder(wanted, gapsOf(layer));
+      layer.forEach((v, i) => (y[v] = settled[i]));
+    }
+  }
+  let top = Infinity;
+  placed.forEach((n, v) => (top = Math.min(top, y[v] - size[v].height / 2)));
+  const shift = 24 - top;
+  const { nodes, width, height } = placeNodes(graph, plan, (id) => ({ x: x[index.get(id)], y: y[index.get(id)] + shift }));
+  return { nodes, edges: routeEdges(graph, nodes), width, height };
 }
 
 /** Where an edge leaves a node (right middle) and where it enters one (left middle, or its op circle). */

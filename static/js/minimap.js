@@ -54,10 +54,11 @@ export class Minimap {
     });
   }
 
-  /** A new layout: paint its boxes once. */
-  setContent(layout) {
+  /** A new layout: paint its boxes once. `room`: the graph card's width (the minimap takes a share). */
+  setContent(layout, room = 1000) {
+    if (layout === this.layout && room === this.room) return;
     this.layout = layout;
-    const room = this.canvas.parentElement?.clientWidth || 1000;
+    this.room = room;
     this.geometry = minimapGeometry(layout, { width: Math.min(MAX_SIZE.width, room * MAX_SHARE), height: MAX_SIZE.height });
     this.ratio = Math.min(2, globalThis.devicePixelRatio || 1);
     const { width, height, scale } = this.geometry;

@@ -40,6 +40,7 @@ export class Viewport {
     this.layer = this.svg.append("g").attr("class", "viewport");
     this.layout = null;
     this.large = false;
+    this.fitted = false; // the last move was Fit (and no person zoomed since): a new layout is fitted too
     this.listeners = [];
     this.frame = null;
 
@@ -52,6 +53,10 @@ export class Viewport {
       const before = this.size;
       this.size = { width, height };
       if (this.layout && (before.width !== width || before.height !== height)) {
+        if (this.fitted) {
+          this.fit(false); // a fitted graph stays fitted
+          return;
+        }
         const t = this.transform();
         this.apply(t.translate((width - before.width) / 2 / t.k, (height - before.height) / 2 / t.k), false);
       }
@@ -65,6 +70,7 @@ export class Viewport {
       .scaleExtent([0.002, 4])
       .on("zoom", (event) => {
         this.layer.attr("transform", event.transform);
+        if (event.sourceEvent) this.fitted = false; // a person zoomed or panned
         this.changed();
       });
     this.svg.call(this.zoom).on("dblclick.zoom", null);
@@ -112,6 +118,7 @@ export class Viewport {
     if (!this.layout) return;
     const { k, x, y } = fitTransform(this.layout, this.size);
     this.apply(d3.zoomIdentity.translate(x, y).scale(k), animate);
+    this.fitted = true;
   }
 
   /**
@@ -134,6 +141,7 @@ export class Viewport {
   }
 
   zoomBy(factor) {
+    this.fitted = false;
     const duration = this.duration(200);
     if (duration) this.svg.transition().duration(duration).call(this.zoom.scaleBy, factor);
     else this.svg.call(this.zoom.scaleBy, factor);
@@ -177,6 +185,24 @@ export class Viewport {
     this.apply(d3.zoomIdentity.translate(before.x - box.x * t.k, before.y - box.y * t.k).scale(t.k), false);
   }
 
+  /** The node whose centre is nearest the centre of the view (the one a person is looking at). */
+  nodeNearestCentre() {
+    if (!this.layout) return null;
+    const { x0, y0, x1, y1 } = this.visibleRect();
+    const cx = (x0 + x1) / 2;
+    const cy = (y0 + y1) / 2;
+    let best = null;
+    let bestDistance = Infinity;
+    for (const box of this.layout.nodes.values()) {
+      const distance = (box.x + box.width / 2 - cx) ** 2 + (box.y + box.height / 2 - cy) ** 2;
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = box.id;
+      }
+    }
+    return best;
+  }
+
   /** Where a node's top-left corner is on screen now (for keepInPlace). */
   screenPosition(id) {
     const box = this.layout?.nodes.get(id);
@@ -186,6 +212,7 @@ export class Viewport {
   }
 
   apply(transform, animate) {
+    this.fitted = false;
     const duration = animate ? this.duration(350) : 0;
     if (duration) this.svg.transition().duration(duration).call(this.zoom.transform, transform);
     else this.svg.interrupt().call(this.zoom.transform, transform);

@@ -35,7 +35,9 @@ def wait_for_new_graph(page, before: str | None, timeout: float = 15.0) -> None:
 
 
 def open_page(page, base_url, expression=None, values=None, step=0):
-    """Open the page (with a program in the URL, or the default example) and wait for its graph."""
+    """Open the page (with a program in the URL, or the default example) and wait for its graph; on a
+    page already open, for the graph of the new URL (only the hash changes: the page stays)."""
+    before = ready_sequence(page) if page.url.startswith(base_url) else None
     url = f"{base_url}/"
     if expression is not None:
         params = {"e": expression}
@@ -45,7 +47,10 @@ def open_page(page, base_url, expression=None, values=None, step=0):
             params["s"] = str(step)
         url += "#" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
     page.goto(url)
-    page.wait_for_selector("#graph[data-ready]")
+    if before is None:
+        page.wait_for_selector("#graph[data-ready]")
+    else:
+        wait_for_new_graph(page, before, timeout=60)
 
 
 def run_program(page, expression: str) -> None:

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
 import { collapsedView } from "../../static/js/collapse.js";
-import { layoutGraph, packLayout } from "../../static/js/layout.js";
+import { layoutGraph, packLayout, quickLayout } from "../../static/js/layout.js";
 import { LayoutService } from "../../static/js/layout-service.js";
 import { fixture, tanhChain } from "./helpers.mjs";
 
@@ -14,8 +14,13 @@ function fakeWorker({ fail = false } = {}) {
     postMessage(message) {
       worker.messages.push(message);
       setTimeout(() => {
-        if (fail) worker.onerror({ message: "worker failed" });
-        else worker.onmessage({ data: { id: message.id, layout: packLayout(layoutGraph(message.graph, dagre)) } });
+        if (fail) {
+          worker.onerror({ message: "worker failed" });
+          return;
+        }
+        const { id, graph, quick } = message;
+        if (quick) worker.onmessage({ data: { id, phase: "quick", layout: packLayout(quickLayout(graph)) } });
+        worker.onmessage({ data: { id, phase: "final", layout: packLayout(layoutGraph(graph, dagre)) } });
       }, 1);
     },
     terminate() {
@@ -76,4 +81,21 @@ test("without workers (or when one cannot be made) everything is laid out on thi
     inlineLimit: 10,
   });
   assert.ok(service.now(collapsedView(tanhChain(20), [])));
+});
+
+test("the quick layout comes first, for the newest asker, and is not cached", async () => {
+  const worker = fakeWorker();
+  const service = new LayoutService({ dagre, createWorker: () => worker, inlineLimit: 150 });
+  const big = collapsedView(tanhChain(60), []);
+  const seen = [];
+  const first = service.layout(big, () => seen.push("first asker"));
+  const second = service.layout(big, (quick) => seen.push(quick));
+  const final = await first;
+  assert.equal(await second, final);
+  assert.equal(worker.messages.length, 1);
+  assert.equal(worker.messages[0].quick, true);
+  assert.equal(seen.length, 1);
+  assert.deepEqual(seen[0], quickLayout(big));
+  assert.notDeepEqual(seen[0], final);
+  assert.equal(service.now(big), final); // the cache holds dagre's layout, never the quick one
 });

@@ -7,6 +7,8 @@ import {
   layoutGraph,
   orderLayers,
   packLayout,
+  placeInOrder,
+  quickLayout,
   satelliteLeaves,
   unpackLayout,
 } from "../../static/js/layout.js";
@@ -165,4 +167,32 @@ test("a layout packed into flat arrays for the worker's message unpacks to the s
     assert.ok(packed.numbers instanceof Float64Array && packed.edgeNumbers instanceof Float64Array);
     assert.deepEqual(unpackLayout(structuredClone(packed)), layout);
   }
+});
+
+test("placeInOrder keeps the order and the gaps, as near the wanted places as it can", () => {
+  assert.deepEqual([...placeInOrder([0, 100, 200], [10, 10])], [0, 100, 200]); // nothing to change
+  assert.deepEqual([...placeInOrder([5, 5, 5], [10, 10])], [-5, 5, 15]); // spread evenly around 5
+  assert.deepEqual([...placeInOrder([30, 0], [10])], [10, 20]); // an inversion pooled: mean 15, ±5
+  const placed = placeInOrder([3, 1, 4, 1, 5, 9, 2, 6], [2, 2, 2, 2, 2, 2, 2]);
+  for (let i = 1; i < placed.length; i++) assert.ok(placed[i] - placed[i - 1] >= 2 - 1e-9);
+});
+
+test("the quick layout: inputs left of their users, no overlaps, a chain in a straight line", () => {
+  for (const graph of [fixture("lecture"), fixture("neuron"), tanhChain(250)]) {
+    const layout = quickLayout(graph);
+    assert.equal(layout.nodes.size, graph.nodes.length);
+    assert.equal(layout.edges.length, graphEdges(graph).length);
+    for (const node of graph.nodes) {
+      const box = layout.nodes.get(node.id);
+      for (const input of node.inputs) assert.ok(layout.nodes.get(input).x + layout.nodes.get(input).width <= box.x, `${input} → ${node.id}`);
+    }
+    const boxes = [...layout.nodes.values()].sort((a, b) => a.x - b.x);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length && boxes[j].x < boxes[i].x + boxes[i].width; j++)
+        assert.ok(!overlaps(boxes[i], boxes[j]), `${boxes[i].id} ${boxes[j].id}`);
+  }
+  // The chain's line: s_{i-1} → m_i → a_i → s_i all at one height.
+  const chain = quickLayout(tanhChain(250));
+  const heights = new Set(["s1", "m2", "a2", "s2", "m250", "s250"].map((id) => chain.nodes.get(id).y));
+  assert.equal(heights.size, 1);
 });
