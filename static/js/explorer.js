@@ -115,6 +115,7 @@ export class Explorer {
       const showQuick = (quick) => {
         if (drawing !== this.drawing) return;
         timing.mark("quickLaidOut");
+        this.elements.panel.classList.remove("laying-out"); // the new graph is on screen: no more dimming
         this.place(shown, view, quick, { timing, drawing, keepZoom, anchor, final: false });
         provisional = true;
       };

@@ -90,9 +90,13 @@ export class GraphView {
         .attr("d", "M0,0L10,5L0,10z");
     }
     this.edgeLayer = layer.append("g").attr("class", "edges");
+    // Off-screen parts of a big graph wait here: in the document (with every test hook) but under a
+    // display:none group, so the browser neither styles nor lays them out.
+    this.edgeReserve = layer.append("g").attr("class", "reserve edges").attr("display", "none");
     // One halo, moved to whichever node is active: cheaper than one per node on big graphs.
     this.halo = layer.append("rect").attr("class", "halo").attr("visibility", "hidden");
     this.nodeLayer = layer.append("g").attr("class", "nodes");
+    this.nodeReserve = layer.append("g").attr("class", "reserve nodes").attr("display", "none");
     this.nodeElements = new Map(); // nodeKey → <g> of each drawn node
     this.edgeElements = new Map(); // edgeKey → <path> of each drawn edge
     this.generation = 0;
@@ -161,8 +165,7 @@ export class GraphView {
     const edgeKeys = new Set(layout.edges.map(edgeKey));
     if (![...oldNodes.keys()].some((key) => nodeKeys.has(key))) {
       // Another graph altogether: emptying the layers at once is much cheaper than element by element.
-      this.nodeLayer.node().replaceChildren();
-      this.edgeLayer.node().replaceChildren();
+      for (const group of [this.nodeLayer, this.nodeReserve, this.edgeLayer, this.edgeReserve]) group.node().replaceChildren();
       oldNodes.clear();
       oldEdges.clear();
     }
@@ -184,7 +187,9 @@ export class GraphView {
       const key = edgeKey(e);
       let element = this.edgeElements.get(key);
       if (!element) {
-        element = this.edgeLayer.append("path").attr("class", "edge").attr("data-edge", e.key).node();
+        // Big graphs start every element in the reserve; cull() brings out what is in view.
+        element = (large ? this.edgeReserve : this.edgeLayer).append("path").attr("class", large ? "edge culled" : "edge").attr("data-edge", e.key).node();
+        element.__culled = large;
         element.setAttribute("data-source", e.source);
         element.setAttribute("data-target", e.target);
       }
@@ -203,9 +208,9 @@ export class GraphView {
       let element = this.nodeElements.get(key);
       if (!element) {
         // The element and its test hooks now; what it looks like once it is first in view (materialize).
-        element = this.nodeLayer
+        element = (large ? this.nodeReserve : this.nodeLayer)
           .append("g")
-          .attr("class", `node kind-${n.kind}${n.collapsed ? " collapsed" : ""}`)
+          .attr("class", `node kind-${n.kind}${n.collapsed ? " collapsed" : ""}${large ? " culled" : ""}`)
           .attr("data-node-id", n.id)
           .attr("data-label", n.label ?? "")
           .attr("data-kind", n.kind)
@@ -215,6 +220,7 @@ export class GraphView {
           element.setAttribute("data-members", String(n.members));
         }
         element.__built = false;
+        element.__culled = large;
       }
       element.__data__ = n;
       element.__sig = null;
@@ -286,7 +292,13 @@ export class GraphView {
     if (element.__culled !== hidden) {
       element.__culled = hidden;
       element.classList.toggle("culled", hidden);
-      element.__toggle?.classList.toggle("culled", hidden);
+      const edge = element.tagName === "path";
+      const group = edge ? (hidden ? this.edgeReserve : this.edgeLayer) : hidden ? this.nodeReserve : this.nodeLayer;
+      group.node().append(element);
+      if (element.__toggle) {
+        element.__toggle.classList.toggle("culled", hidden);
+        element.after(element.__toggle);
+      }
     }
   }
 
@@ -301,7 +313,7 @@ export class GraphView {
       const toggle = this.buildFoldControl(n);
       toggle.setAttribute("transform", foldControlPlace(box));
       toggle.classList.toggle("culled", element.__culled === true);
-      element.after(toggle);
+      element.after(toggle); // in whichever group the node is
       element.__toggle = toggle;
     }
     element.__built = true;
