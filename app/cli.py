@@ -2,6 +2,7 @@
 
     backprop-explorer serve [--host H] [--port P] [--workers N]    serve the page and the API
     backprop-explorer grad 'a = 2; b = -3; L = a*b' [-v a=4] [--check] [--json]
+    backprop-explorer open program.txt [--url http://127.0.0.1:8000] [--no-browser]
     backprop-explorer healthcheck                                   exit 0 when /healthz answers ok
 
 ``grad`` gives the answer ``POST /api/graph`` gives: a table of the output and every variable's gradient,
@@ -85,6 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
     grad.add_argument("--check", action="store_true", help="compare with central differences, per variable")
     grad.add_argument("--json", action="store_true", help="print the API's JSON answer instead of a table")
     grad.set_defaults(run=run_grad, parser=grad)
+
+    open_ = commands.add_parser(
+        "open",
+        help="open the explorer on a program file",
+        description="Check a program file of the expression language and open the explorer on it: the "
+        "page's state lives in its URL, which is printed too. Free variables start at 1.0 there. "
+        "'-' reads the program from stdin. From Python, engine.explore(scalar) does the same for a graph.",
+    )
+    open_.add_argument("file", metavar="FILE", help="the program, one statement per line")
+    open_.add_argument("--url", help="the explorer's address (default: http://127.0.0.1:$PORT)")
+    open_.add_argument("--no-browser", action="store_true", help="only print the URL")
+    open_.set_defaults(run=run_open, parser=open_)
 
     health = commands.add_parser(
         "healthcheck",
@@ -178,6 +191,29 @@ def run_grad(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         sys.stdout.write(payload_json(graph_payload(result)).decode() + "\n")
     else:
         print(format_result(result))
+    return 0
+
+
+def run_open(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import webbrowser
+
+    from engine.language import ProgramError, evaluate, explorer_url
+
+    try:
+        with open(0 if args.file == "-" else args.file, encoding="utf-8") as file:
+            source = file.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        evaluate(source, default_value=1.0)  # the page's own request: refuse what it would refuse
+    except ProgramError as exc:
+        print(f"{exc.code}: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    url = explorer_url(source, args.url or f"http://127.0.0.1:{_settings(parser).port}")
+    print(url)
+    if not args.no_browser:
+        webbrowser.open(url)
     return 0
 
 

@@ -177,17 +177,21 @@ class DotResponse(BaseModel):
 
 class Op(BaseModel):
     name: str
-    symbol: str | None
+    symbol: str | None = Field(description="Its operator in a program (`+`), or null for a function.")
     formula: str
     rules: list[str] = Field(description="One derivative rule per input, as display text.")
     arity: int
     description: str
+    display: str = Field(description="The glyph drawn on its graph nodes: `×`, `1/x`, or a function's name.")
+    call: str | None = Field(description="The name a program calls it by (`max`), or null for an operator.")
+    domain: str = Field(description="Where its value and derivatives are finite real numbers.")
 
 
 class DerivedOp(BaseModel):
     name: str
     symbol: str
     formula: str
+    uses: list[str] = Field(description="The operations it is built from, innermost first.")
 
 
 class OpsResponse(BaseModel):

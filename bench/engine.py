@@ -1,21 +1,33 @@
-"""Engine speed against micrograd, measured in the same run.
+"""Engine speed against micrograd on several graph shapes, measured in the same run.
 
-The graph: sum over 3,000 inputs of relu(x*w + b), about 12,000 nodes. Each round builds it and
-runs backward once with micrograd's Value and once with our Scalar (which goes first alternates),
-and the median of the per-round ratios is printed. Also a 1,000,000-node chain: time and memory.
+Every shape is one function written once and run on both engines (our ``Scalar`` and micrograd's
+``Value``): the same plain operations (``+``, ``*``, ``relu``) build the same graph on both sides,
+then ``backward()`` runs once. Rounds are interleaved (which engine goes first alternates), and
+``gc.collect()`` runs before every timed run so each side pays for its own garbage (freeing the
+finished graph is left out of the time on both sides). Every shape is timed twice: with
+Python's cycle collector on for both (as people run them) and off for both (the engines' own
+work: micrograd's closures make reference cycles that the collector has to chase, which is not a
+property of its core). The per-round ratios' median is printed per shape, with the geometric mean
+over the shapes. Times are this process's CPU time (``time.process_time``): on a machine shared
+with other work, time spent waiting for a core lands in neither engine's figure. Also a
+1,000,000-node chain: time and memory per node.
 
-Run: .venv/bin/python bench/engine.py [--rounds N]
+Run: .venv/bin/python bench/engine.py [--rounds N] [--chain N] [--shapes name,...]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import itertools
+import math
 import random
 import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -24,65 +36,161 @@ from micrograd.engine import Value
 
 from engine import Scalar
 
-N_INPUTS = 3_000
-# micrograd's topological sort is recursive: a running sum 3,000 deep needs a higher limit.
-sys.setrecursionlimit(50_000)
+# micrograd's topological sort is recursive: graphs thousands of nodes deep need a higher limit.
+sys.setrecursionlimit(100_000)
 
 
-def make_data(seed: int = 0) -> list[tuple[float, float, float]]:
+# -- the shapes: each builds its graph with `V` (Scalar or Value), runs backward, and returns a
+#    number both engines must agree on (a gradient or the loss) and the graph's output, so that the
+#    graph is freed after the clock stops, on both sides (micrograd's cycles outlive the run
+#    anyway while the collector is off) ---------------------------------------------------------
+
+
+def fresh_leaves(V, data):
+    """sum of relu(x*w + b) with a fresh x, w and b for each of 3,000 terms."""
+    total = V(0.0)
+    first_w = None
+    for x, w, b in data["triples"]:
+        wv = V(w)
+        first_w = first_w or wv
+        total = total + (V(x) * wv + V(b)).relu()
+    total.backward()
+    return first_w.grad, total
+
+
+def shared_parameters(V, data):
+    """sum of relu(x*w + b) over 3,000 inputs x (plain numbers), one w and one b for all."""
+    w, b = V(data["w"]), V(data["b"])
+    total = V(0.0)
+    for x, _, _ in data["triples"]:
+        total = total + (w * x + b).relu()
+    total.backward()
+    return w.grad + b.grad, total
+
+
+def deep_chain(V, data):
+    """z = relu(z*w + b), 4,000 times over: a graph 12,000 nodes deep, w and b shared."""
+    w, b = V(0.9), V(0.1)
+    z = V(1.0)
+    for _ in range(4_000):
+        z = (z * w + b).relu()
+    z.backward()
+    return w.grad + b.grad, z
+
+
+def wide_fan_in(V, data):
+    """sum of x_i * y_i over 8,192 leaf pairs, added as a balanced tree (13 levels deep)."""
+    level = [V(x) * V(y) for x, y in data["pairs"]]
+    while len(level) > 1:
+        level = [level[i] + level[i + 1] for i in range(0, len(level), 2)]
+    level[0].backward()
+    return level[0].data, level[0]
+
+
+def mlp_step(V, data):
+    """One training step of micrograd's demo network MLP(2, [16, 16, 1]) on 100 points.
+
+    Hinge loss + L2, zero the gradients, backward, update (the parameters persist per engine)."""
+    layers = data["models"].setdefault(V, _mlp_parameters(V, data["seed"]))
+    parameters = [p for layer in layers for neuron in layer for p in neuron]
+    for p in parameters:
+        p.grad = 0.0
+    scores = []
+    for x1, x2 in data["points"]:
+        activations = [V(x1), V(x2)]
+        for depth, layer in enumerate(layers):
+            outputs = []
+            for *weights, bias in layer:
+                act = sum((w * a for w, a in zip(weights, activations, strict=True)), bias)
+                outputs.append(act.relu() if depth < len(layers) - 1 else act)
+            activations = outputs
+        scores.append(activations[0])
+    losses = [(1 + -y * score).relu() for y, score in zip(data["labels"], scores, strict=True)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    reg_loss = 1e-4 * sum(p * p for p in parameters)
+    total = data_loss + reg_loss
+    total.backward()
+    for p in parameters:
+        p.data -= 0.5 * p.grad
+    return total.data, total
+
+
+def _mlp_parameters(V, seed: int) -> list:
+    """Layers of neurons, each neuron its weights then its bias, as micrograd's nn makes them."""
     rng = random.Random(seed)
-    return [(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(N_INPUTS)]
+    sizes = [2, 16, 16, 1]
+    return [
+        [[V(rng.uniform(-1, 1)) for _ in range(n_in)] + [V(0.0)] for _ in range(n_out)]
+        for n_in, n_out in itertools.pairwise(sizes)
+    ]
 
 
-def run_micrograd(data) -> float:
-    total = Value(0.0)
-    leaves = []
-    for x, w, b in data:
-        xv, wv, bv = Value(x), Value(w), Value(b)
-        leaves.append(wv)
-        total = total + (xv * wv + bv).relu()
-    total.backward()
-    return leaves[0].grad
+@dataclass
+class Shape:
+    name: str
+    run: Callable
 
 
-def run_scalar(data) -> float:
-    total = Scalar(0.0)
-    leaves = []
-    for x, w, b in data:
-        xs, ws, bs = Scalar(x), Scalar(w), Scalar(b)
-        leaves.append(ws)
-        total = total + (xs * ws + bs).relu()
-    total.backward()
-    return leaves[0].grad
+SHAPES = [
+    Shape("fresh leaves", fresh_leaves),
+    Shape("shared parameters", shared_parameters),
+    Shape("deep chain", deep_chain),
+    Shape("wide fan-in", wide_fan_in),
+    Shape("MLP step", mlp_step),
+]
 
 
-def timed(fn, data, collector: bool = True) -> tuple[float, float]:
+def make_data(seed: int = 0) -> dict:
+    rng = random.Random(seed)
+    points = [(rng.uniform(-2, 2), rng.uniform(-2, 2)) for _ in range(100)]
+    return {
+        "triples": [(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(3_000)],
+        "w": 0.5,
+        "b": 0.1,
+        "pairs": [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(8_192)],
+        "points": points,
+        "labels": [1.0 if x1 * x2 > 0 else -1.0 for x1, x2 in points],
+        "seed": seed,
+        "models": {},
+    }
+
+
+# -- timing --------------------------------------------------------------------------------------
+
+
+def timed(run, V, data, collector: bool) -> tuple[float, float]:
     gc.collect()
     if not collector:
         gc.disable()
     try:
-        start = time.perf_counter()
-        result = fn(data)
-        return time.perf_counter() - start, result
+        start = time.process_time()
+        result, graph = run(V, data)
+        seconds = time.process_time() - start
     finally:
         gc.enable()
+    del graph  # freed outside the timed run
+    return seconds, result
 
 
-def compare(data, rounds: int, collector: bool) -> tuple[float, float, float]:
+def compare(shape: Shape, rounds: int, collector: bool) -> tuple[float, float, float]:
     """Interleaved rounds, which engine goes first alternating: medians of ours, theirs, the ratio."""
-    ratios, ours, theirs = [], [], []
+    data = make_data()
+    ours, theirs, ratios = [], [], []
     for i in range(rounds):
-        order = [(run_scalar, ours), (run_micrograd, theirs)]
+        order = [(Scalar, ours), (Value, theirs)]
         if i % 2:
             order.reverse()
         results = {}
-        for fn, times in order:
-            seconds, results[fn] = timed(fn, data, collector)
+        for V, times in order:
+            seconds, results[V] = timed(shape.run, V, data, collector)
             times.append(seconds)
-        if abs(results[run_scalar] - results[run_micrograd]) > 1e-12:
-            raise SystemExit("engines disagree on the gradient")
+        if not math.isclose(results[Scalar], results[Value], rel_tol=1e-9, abs_tol=1e-12):
+            raise SystemExit(f"{shape.name}: the engines disagree ({results[Scalar]} vs {results[Value]})")
         ratios.append(theirs[-1] / ours[-1])
     return statistics.median(ours), statistics.median(theirs), statistics.median(ratios)
+
+
+# -- a million-node chain ------------------------------------------------------------------------
 
 
 def build_chain(n: int) -> tuple[Scalar, Scalar]:
@@ -98,10 +206,10 @@ def chain(n: int) -> tuple[float, float]:
     """A chain of n multiplications: seconds for build+backward, and bytes per node kept alive
     (tracemalloc, which slows Python down a lot, is measured on a separate tenth-size chain)."""
     gc.collect()
-    start = time.perf_counter()
+    start = time.process_time()
     x, z = build_chain(n)
     z.backward()
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     assert abs(x.grad - 1.0000001**n) < 1e-6
     del x, z
     gc.collect()
@@ -116,29 +224,35 @@ def chain(n: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--chain", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument("--chain", type=int, default=1_000_000, help="0 skips the chain")
+    parser.add_argument("--shapes", default="", help="comma-separated names (default: all)")
     args = parser.parse_args()
-    data = make_data()
-    run_scalar(data), run_micrograd(data)  # warm-up
-    ours, theirs, ratio = compare(data, args.rounds, collector=True)
-    nodes = 4 * N_INPUTS  # mul, add, relu, running sum per input (plus the leaves)
-    print(
-        f"graph: sum of relu(x*w + b) over {N_INPUTS} inputs, ~{nodes} operation nodes, {args.rounds} rounds"
-    )
-    print(f"  micrograd forward+backward median: {theirs * 1e3:8.2f} ms")
-    print(f"  Scalar    forward+backward median: {ours * 1e3:8.2f} ms")
-    print(f"  speed ratio (micrograd time / Scalar time), median: {ratio:.2f}x")
-    # Much of micrograd's time is Python's cycle collector: each Value's _backward closure refers
-    # back to the Value, so its graphs are reference cycles. Shown apart, for honesty's sake.
-    ours, theirs, ratio = compare(data, args.rounds, collector=False)
-    print(f"  the same with the cycle collector off for both: micrograd {theirs * 1e3:.2f} ms, "
-          f"Scalar {ours * 1e3:.2f} ms, ratio {ratio:.2f}x")  # fmt: skip
-    seconds, per_node = chain(args.chain)
-    print(
-        f"chain of {args.chain:,} multiplications: {seconds:.2f} s build+backward, "
-        f"{per_node:.0f} bytes per node held by the graph (tracemalloc)"
-    )
+    chosen = [s for s in SHAPES if not args.shapes or s.name in args.shapes.split(",")]
+    print(f"{args.rounds} interleaved rounds per shape and collector setting; CPU time, medians; "
+          f"ratio = micrograd time / Scalar time")  # fmt: skip
+    header = f"{'shape':<24}{'collector':>10}{'micrograd ms':>14}{'Scalar ms':>12}{'ratio':>8}"
+    print(header)
+    print("-" * len(header))
+    ratios: dict[bool, list[float]] = {True: [], False: []}
+    for shape in chosen:
+        for V in (Scalar, Value):  # warm-up
+            shape.run(V, make_data())
+        for collector in (True, False):
+            ours, theirs, ratio = compare(shape, args.rounds, collector)
+            ratios[collector].append(ratio)
+            print(f"{shape.name:<24}{'on' if collector else 'off':>10}{theirs * 1e3:>14.2f}"
+                  f"{ours * 1e3:>12.2f}{ratio:>7.2f}x")  # fmt: skip
+    print("-" * len(header))
+    for collector in (True, False) if chosen else ():
+        geomean = math.exp(statistics.fmean(math.log(r) for r in ratios[collector]))
+        print(f"{'geometric mean':<24}{'on' if collector else 'off':>10}{'':>26}{geomean:>7.2f}x")
+    for shape in chosen:
+        print(f"  {shape.name}: {shape.run.__doc__.split(chr(10))[0]}")
+    if args.chain:
+        seconds, per_node = chain(args.chain)
+        print(f"chain of {args.chain:,} multiplications: {seconds:.2f} s build+backward, "
+              f"{per_node:.0f} bytes per node held by the graph (tracemalloc)")  # fmt: skip
 
 
 if __name__ == "__main__":

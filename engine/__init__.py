@@ -1,4 +1,4 @@
-"""backprop-explorer's scalar autograd engine: standard library only.
+"""backprop-explorer's scalar autograd engine: standard library only (see docs/architecture.md).
 
 >>> from engine import Scalar
 >>> a, b = Scalar(2.0, name="a"), Scalar(-3.0, name="b")
@@ -6,45 +6,118 @@
 >>> e.backward()
 >>> a.grad, b.grad
 (-3.0, 2.0)
+
+``import engine as minitorch`` gives minitorch's module-0/1 names: ``operators``, ``Scalar``,
+``ScalarHistory``, ``ScalarFunction``, ``Context``, ``central_difference``, ``derivative_check``,
+``MathTest``, ``MathTestVariable``, and the rest below.
 """
 
+from . import operators
 from .autodiff import (
     BackwardStep,
+    Context,
     Contribution,
     Trace,
+    Variable,
     backpropagate,
     central_difference,
+    derivative_check,
+    local_derivatives,
     topological_sort,
     trace_backward,
     zero_grad,
 )
 from .errors import MathError
-from .scalar import Context, Scalar, ScalarHistory, eq
+from .scalar import Scalar, ScalarHistory, apply_function, eq
 from .scalar_functions import (
     BUILTINS,
+    DERIVED,
+    DIV,
     EQ,
+    FUNCTIONS,
+    GT,
     LT,
-    UNARY_FUNCTIONS,
+    SUB,
     Abs,
     Add,
     Cos,
+    DerivedOperation,
+    Domain,
     Exp,
     Inv,
     Log,
+    Max,
+    Min,
     Mul,
     Neg,
+    Operation,
     Pow,
     ReLU,
     ScalarFunction,
     Sigmoid,
     Sin,
+    Softplus,
     Sqrt,
     Tanh,
+    operation,
 )
+from .testing import MathTest, MathTestVariable
 
 __all__ = [
-    "BUILTINS", "EQ", "LT", "UNARY_FUNCTIONS", "Abs", "Add", "BackwardStep", "Context", "Contribution",
-    "Cos", "Exp", "Inv", "Log", "MathError", "Mul", "Neg", "Pow", "ReLU", "Scalar", "ScalarFunction",
-    "ScalarHistory", "Sigmoid", "Sin", "Sqrt", "Tanh", "Trace", "backpropagate", "central_difference",
-    "eq", "topological_sort", "trace_backward", "zero_grad",
+    "BUILTINS",
+    "DERIVED",
+    "DIV",
+    "EQ",
+    "FUNCTIONS",
+    "GT",
+    "LT",
+    "SUB",
+    "Abs",
+    "Add",
+    "BackwardStep",
+    "Context",
+    "Contribution",
+    "Cos",
+    "DerivedOperation",
+    "Domain",
+    "Exp",
+    "Inv",
+    "Log",
+    "MathError",
+    "MathTest",
+    "MathTestVariable",
+    "Max",
+    "Min",
+    "Mul",
+    "Neg",
+    "Operation",
+    "Pow",
+    "ReLU",
+    "Scalar",
+    "ScalarFunction",
+    "ScalarHistory",
+    "Sigmoid",
+    "Sin",
+    "Softplus",
+    "Sqrt",
+    "Tanh",
+    "Trace",
+    "Variable",
+    "apply_function",
+    "backpropagate",
+    "central_difference",
+    "derivative_check",
+    "eq",
+    "explore",
+    "local_derivatives",
+    "operation",
+    "operators",
+    "to_program",
+    "topological_sort",
+    "trace_backward",
+    "zero_grad",
 ]  # fmt: skip
+
+# From a graph built in Python to the explorer: the language sits above the engine's core, so it is
+# imported last (the core never imports it).
+from .language.unparse import explore, to_program

@@ -1,12 +1,65 @@
-"""Plain float mathematics, one function per operation, shared by the forward and backward rules.
+"""Plain float mathematics: minitorch's module 0, and the value and derivative rules of every operation.
 
-Nothing here knows about graphs; raising ``ValueError``/``ArithmeticError`` on a bad domain is the
-caller's signal (``ScalarFunction.apply`` turns it into ``MathError``).
+The bottom layer of the engine (see docs/architecture.md): nothing here knows about graphs. The
+built-in operations compute their values and local derivatives with these functions; raising
+``ValueError``/``ArithmeticError`` on a bad domain is the caller's signal (the engine turns it
+into ``MathError``).
+
+Some names shadow Python's built-ins (``id``, ``max``, ``map``, ``sum``), as minitorch's do: use
+them as ``operators.max`` and so on.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
+
+# -- minitorch's prelude of elementary functions ----------------------------------------------------
+
+
+def mul(x: float, y: float) -> float:
+    """f(x, y) = x · y"""
+    return x * y
+
+
+def id(x: float) -> float:
+    """f(x) = x"""
+    return x
+
+
+def add(x: float, y: float) -> float:
+    """f(x, y) = x + y"""
+    return x + y
+
+
+def neg(x: float) -> float:
+    """f(x) = -x"""
+    return -x
+
+
+def lt(x: float, y: float) -> float:
+    """f(x, y) = 1.0 if x < y else 0.0"""
+    return 1.0 if x < y else 0.0
+
+
+def eq(x: float, y: float) -> float:
+    """f(x, y) = 1.0 if x == y else 0.0"""
+    return 1.0 if x == y else 0.0
+
+
+def max(x: float, y: float) -> float:
+    """f(x, y) = x if x > y else y"""
+    return x if x > y else y
+
+
+def min(x: float, y: float) -> float:
+    """f(x, y) = x if x < y else y"""
+    return x if x < y else y
+
+
+def is_close(x: float, y: float) -> bool:
+    """f(x, y) = |x - y| < 1e-2"""
+    return abs(x - y) < 1e-2
 
 
 def sigmoid(x: float) -> float:
@@ -18,8 +71,110 @@ def sigmoid(x: float) -> float:
 
 
 def relu(x: float) -> float:
-    """f(x) = max(0, x)."""
+    """f(x) = x if x > 0 else 0"""
     return x if x > 0.0 else 0.0
+
+
+def log(x: float) -> float:
+    """f(x) = ln x, only for x > 0 (minitorch adds a tiny ε instead; here log(0) is an error)."""
+    if x <= 0.0:
+        raise ValueError("log is defined for x > 0 only")
+    return math.log(x)
+
+
+def exp(x: float) -> float:
+    """f(x) = e^x"""
+    return math.exp(x)
+
+
+def inv(x: float) -> float:
+    """f(x) = 1/x"""
+    if x == 0.0:
+        raise ZeroDivisionError("division by zero")
+    return 1.0 / x
+
+
+def log_back(x: float, d: float) -> float:
+    """d · f'(x) for f = log: d / x"""
+    return d / x
+
+
+def inv_back(x: float, d: float) -> float:
+    """d · f'(x) for f(x) = 1/x: -d / x²"""
+    return -d / (x * x)
+
+
+def relu_back(x: float, d: float) -> float:
+    """d · f'(x) for f = relu: d if x > 0 else 0"""
+    return d if x > 0.0 else 0.0
+
+
+# -- minitorch's higher-order functions ---------------------------------------------------------------
+
+
+def map(fn: Callable[[float], float]) -> Callable[[Iterable[float]], list[float]]:
+    """map(fn)(ls) = [fn(x) for x in ls]"""
+
+    def apply(ls: Iterable[float]) -> list[float]:
+        return [fn(x) for x in ls]
+
+    return apply
+
+
+def zipWith(fn: Callable[[float, float], float]) -> Callable[[Iterable[float], Iterable[float]], list[float]]:
+    """zipWith(fn)(xs, ys) = [fn(x, y) for each pair], as long as the shorter list."""
+
+    def apply(xs: Iterable[float], ys: Iterable[float]) -> list[float]:
+        return [fn(x, y) for x, y in zip(xs, ys, strict=False)]
+
+    return apply
+
+
+def reduce(fn: Callable[[float, float], float], start: float) -> Callable[[Iterable[float]], float]:
+    """reduce(fn, x0)([x1, …, xn]) = fn(xn, … fn(x2, fn(x1, x0)))"""
+
+    def apply(ls: Iterable[float]) -> float:
+        total = start
+        for x in ls:
+            total = fn(x, total)
+        return total
+
+    return apply
+
+
+def negList(ls: Iterable[float]) -> list[float]:
+    """Every element negated: map(neg)."""
+    return map(neg)(ls)
+
+
+def addLists(ls1: Iterable[float], ls2: Iterable[float]) -> list[float]:
+    """Element-wise sums: zipWith(add)."""
+    return zipWith(add)(ls1, ls2)
+
+
+def sum(ls: Iterable[float]) -> float:
+    """x1 + … + xn, 0 for an empty list: reduce(add, 0)."""
+    return reduce(add, 0.0)(ls)
+
+
+def prod(ls: Iterable[float]) -> float:
+    """x1 · … · xn, 1 for an empty list: reduce(mul, 1)."""
+    return reduce(mul, 1.0)(ls)
+
+
+# -- the rest of the engine's functions ---------------------------------------------------------------
+
+
+def softplus(x: float) -> float:
+    """f(x) = ln(1 + e^x), computed without overflow: x + ln(1 + e^-x) for x > 0."""
+    if x > 0.0:
+        return x + math.log1p(math.exp(-x))
+    return math.log1p(math.exp(x))
+
+
+def sqrt(x: float) -> float:
+    """f(x) = √x, only for x ≥ 0."""
+    return math.sqrt(x)
 
 
 def step(x: float) -> float:
@@ -36,18 +191,23 @@ def sign(x: float) -> float:
     return 0.0
 
 
-def log(x: float) -> float:
-    """f(x) = ln x, only for x > 0."""
-    if x <= 0.0:
-        raise ValueError("log is defined for x > 0 only")
-    return math.log(x)
+def max_back(x: float, y: float) -> tuple[float, float]:
+    """(∂/∂x, ∂/∂y) of max(x, y): the larger input takes it all; a tie splits it half and half,
+    as PyTorch's maximum."""
+    if x > y:
+        return 1.0, 0.0
+    if x < y:
+        return 0.0, 1.0
+    return 0.5, 0.5
 
 
-def inv(x: float) -> float:
-    """f(x) = 1/x."""
-    if x == 0.0:
-        raise ZeroDivisionError("division by zero")
-    return 1.0 / x
+def min_back(x: float, y: float) -> tuple[float, float]:
+    """(∂/∂x, ∂/∂y) of min(x, y): the smaller input takes it all; a tie splits it half and half."""
+    if x < y:
+        return 1.0, 0.0
+    if x > y:
+        return 0.0, 1.0
+    return 0.5, 0.5
 
 
 def power(x: float, y: float) -> float:
@@ -71,11 +231,6 @@ def power_base_local(x: float, y: float) -> float:
         return math.inf
 
 
-def reciprocal_or_inf(x: float) -> float:
-    """1/x, or infinity at 0: a local derivative that is infinite, not an exception."""
-    return 1.0 / x if x != 0.0 else math.inf
-
-
 def power_exponent_local(x: float, y: float, out: float) -> float:
     """∂(x^y)/∂y = x^y · ln x; at x = 0 with y > 0 its limit 0; NaN for a negative base."""
     if x > 0.0:
@@ -83,3 +238,8 @@ def power_exponent_local(x: float, y: float, out: float) -> float:
     if x == 0.0 and y > 0.0:
         return 0.0
     return math.nan
+
+
+def reciprocal_or_inf(x: float) -> float:
+    """1/x, or infinity at 0: a local derivative that is infinite, not an exception."""
+    return 1.0 / x if x != 0.0 else math.inf

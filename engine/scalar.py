@@ -1,70 +1,81 @@
-"""`Scalar`: a float that remembers how it was made, so its derivatives can be traced back."""
+"""`Scalar`: a float that remembers how it was made, so its derivatives can be traced back.
+
+The top layer of the engine's core (see docs/architecture.md): ``operators`` ← ``autodiff`` ←
+``scalar_functions`` ← ``scalar``. Scalar's operators and methods are made from the table of
+operations in ``scalar_functions``: adding an operation there adds it here.
+"""
 
 from __future__ import annotations
 
 import itertools
-import math
+import numbers
 from typing import NamedTuple
 
-_next_id = itertools.count().__next__
+from .autodiff import Context, backpropagate, derivative_check, shares
+from .errors import MathError
+from .scalar_functions import BUILTINS, DERIVED, EQ, DerivedOperation, Operation, ScalarFunction
 
+_next_id = itertools.count(1).__next__
+_new = object.__new__
 
-class Context:
-    """What a ScalarFunction's forward keeps for its backward (minitorch's Context)."""
-
-    __slots__ = ("no_grad", "saved_values")
-
-    def __init__(self, no_grad: bool = False) -> None:
-        self.no_grad = no_grad
-        self.saved_values: tuple = ()
-
-    def save_for_backward(self, *values) -> None:
-        """Keep ``values`` for the backward pass."""
-        if not self.no_grad:
-            self.saved_values = values
-
-    @property
-    def saved_tensors(self) -> tuple:  # minitorch's alias
-        return self.saved_values
+__all__ = ["Context", "Scalar", "ScalarHistory", "apply_function", "derivative_check", "eq"]
 
 
 class ScalarHistory(NamedTuple):
     """How a Scalar was made: the function, its context and its inputs (all None/empty for a leaf)."""
 
-    last_fn: type | None = None
+    last_fn: type[ScalarFunction] | None = None
     ctx: Context | None = None
     inputs: tuple = ()
+
+
+_LEAF = ScalarHistory()
 
 
 class Scalar:
     """A real number in a computation graph.
 
-    A Scalar made by the user is a *leaf* (a variable); a Python number that meets a Scalar in an
-    operation becomes a *constant* (a leaf that never gets a gradient); every other Scalar is the
-    output of a ``ScalarFunction`` and remembers it.
+    ``Scalar(v)`` is a *leaf* (a variable). ``Scalar(v, None)`` — or a Python number that meets
+    a Scalar in an operation — is a *constant*: a leaf that never gets a gradient. Every other
+    Scalar is the output of a ``ScalarFunction`` and remembers it (``Scalar(v, back)`` with a
+    ``ScalarHistory``, as minitorch, makes one by hand).
+
+    The operators (``+ - * / ** < > ==``, unary ``-``, ``abs``) and the function methods
+    (``x.exp()``, ``a.max(b)``, …) come from the table of operations. ``==`` builds an ``EQ``
+    Scalar, as in minitorch; Scalars stay hashable by identity, so sets and dicts of them work.
     """
 
     __slots__ = ("_constant", "ctx", "data", "grad", "inputs", "last_fn", "name", "unique_id")
 
-    def __init__(self, value: float, name: str | None = None) -> None:
-        value = float(value)
-        if not math.isfinite(value):
+    def __init__(self, v: float, back: ScalarHistory | None = _LEAF, name: str | None = None) -> None:
+        value = v if v.__class__ is float else float(v)
+        if value - value != 0.0:  # inf - inf and nan - nan are nan: one test for both, without a call
             raise ValueError(f"a Scalar must be a finite number, got {value!r}")
         self.data = value
         self.grad: float | None = None
         self.name = name
         self.unique_id = _next_id()
-        self.last_fn = None
-        self.ctx = None
-        self.inputs: tuple[Scalar, ...] = ()
-        self._constant = False
+        if back is _LEAF:  # a variable: the common case first
+            self.last_fn = None
+            self.ctx = None
+            self.inputs: tuple[Scalar, ...] = ()
+            self._constant = False
+        elif back is None:  # a constant, as minitorch: no history
+            self.last_fn = None
+            self.ctx = None
+            self.inputs = ()
+            self._constant = True
+        elif isinstance(back, str):
+            raise TypeError("Scalar(v, back=ScalarHistory(), name=None): pass the name as name=...")
+        else:
+            self.last_fn, self.ctx, inputs = back
+            self.inputs = tuple(inputs)
+            self._constant = False
 
     @classmethod
     def constant(cls, value: float, name: str | None = None) -> Scalar:
         """A number that takes part in the graph but has no gradient."""
-        scalar = cls(value, name)
-        scalar._constant = True
-        return scalar
+        return cls(value, None, name)
 
     # -- what kind of node -------------------------------------------------------------------------
 
@@ -77,76 +88,65 @@ class Scalar:
         return self._constant
 
     @property
-    def history(self) -> ScalarHistory:
-        return ScalarHistory(self.last_fn, self.ctx, self.inputs)
+    def history(self) -> ScalarHistory | None:
+        """How this Scalar was made (None for a constant, as minitorch).
+
+        A built-in operation keeps no Context: its rules read the inputs and the output
+        directly. Asked for one, it gets a Context holding what its ``backward`` expects.
+        """
+        if self._constant:
+            return None
+        ctx = self.ctx
+        if ctx is None and self.last_fn is not None:
+            ctx = Context(saved_values=(*(p.data for p in self.inputs), self.data))
+        return ScalarHistory(self.last_fn, ctx, self.inputs)
 
     @property
     def parents(self) -> tuple[Scalar, ...]:
         return self.inputs
 
+    # -- derivatives -------------------------------------------------------------------------------
+
     @property
-    def derivative(self) -> float | None:  # minitorch's name for .grad
+    def derivative(self) -> float | None:
+        """minitorch's name for ``grad``."""
         return self.grad
 
-    # -- gradients ---------------------------------------------------------------------------------
+    @derivative.setter
+    def derivative(self, value: float | None) -> None:
+        self.grad = value
 
-    def backward(self, d_output: float = 1.0) -> None:
+    def accumulate_derivative(self, x: float) -> None:
+        """Add ``x`` to this variable's derivative (minitorch's way to give a leaf its share)."""
+        if self.last_fn is not None or self._constant:
+            raise ValueError("only a variable (a leaf that is not a constant) accumulates a derivative")
+        self.grad = x if self.grad is None else self.grad + x
+
+    def chain_rule(self, d_output: float) -> list[tuple[Scalar, float]]:
+        """``(input, d_output × ∂self/∂input)`` for each input, in order, repeats kept.
+
+        Constants are listed too (minitorch turns a plain number into a leaf that gets its share);
+        ``backward`` gives them nothing.
+        """
+        if self.last_fn is None:
+            return []
+        return list(zip(self.inputs, shares(self, d_output), strict=False))
+
+    def backward(self, d_output: float | None = None) -> None:
         """Fill ``.grad`` of every Scalar this one depends on with d self / d that Scalar.
 
         Leaves accumulate across calls (as in PyTorch); see ``zero_grad``.
         """
-        backpropagate(self, d_output)
+        backpropagate(self, 1.0 if d_output is None else d_output)
 
     def zero_grad(self) -> None:
         """Forget this Scalar's gradient."""
         self.grad = None
 
-    # -- operators ---------------------------------------------------------------------------------
+    # -- Python's number protocol (the operators themselves are made from the table below) --------
 
-    def __add__(self, other):
-        return apply_function(Add, (self, other))
-
-    def __radd__(self, other):
-        return apply_function(Add, (other, self))
-
-    def __sub__(self, other):  # a - b = a + (-b)
-        return apply_function(Add, (self, apply_function(Neg, (other,))))
-
-    def __rsub__(self, other):
-        return apply_function(Add, (other, apply_function(Neg, (self,))))
-
-    def __mul__(self, other):
-        return apply_function(Mul, (self, other))
-
-    def __rmul__(self, other):
-        return apply_function(Mul, (other, self))
-
-    def __truediv__(self, other):  # a / b = a * (1/b)
-        return apply_function(Mul, (self, apply_function(Inv, (other,))))
-
-    def __rtruediv__(self, other):
-        return apply_function(Mul, (other, apply_function(Inv, (self,))))
-
-    def __pow__(self, other):
-        return apply_function(Pow, (self, other))
-
-    def __rpow__(self, other):
-        return apply_function(Pow, (other, self))
-
-    def __neg__(self):
-        return apply_function(Neg, (self,))
-
-    def __pos__(self):
+    def __pos__(self) -> Scalar:
         return self
-
-    def __abs__(self):
-        return apply_function(Abs, (self,))
-
-    def __lt__(self, other):
-        return apply_function(LT, (self, other))
-
-    def __gt__(self, other):  # a > b = b < a
-        return apply_function(LT, (other, self))
 
     def __bool__(self) -> bool:
         return bool(self.data)
@@ -154,60 +154,208 @@ class Scalar:
     def __float__(self) -> float:
         return self.data
 
+    # Hashable by identity, although `==` builds a Scalar instead of comparing.
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
         named = f", name={self.name!r}" if self.name else ""
         return f"Scalar({self.data!r}{named})"
 
-    # -- functions ---------------------------------------------------------------------------------
 
-    def exp(self):
-        return apply_function(Exp, (self,))
-
-    def log(self):
-        return apply_function(Log, (self,))
-
-    def tanh(self):
-        return apply_function(Tanh, (self,))
-
-    def sigmoid(self):
-        return apply_function(Sigmoid, (self,))
-
-    def relu(self):
-        return apply_function(ReLU, (self,))
-
-    def sin(self):
-        return apply_function(Sin, (self,))
-
-    def cos(self):
-        return apply_function(Cos, (self,))
-
-    def sqrt(self):
-        return apply_function(Sqrt, (self,))
+def eq(a: Scalar | float, b: Scalar | float) -> Scalar:
+    """1.0 where a == b, else 0.0; derivative 0 (minitorch's EQ; the same as ``a == b``)."""
+    return _APPLY[EQ](a, b)
 
 
-def eq(a, b) -> Scalar:
-    """1.0 where a == b, else 0.0; derivative 0 (minitorch's EQ)."""
-    return apply_function(EQ, (a, b))
+# -- applying a function ----------------------------------------------------------------------------
+#
+# A built-in operation needs no Context: its rules read the inputs and the output, which the new
+# node keeps anyway. Each operation gets its own `apply(a, b)` (or `apply(x)`) made once from its
+# declaration, which runs the value rule and makes the node in place: this is the code every
+# `a * b` runs, so it is kept to one Python call besides the value rule itself.
 
 
-# Imported last: the functions module needs `Scalar` defined above.
-from .autodiff import backpropagate  # noqa: E402
-from .scalar_functions import (  # noqa: E402
-    EQ,
-    LT,
-    Abs,
-    Add,
-    Cos,
-    Exp,
-    Inv,
-    Log,
-    Mul,
-    Neg,
-    Pow,
-    ReLU,
-    Sigmoid,
-    Sin,
-    Sqrt,
-    Tanh,
-    apply_function,
-)
+def apply_function(fn: type[ScalarFunction], values: tuple) -> Scalar:
+    """``fn`` of ``values`` (Scalars or numbers; numbers become constants): a new Scalar."""
+    apply = _APPLY.get(fn)
+    if apply is not None and len(values) == fn.arity:
+        return apply(*values)
+    inputs = tuple(v if v.__class__ is Scalar else _as_scalar(v) for v in values)
+    ctx = Context()
+    try:
+        out = float(fn._forward(ctx, *[x.data for x in inputs]))
+    except (ArithmeticError, ValueError) as exc:
+        raise MathError(fn.display_name(), [x.data for x in inputs], "forward", str(exc)) from None
+    if out - out != 0.0:
+        raise _not_finite(fn, inputs, out)
+    return _node(out, fn, ctx, inputs)
+
+
+def _node(data: float, fn: type[ScalarFunction] | None, ctx: Context | None, inputs: tuple,
+          constant: bool = False) -> Scalar:  # fmt: skip
+    """A Scalar made without __init__: ``data`` needs none of the checks a user's number gets."""
+    node = _new(Scalar)
+    node.data = data
+    node.grad = None
+    node.name = None
+    node.unique_id = _next_id()
+    node.last_fn = fn
+    node.ctx = ctx
+    node.inputs = inputs
+    node._constant = constant
+    return node
+
+
+def _unary_apply(op: type[Operation]):
+    """``apply(x)``: ``op`` of one Scalar or number."""
+    value, name = op.value, op.name
+
+    def apply(x) -> Scalar:
+        if x.__class__ is not Scalar:
+            x = _as_scalar(x)
+        try:
+            out = value(x.data)
+        except (ArithmeticError, ValueError) as exc:
+            raise MathError(name, (x.data,), "forward", str(exc)) from None
+        if out - out != 0.0:  # inf - inf and nan - nan are nan: one test for both, without a call
+            raise _not_finite(op, (x,), out)
+        node = _new(Scalar)  # _node(out, op, None, (x,)), written out: one call less per operation
+        node.data = out
+        node.grad = None
+        node.name = None
+        node.unique_id = _next_id()
+        node.last_fn = op
+        node.ctx = None
+        node.inputs = (x,)
+        node._constant = False
+        return node
+
+    return apply
+
+
+def _binary_apply(op: type[Operation]):
+    """``apply(a, b)``: ``op`` of two Scalars or numbers."""
+    value, name = op.value, op.name
+
+    def apply(a, b) -> Scalar:
+        if a.__class__ is not Scalar:
+            a = _as_scalar(a)
+        if b.__class__ is not Scalar:
+            b = _as_scalar(b)
+        try:
+            out = value(a.data, b.data)
+        except (ArithmeticError, ValueError) as exc:
+            raise MathError(name, (a.data, b.data), "forward", str(exc)) from None
+        if out - out != 0.0:
+            raise _not_finite(op, (a, b), out)
+        node = _new(Scalar)  # _node(out, op, None, (a, b)), written out
+        node.data = out
+        node.grad = None
+        node.name = None
+        node.unique_id = _next_id()
+        node.last_fn = op
+        node.ctx = None
+        node.inputs = (a, b)
+        node._constant = False
+        return node
+
+    return apply
+
+
+_APPLY = {op: (_unary_apply(op) if op.arity == 1 else _binary_apply(op)) for op in BUILTINS}
+
+
+def _not_finite(fn: type[ScalarFunction], inputs: tuple, out: float) -> MathError:
+    reason = "overflow" if out == out else "NaN"
+    return MathError(fn.display_name(), [x.data for x in inputs], "forward", reason)
+
+
+def _as_scalar(value) -> Scalar:
+    """Scalars (subclasses too) stay; a real number becomes a constant."""
+    if value.__class__ is not float and value.__class__ is not int:  # the common cases, checked fast
+        if isinstance(value, Scalar):
+            return value
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"a Scalar cannot be combined with {type(value).__name__!r}")
+    data = float(value)
+    if data - data != 0.0:
+        raise ValueError(f"a Scalar must be a finite number, got {data!r}")
+    return _node(data, None, None, (), constant=True)  # Scalar(value, None) without __init__
+
+
+# -- Scalar's operators and methods, made from the table --------------------------------------------
+#
+# Python's operator protocol says which special method an operator symbol fills, and which one
+# Python calls when a plain number stands on the left (None: Python turns `2 < x` into `x > 2`).
+
+_OPERATOR_METHODS: dict[tuple[str, int], tuple[str, str | None]] = {
+    ("+", 2): ("__add__", "__radd__"),
+    ("-", 2): ("__sub__", "__rsub__"),
+    ("*", 2): ("__mul__", "__rmul__"),
+    ("/", 2): ("__truediv__", "__rtruediv__"),
+    ("**", 2): ("__pow__", "__rpow__"),
+    ("<", 2): ("__lt__", None),
+    (">", 2): ("__gt__", None),
+    ("==", 2): ("__eq__", None),
+    ("-", 1): ("__neg__", None),
+}
+#: Python built-ins that call a special method: abs(x) calls x.__abs__().
+_BUILTIN_METHODS = {"abs": "__abs__"}
+
+
+def _apply(op: type[Operation], x, y=None) -> Scalar:
+    """One node: what a derived operator's ``build`` calls to make each of its parts."""
+    return _APPLY[op](x) if y is None else _APPLY[op](x, y)
+
+
+def _methods_of(op: type[Operation]) -> tuple:
+    """``self <op> other`` (or ``op(self)``), and the reflected ``other <op> self``."""
+    apply = _APPLY[op]
+    if op.arity == 1:
+        return apply, None  # apply(x) is already the method: x is self
+
+    def reflected(self, other):
+        return apply(other, self)
+
+    return apply, reflected
+
+
+def _derived_methods_of(derived: DerivedOperation) -> tuple:
+    build = derived.build
+
+    def method(self, other):
+        return build(_apply, self, other)
+
+    def reflected(self, other):
+        return build(_apply, other, self)
+
+    return method, reflected
+
+
+def _copy(function):
+    """The same function under a second name (a method's name and docstring are set on it)."""
+    return type(function)(function.__code__, function.__globals__, function.__name__,
+                          function.__defaults__, function.__closure__)  # fmt: skip
+
+
+def _install(names: tuple, methods: tuple, doc: str) -> None:
+    for name, method in zip(names, methods, strict=True):
+        if name is None:
+            continue
+        method = _copy(method)
+        method.__name__ = name
+        method.__qualname__ = f"Scalar.{name}"
+        method.__doc__ = doc
+        setattr(Scalar, name, method)
+
+
+for _op in BUILTINS:
+    if _op.symbol is not None:
+        _install(_OPERATOR_METHODS[_op.symbol, _op.arity], _methods_of(_op), _op.__doc__)
+    if _op.call is not None:
+        _install((_op.call, None), _methods_of(_op), _op.__doc__)
+        if _op.call in _BUILTIN_METHODS:
+            _install((_BUILTIN_METHODS[_op.call], None), _methods_of(_op), _op.__doc__)
+for _derived in DERIVED:
+    _install(_OPERATOR_METHODS[_derived.symbol, 2], _derived_methods_of(_derived), _derived.formula)
+del _op, _derived

@@ -1,4 +1,4 @@
-"""Write the JS tests' fixtures (tests/js/fixtures/*.json): real answers of POST /api/graph.
+"""Write the JS tests' fixtures (tests/js/fixtures/*.json): real answers of the API (graphs, ops).
 
 The page's pure modules (timeline, layout, chain rule, ...) are tested in Node against answers the
 API really gives, so these files are made by the app itself, called in-process (``app.main:app``
@@ -28,16 +28,21 @@ def fixture_requests() -> dict[str, dict]:
     """name → the request the page would send for that fixture's program."""
     from app.examples import EXAMPLES
 
-    # micrograd's lecture graph, as the examples menu has it: the one place it is written.
-    (lecture,) = [example["expression"] for example in EXAMPLES if example["id"] == "lecture"]
+    # The examples menu's programs (micrograd's lecture graph, ...): the one place they are written.
+    by_id = {example["id"]: example["expression"] for example in EXAMPLES}
     programs = {
-        "lecture": {"expression": lecture},
+        "lecture": {"expression": by_id["lecture"]},
+        "power": {"expression": by_id["square"]},  # (x*y)^2: an unnamed product and a constant
+        "neuron": {"expression": by_id["neuron"]},  # unnamed sums inside a named one
+        "reuse_twice": {"expression": "a = 3; b = a + a; c = b*b"},  # reused on two levels
+        "unnamed_output": {"expression": "x = 1.5\nx*x"},
+        "typo": {"expression": "a = 1\nb = 2\ne = a*bb\nq = 3\nL = e*q"},  # warnings
         "affine": {"expression": "y = 2*x + 1"},  # x is free: it takes the default
         "square": {"expression": "x = 1.5\ny = x*x"},  # one input used twice
         "reuse": {"expression": "a = 3\nb = a + a"},
         "constant_only": {"expression": "L = 3"},  # no operation at all
         # A neuron written as one statement: its products and sums fold into one box (collapse.js).
-        "neuron": {
+        "neuron_statement": {
             "expression": "x1 = 2\nx2 = 0\nw1 = -3\nw2 = 1\nb = 0.5\nn = x1*w1 + x2*w2 + b\no = tanh(n)"
         },
     }
@@ -59,6 +64,11 @@ def fixture_texts() -> dict[str, str]:
             if response.status_code != 200:
                 raise SystemExit(f"{name}: the API answered {response.status_code}: {response.text}")
             texts[name] = json.dumps(response.json(), indent=1, ensure_ascii=False) + "\n"
+        # Each fixture's program text: the page labels unnamed nodes from it.
+        programs = {name: request["expression"] for name, request in fixture_requests().items()}
+        texts["programs"] = json.dumps(programs, indent=1, ensure_ascii=False) + "\n"
+        # The operations table the page indexes (ops.js): formulas and derivative rules as display text.
+        texts["ops"] = json.dumps(client.get("/api/ops").json(), indent=1, ensure_ascii=False) + "\n"
     return texts
 
 

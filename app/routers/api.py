@@ -10,16 +10,18 @@ from fastapi.responses import Response
 from app.errors import AsciiJSONResponse, status_of
 from app.examples import EXAMPLES
 from app.schemas import (
+    DerivedOp,
     DotResponse,
     ErrorResponse,
     ExamplesResponse,
     GraphRequest,
     GraphResponse,
+    Op,
     OpsResponse,
     UnprocessableResponse,
 )
 from app.serialize import graph_dot, graph_json, partial_payload
-from engine import BUILTINS
+from engine import BUILTINS, DERIVED
 from engine.language import ProgramMathError, evaluate
 
 router = APIRouter(prefix="/api", tags=["graph"])
@@ -56,28 +58,16 @@ def create_graph_dot(request: GraphRequest) -> DotResponse:
     )
 
 
-_DERIVED = [
-    {"name": "sub", "symbol": "-", "formula": "a - b = a + (-b)"},
-    {"name": "div", "symbol": "/", "formula": "a / b = a · (1/b)"},
-    {"name": "gt", "symbol": ">", "formula": "a > b = b < a"},
-]
-
-
 @router.get("/ops", response_model=OpsResponse)
 def list_ops() -> OpsResponse:
     """Every built-in function and operator with its derivative rules as display text."""
     ops = [
-        {
-            "name": fn.name,
-            "symbol": fn.symbol,
-            "formula": fn.formula,
-            "rules": list(fn.rules),
-            "arity": len(fn.rules),
-            "description": inspect.getdoc(fn) or "",
-        }
-        for fn in BUILTINS
-    ]
-    return OpsResponse(ops=ops, derived=_DERIVED)
+        Op(name=op.name, symbol=op.symbol, formula=op.formula, rules=list(op.rules), arity=op.arity,
+           description=inspect.getdoc(op) or "", display=op.display, call=op.call, domain=op.domain.text)
+        for op in BUILTINS
+    ]  # fmt: skip
+    derived = [DerivedOp(name=d.name, symbol=d.symbol, formula=d.formula, uses=list(d.uses)) for d in DERIVED]
+    return OpsResponse(ops=ops, derived=derived)
 
 
 @router.get("/examples", response_model=ExamplesResponse)

@@ -28,6 +28,7 @@ from .errors import (
     UnknownVariableError,
 )
 from .syntax import MAX_NESTING, MAX_SOURCE_CHARS, Program, SourceMap, Span, parse, tokenize
+from .unparse import UnsupportedOperationError, explore, explorer_url, to_program
 
 
 def evaluate(source: str, values: Mapping[str, float] | None = None, check: bool = False,
@@ -65,10 +66,14 @@ __all__ = [
     "TooLargeError",
     "UnboundVariableError",
     "UnknownVariableError",
+    "UnsupportedOperationError",
     "analyze",
     "build",
     "evaluate",
+    "explore",
+    "explorer_url",
     "numeric_check",
     "parse",
+    "to_program",
     "tokenize",
 ]  # fmt: skip

@@ -20,6 +20,7 @@ from .errors import (
     UnknownVariableError,
 )
 from .syntax import Binary, Call, Name, Number, Program, Span, Unary
+from .vocabulary import NODES_MADE
 
 MAX_NODES = 50_000
 MAX_VALUES = 10_000
@@ -63,8 +64,7 @@ def _walk(expr) -> tuple[list[Name], int]:
         nodes += 1
         if isinstance(node, Binary):
             stack.extend((node.right, node.left))
-            if node.op in ("-", "/"):
-                nodes += 1  # a - b and a / b make two nodes: neg or inv, then add or mul
+            nodes += NODES_MADE.get(node.op, 1) - 1  # a - b makes two: a neg, then an add
         elif isinstance(node, Unary):
             stack.append(node.operand)
         elif isinstance(node, Call):

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from ..autodiff import Trace, trace_backward
 from ..errors import MathError
-from ..scalar import Scalar
-from ..scalar_functions import ScalarFunction, apply_function
+from ..scalar import Scalar, apply_function
+from ..scalar_functions import DerivedOperation, ScalarFunction
 from .analysis import MAX_NODES, Analysis, ProgramWarning
 from .errors import ProgramMathError, TooLargeError
 from .syntax import Binary, Call, Name, Number, Span, Statement, Unary
-from .vocabulary import BINARY_OPERATORS, FUNCTIONS, INVERT, NEGATE
+from .vocabulary import BINARY_OPERATORS, FUNCTIONS, NEGATE, NODES_MADE
 
 
 @dataclass(slots=True, eq=False)
@@ -178,16 +178,22 @@ class _Builder:
         return node
 
     def binary(self, expr: Binary, left: Node, right: Node) -> Node:
+        operator = BINARY_OPERATORS[expr.op]
         span = self.span(expr.loc)
-        if expr.op == "-":  # a - b = a + (-b); the neg node is the text from '-' on
-            negated = self.apply(NEGATE, self.span((expr.op_start, expr.loc[1])), right)
-            return self.apply(BINARY_OPERATORS["+"], span, left, negated)
-        if expr.op == "/":  # a / b = a * (1/b); the inv node is the text from '/' on
-            inverted = self.apply(INVERT, self.span((expr.op_start, expr.loc[1])), right)
-            return self.apply(BINARY_OPERATORS["*"], span, left, inverted)
-        if expr.op == ">":  # a > b = b < a
-            return self.apply(BINARY_OPERATORS["<"], span, right, left)
-        return self.apply(BINARY_OPERATORS[expr.op], span, left, right)
+        if not isinstance(operator, DerivedOperation):
+            return self.apply(operator, span, left, right)
+        # A derived operator is built from its one declaration (a - b = a + (-b)). Its last node is
+        # its result and spans the whole expression; the ones before it (the neg of `a - b`) span
+        # the text from the operator on.
+        inner = self.span((expr.op_start, expr.loc[1]))
+        total, made = NODES_MADE[expr.op], 0
+
+        def apply(fn: type[ScalarFunction], *inputs: Node) -> Node:
+            nonlocal made
+            made += 1
+            return self.apply(fn, span if made == total else inner, *inputs)
+
+        return operator.build(apply, left, right)
 
 
 def _forward_order(nodes: list[Node], output: Node) -> list[Node]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..autodiff import central_difference, topological_sort
-from ..scalar import Context
+from ..autodiff import Context, central_difference, topological_sort
 from .build import CheckResult, Graph
 from .errors import TooLargeError
 

@@ -1,29 +1,39 @@
-"""The language's words, taken from the engine's operations: the functions a program may call (with
-how many arguments each takes) and the ScalarFunction each operator symbol builds.
+"""The language's words, all taken from the engine's table of operations: the functions a program may
+call (with how many arguments each takes), the operation or derived operator each operator symbol
+builds, and the operation the unary minus is.
 
-The syntax stage asks it which names are functions; the build stage which ScalarFunction to apply.
+The syntax stage asks it which names are functions; the analysis stage how many nodes an operator
+makes; the build stage what to apply.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..scalar_functions import EQ, LT, UNARY_FUNCTIONS, Add, Inv, Mul, Neg, Pow, ScalarFunction
+from ..scalar_functions import BUILTINS, DERIVED, DerivedOperation, Operation
+from ..scalar_functions import FUNCTIONS as CALLABLE_OPERATIONS
 
 
 class Function(NamedTuple):
-    """A function a program calls by name: ``tanh(x)``."""
+    """A function a program calls by name: ``tanh(x)``, ``max(a, b)``."""
 
     name: str
     arity: int
-    function: type[ScalarFunction]
+    function: type[Operation]
 
 
-FUNCTIONS: dict[str, Function] = {name: Function(name, 1, fn) for name, fn in UNARY_FUNCTIONS.items()}
+FUNCTIONS: dict[str, Function] = {
+    name: Function(name, op.arity, op) for name, op in CALLABLE_OPERATIONS.items()
+}
 
-#: Binary operators that are one operation each.
-BINARY_OPERATORS: dict[str, type[ScalarFunction]] = {"+": Add, "*": Mul, "**": Pow, "<": LT, "==": EQ}
+#: Binary operators: an operation of the table (`+`), or a derived operator made of them (`-`).
+BINARY_OPERATORS: dict[str, type[Operation] | DerivedOperation] = {
+    **{op.symbol: op for op in BUILTINS if op.symbol is not None and op.arity == 2},
+    **{derived.symbol: derived for derived in DERIVED},
+}
 
-#: The unary minus, and the one-input operations the derived binary operators are made of.
-NEGATE = Neg
-INVERT = Inv
+#: How many nodes each derived operator makes (`a - b`: a neg and an add).
+NODES_MADE: dict[str, int] = {derived.symbol: len(derived.uses) for derived in DERIVED}
+
+#: The unary minus.
+NEGATE: type[Operation] = next(op for op in BUILTINS if op.symbol == "-" and op.arity == 1)

@@ -1,22 +1,30 @@
 // The JSON API client: one function per endpoint, errors normalised into ApiError.
 
-/** An error the API (or the network) gave: code, message and, when known, line/column/names. */
+/**
+ * An error the API (or the network) gave: code, message and, when known, line/column/names; a
+ * math_error asked with `partial` also carries the graph built up to the failure.
+ */
 export class ApiError extends Error {
-  constructor({ code = "error", message = "Something went wrong.", line = null, column = null, names = [], status = 0 }) {
+  constructor({ code = "error", message = "Something went wrong.", line = null, column = null, names = [], status = 0, partial = null }) {
     super(message);
     this.code = code;
     this.line = line;
     this.column = column;
     this.names = names ?? [];
     this.status = status;
+    this.partial = partial;
   }
 }
 
-/** `{"detail": {...}}` or FastAPI's list-shaped `detail` → ApiError fields. */
+/**
+ * `{"detail": {...}}` or FastAPI's list-shaped `detail` → ApiError fields; a top-level `partial`
+ * (`{nodes, forward, failed, phase}`) comes along.
+ */
 export function errorFromBody(body, status) {
   const detail = body && body.detail;
   if (detail && typeof detail === "object" && !Array.isArray(detail)) {
-    return new ApiError({ ...detail, status });
+    const partial = body.partial && Array.isArray(body.partial.nodes) ? body.partial : null;
+    return new ApiError({ ...detail, status, partial });
   }
   if (Array.isArray(detail)) {
     const message = detail.map((item) => `${(item.loc ?? []).join(".")}: ${item.msg}`).join("; ");
@@ -52,13 +60,15 @@ export const FREE_VARIABLE_DEFAULT = 1.0;
 
 /**
  * The body both graph endpoints take. Every request carries `default_value`, so free variables
- * without a value take it: the page never needs to know in advance which names are free.
+ * without a value take it: the page never needs to know in advance which names are free. `partial`
+ * asks a math error to bring the graph built up to the failing node.
  */
-export function graphRequest(expression, values, check, defaultValue = FREE_VARIABLE_DEFAULT) {
+export function graphRequest(expression, values, check, { defaultValue = FREE_VARIABLE_DEFAULT, partial = false } = {}) {
   const body = { expression };
   if (values && Object.keys(values).length) body.values = { ...values };
   if (check) body.check = true;
   body.default_value = defaultValue;
+  if (partial) body.partial = true;
   return body;
 }
 

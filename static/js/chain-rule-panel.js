@@ -20,10 +20,27 @@ export class ChainRulePanel {
       ...chainRuleLines(timeline, state, opsByName).map((line) => {
         const div = document.createElement("div");
         div.className = `line-${line.kind}`;
-        div.textContent = line.text;
+        // An equation wraps before its numbers, never inside them: `∂L/∂a += ∂L/∂e · ∂(a·b)/∂a`
+        // over `= (-2)·(-3) = 6`.
+        const cut = line.kind === "equation" ? line.text.indexOf(" = (") : -1;
+        if (cut > 0) {
+          const numbers = document.createElement("span");
+          numbers.className = "numbers";
+          numbers.textContent = line.text.slice(cut);
+          div.append(line.text.slice(0, cut), numbers);
+        } else div.textContent = line.text;
         return div;
       }),
     );
     if (announced) this.announcer.textContent = announce(timeline, state, opsByName);
+  }
+
+  /** Nothing to explain (no graph): one note instead. */
+  clear(note) {
+    this.panel.dataset.phase = "start";
+    const div = document.createElement("div");
+    div.className = "line-note";
+    div.textContent = note;
+    this.panel.replaceChildren(div);
   }
 }

@@ -1,52 +1,60 @@
 // The chain rule written out for one step, with the step's numbers: pure text, no DOM.
-// Rules come from GET /api/ops as display text with placeholders (`∂/∂a = b`, `∂/∂x = 1/x`), indexed
-// by ops.js; they are rewritten with the names of the node's actual inputs.
+// Names and derivatives are written as notation.js says: the total gradient `∂L/∂d`, the local
+// derivative with its operation `∂(d·f)/∂d = f = -2`, repeated inputs numbered, the running total of a
+// reused node on a line of its own ("so far").
 
-import { formatFactor, formatNumber, nodeName } from "./format.js";
+import { formatFactor, formatNumber } from "./format.js";
+import { gradientSymbol, localRuleText, localDerivative, operationText, operationWithValues, sameText } from "./notation.js";
 
-/** The placeholders an op's text uses, in input order (`a`, `b` or `x`, `y`). */
-function placeholders(op, arity) {
-  const names = op.parsedRules.map((rule) => rule.placeholder);
-  if (names.every(Boolean) && names.length === arity) return names;
-  return arity === 1 ? ["x"] : ["a", "b"].slice(0, arity);
+/** `e = a·b`, or just `x·y` for an unnamed node whose name is its formula. */
+export function definition(node, labels, opsByName) {
+  const name = labels.get(node.id);
+  const formula = operationText(node, labels, opsByName);
+  return sameText(name, formula) ? name : `${name} = ${formula}`;
 }
 
-/** Rewrite placeholder names (whole words only: `tanh` keeps its `a`) with the input names. */
-function substitute(text, names, replacements) {
-  if (!names.length) return text;
-  const pattern = new RegExp(`\\b(${names.join("|")})\\b`, "g");
-  return text.replace(pattern, (word) => replacements[names.indexOf(word)] ?? word);
+/**
+ * The equation of one contribution: `∂L/∂a += ∂L/∂e · ∂(a·b)/∂a = (-2)·(-3) = 6`; in the bug's
+ * timeline the `+=` is the bug's `=`.
+ */
+export function contributionEquation(timeline, step, position, opsByName) {
+  const { graph, nodeById, labels } = timeline;
+  const node = nodeById.get(step.node);
+  const c = step.contributions[position];
+  const L = labels.get(graph.output);
+  const { head } = localDerivative(node, position, labels, opsByName);
+  const assign = timeline.mode === "set" ? "=" : "+=";
+  return (
+    `${gradientSymbol(L, labels.get(c.input))} ${assign} ${gradientSymbol(L, labels.get(node.id))} · ${head} = ` +
+    `${formatFactor(step.grad)}·${formatFactor(c.local)} = ${formatNumber(c.contribution)}`
+  );
 }
 
-/** The formula of an operation node written with its inputs' names: `a · b`, `tanh n5`. */
-export function describeOperation(node, nodeById, opsByName) {
-  const op = opsByName.get(node.op);
-  const inputNames = node.inputs.map((id) => nodeName(nodeById.get(id)));
-  if (!op) return `${node.op}(${inputNames.join(", ")})`;
-  // A formula that defines itself (`σ(x) = 1/(1 + e^-x)`) is shown by its short left side.
-  const formula = op.formula.split(" = ")[0];
-  return substitute(formula, placeholders(op, node.inputs.length), inputNames);
-}
-
-/** The local derivative rule of an operation node for input `position`: `∂e/∂a = b`. */
-export function describeRule(node, position, nodeById, opsByName) {
-  const op = opsByName.get(node.op);
-  const input = nodeById.get(node.inputs[position]);
-  const head = `∂${nodeName(node)}/∂${nodeName(input)}`;
-  if (!op || !op.parsedRules[position]) return head;
-  const names = placeholders(op, node.inputs.length);
-  const inputNames = node.inputs.map((id) => nodeName(nodeById.get(id)));
-  return `${head} = ${substitute(op.parsedRules[position].expression, names, inputNames)}`;
+/** The running total of a node that receives more than one contribution, after the current step. */
+export function runningTotalLine(timeline, state, id) {
+  const { graph, labels, contributionTotals } = timeline;
+  const symbol = gradientSymbol(labels.get(graph.output), labels.get(id));
+  const parts = state.parts.get(id) ?? [];
+  const total = contributionTotals.get(id) ?? parts.length;
+  const grad = state.grads.get(id);
+  const done = parts.length >= total;
+  if (timeline.mode === "set") {
+    const lost = parts.slice(0, -1).map(formatNumber).join(", ");
+    const right = state.rightGrads?.get(id);
+    const rightText = right === undefined ? "" : `; with += it would be ${formatNumber(right)}`;
+    return `${symbol} = ${formatNumber(grad)}: set, not added${lost ? ` (${lost} overwritten)` : ""}${rightText}`;
+  }
+  const sum = parts.length > 1 ? `${parts.map((p, i) => (i > 0 && p < 0 ? formatFactor(p) : formatNumber(p))).join(" + ")} = ` : "";
+  return `so far: ${symbol} = ${sum}${formatNumber(grad)}  (${parts.length} of ${total} contributions${done ? ", complete" : ""})`;
 }
 
 /**
  * The lines explaining the step a state is at (see timeline.stateAt), each `{kind, text}`:
- * kind is `title`, `equation`, `rule` or `note`.
+ * kind is `title`, `equation`, `rule`, `total` (a reused node's running total) or `note`.
  */
 export function chainRuleLines(timeline, state, opsByName) {
-  const { graph, nodeById, contributionTotals } = timeline;
-  const output = nodeById.get(graph.output);
-  const L = nodeName(output);
+  const { graph, labels } = timeline;
+  const L = labels.get(graph.output);
   const step = state.step;
   if (!step) {
     return [
@@ -54,8 +62,20 @@ export function chainRuleLines(timeline, state, opsByName) {
       { kind: "note", text: `Step forward to compute values from the inputs to ${L}, then gradients back.` },
     ];
   }
+  const lines = stepLines(timeline, state, opsByName);
+  // A partial graph: the forward pass stopped at a math error, or the backward pass could not start.
+  if (graph.failed && state.index === timeline.total && graph.failedMessage) {
+    lines.push({ kind: "note", text: `The math failed at ${labels.get(graph.failed)}: ${graph.failedMessage}` });
+  }
+  return lines;
+}
+
+function stepLines(timeline, state, opsByName) {
+  const { graph, nodeById, labels, contributionTotals } = timeline;
+  const L = labels.get(graph.output);
+  const step = state.step;
   const node = nodeById.get(step.node);
-  const name = nodeName(node);
+  const name = labels.get(node.id);
 
   if (step.phase === "forward") {
     if (node.kind === "variable") {
@@ -66,21 +86,22 @@ export function chainRuleLines(timeline, state, opsByName) {
     }
     if (node.kind === "constant") {
       return [
-        { kind: "title", text: "Forward: constant" },
-        { kind: "equation", text: `${formatNumber(node.value)} (a constant: it has a value, no gradient)` },
+        { kind: "title", text: `Forward: constant ${name}` },
+        { kind: "equation", text: `${name} (a constant: it has a value, no gradient)` },
       ];
     }
-    const inputs = [...new Set(node.inputs)].map((id) => nodeById.get(id));
+    const head = definition(node, labels, opsByName);
+    const failed = graph.failed === node.id && (node.value === null || node.value === undefined);
+    const result = failed ? "not a finite number" : formatNumber(node.value);
     return [
-      { kind: "title", text: `Forward: ${name} = ${describeOperation(node, nodeById, opsByName)}` },
-      { kind: "equation", text: `${name} = ${describeOperation(node, nodeById, opsByName)} = ${formatNumber(node.value)}` },
-      { kind: "note", text: `with ${inputs.map((n) => `${nodeName(n)} = ${formatNumber(n.value)}`).join(", ")}` },
+      { kind: "title", text: `Forward: ${head}` },
+      { kind: "equation", text: `${head} = ${operationWithValues(node, nodeById, labels, opsByName)} = ${result}` },
     ];
   }
 
   const lines = [];
   if (step.seed) {
-    lines.push({ kind: "equation", text: `∂${L}/∂${L} = 1` });
+    lines.push({ kind: "equation", text: `${gradientSymbol(L, L)} = 1` });
     lines.push({ kind: "note", text: `The backward pass starts at the output ${L}: its gradient with respect to itself is 1.` });
   }
   if (node.kind !== "operation") {
@@ -89,47 +110,34 @@ export function chainRuleLines(timeline, state, opsByName) {
   }
   lines.unshift({
     kind: "title",
-    text: `Backward through ${name} = ${describeOperation(node, nodeById, opsByName)}, ∂${L}/∂${name} = ${formatNumber(step.grad)}`,
+    text: `Backward through ${definition(node, labels, opsByName)}, ${gradientSymbol(L, name)} = ${formatNumber(step.grad)}`,
   });
-  const seen = new Map(); // repeated inputs (x*x) count their own contributions within the step
+  const reused = new Set();
+  const countHere = new Map(); // repeated inputs (x*x) count their own contributions within the step
   step.contributions.forEach((c, position) => {
     const input = nodeById.get(c.input);
-    const inName = nodeName(input);
-    const rule = describeRule(node, position, nodeById, opsByName);
     if (input.kind === "constant") {
-      lines.push({ kind: "note", text: `${formatNumber(input.value)} is a constant: no gradient flows into it.` });
+      lines.push({ kind: "note", text: `${labels.get(c.input)} is a constant: no gradient flows into it.` });
       return;
     }
     if (c.contribution === null) {
-      lines.push({ kind: "note", text: `${rule}: undefined here.` });
+      lines.push({ kind: "note", text: `${localRuleText(node, position, labels, opsByName)}: undefined here.` });
       return;
     }
-    lines.push({
-      kind: "equation",
-      text:
-        `∂${L}/∂${inName} += ∂${L}/∂${name} · ∂${name}/∂${inName} = ` +
-        `${formatFactor(step.grad)}·${formatFactor(c.local)} = ${formatNumber(c.contribution)}`,
-    });
-    // `∂d/∂e = 1` needs no `= 1` after it; `∂e/∂a = b` gets its number.
-    const ruleIsNumber = /=\s*-?\d+(\.\d+)?$/.test(rule) && Number(rule.split("=").pop()) === c.local;
-    lines.push({ kind: "rule", text: ruleIsNumber ? rule : `${rule} = ${formatNumber(c.local)}` });
+    lines.push({ kind: "equation", text: contributionEquation(timeline, step, position, opsByName) });
+    lines.push({ kind: "rule", text: localRuleText(node, position, labels, opsByName, c.local) });
     const total = contributionTotals.get(c.input) ?? 0;
     if (total > 1) {
-      seen.set(c.input, (seen.get(c.input) ?? 0) + 1);
-      const sofar = state.received.get(c.input) ?? 0;
-      const countHere = step.contributions.filter((d) => d.input === c.input).length;
-      const k = sofar - countHere + seen.get(c.input);
-      lines.push({
-        kind: "note",
-        text: `${inName} is used ${total} times: contribution ${k} of ${total} is added (+=).`,
-      });
+      reused.add(c.input);
+      countHere.set(c.input, (countHere.get(c.input) ?? 0) + 1);
+      const inStep = step.contributions.filter((d) => d.input === c.input).length;
+      const k = (state.received.get(c.input) ?? 0) - inStep + countHere.get(c.input);
+      const verb = timeline.mode !== "set" ? "is added (+=)" : k === 1 ? "is set (=)" : "overwrites the one before (=): the bug, += belongs here";
+      lines.push({ kind: "note", text: `${labels.get(c.input)} is used ${total} times: contribution ${k} of ${total} ${verb}.` });
     }
   });
-  // After all contributions, the running totals of reused inputs.
-  for (const id of seen.keys()) {
-    const n = nodeById.get(id);
-    lines.push({ kind: "note", text: `∂${L}/∂${nodeName(n)} so far: ${formatNumber(state.grads.get(id))}` });
-  }
+  // After all contributions, the running totals of reused inputs, apart from the equations.
+  for (const id of reused) lines.push({ kind: "total", text: runningTotalLine(timeline, state, id) });
   return lines;
 }
 

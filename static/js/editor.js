@@ -1,25 +1,35 @@
-// The program editor: a plain textarea over a backdrop that marks spans (the inspected node's source,
-// an error's position) without taking focus away from the graph. Text goes in as text nodes only.
+// The program editor: a plain textarea over a backdrop that marks ranges (the inspected node's source,
+// the statement of the current step, warnings, an error's position) without taking focus away from the
+// graph. Marks may overlap: the backdrop is cut into segments, each carrying every covering mark's class.
+// Text goes in as text nodes only.
 
-/** Python counts characters by code point, JavaScript strings by UTF-16 unit: convert an offset. */
-export function codePointToIndex(text, offset) {
-  let index = 0;
-  let points = 0;
-  for (const char of text) {
-    if (points >= offset) break;
-    index += char.length;
-    points += 1;
+import { spanRange, statementRange } from "./source-text.js";
+
+export { codePointToIndex, lineColumnToIndex } from "./source-text.js";
+
+/**
+ * Cut `length` characters into segments at every mark's edges: [{start, end, classes}], classes empty
+ * for unmarked text. A mark at or past the end (an error at the end of input) becomes a last,
+ * one-blank segment so it still shows. Pure.
+ */
+export function markSegments(length, marks) {
+  const cuts = new Set([0, length]);
+  for (const m of marks) {
+    if (m.start < length) {
+      cuts.add(Math.max(0, m.start));
+      cuts.add(Math.min(length, m.end));
+    }
   }
-  return index;
-}
-
-/** 1-based line and column (in code points) → string index. */
-export function lineColumnToIndex(text, line, column) {
-  const lines = text.split("\n");
-  let index = 0;
-  for (let i = 0; i < Math.min(line - 1, lines.length); i++) index += lines[i].length + 1;
-  const rest = lines[Math.min(line - 1, lines.length - 1)] ?? "";
-  return index + codePointToIndex(rest, Math.max(0, column - 1));
+  const points = [...cuts].sort((a, b) => a - b);
+  const segments = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [start, end] = [points[i], points[i + 1]];
+    const classes = marks.filter((m) => m.start <= start && m.end >= end && m.start < length).map((m) => m.cls);
+    segments.push({ start, end, classes });
+  }
+  const past = marks.filter((m) => m.start >= length).map((m) => m.cls);
+  if (past.length) segments.push({ start: length, end: length, classes: past });
+  return segments;
 }
 
 export class Editor {
@@ -27,11 +37,20 @@ export class Editor {
     this.textarea = textarea;
     this.backdrop = backdrop;
     this.marks = [];
+    // The view's height and scroll, kept as they change: stepping reads them on every step, and
+    // reading them from the DOM would make the browser lay the page (and a big graph) out each time.
+    this.view = { height: textarea.clientHeight, scrollTop: textarea.scrollTop };
     textarea.addEventListener("input", () => {
       this.marks = [];
       this.paint();
     });
-    textarea.addEventListener("scroll", () => this.syncScroll());
+    textarea.addEventListener("scroll", () => {
+      this.view.scrollTop = textarea.scrollTop;
+      this.syncScroll();
+    });
+    new ResizeObserver(([entry]) => {
+      this.view.height = entry.contentRect.height;
+    }).observe(textarea);
     this.paint();
   }
 
@@ -43,19 +62,37 @@ export class Editor {
     this.textarea.value = text;
     this.marks = [];
     this.paint();
+    this.view.scrollTop = this.textarea.scrollTop; // a new text: read once, not on every step
+    this.syncScroll();
   }
 
-  /** Mark [start, end) (string indices) with a CSS class; `select` also sets the textarea selection. */
-  mark(start, end, cls, { select = false } = {}) {
-    this.marks = this.marks.filter((m) => m.cls !== cls);
+  /**
+   * Change the text without moving the view: the caret and scroll stay where they were (a value
+   * written back from a slider). Marks are dropped: their positions belonged to the old text.
+   */
+  replaceText(text) {
+    const { selectionStart, selectionEnd, scrollTop } = this.textarea;
+    const focused = document.activeElement === this.textarea;
+    this.textarea.value = text;
+    if (focused) this.textarea.setSelectionRange(Math.min(selectionStart, text.length), Math.min(selectionEnd, text.length));
+    this.textarea.scrollTop = scrollTop;
+    this.marks = [];
+    this.paint();
+    this.syncScroll();
+  }
+
+  /**
+   * Mark [start, end) (string indices) with a CSS class, replacing that class's marks unless `add`;
+   * `select` also sets the textarea selection.
+   */
+  mark(start, end, cls, { select = false, add = false } = {}) {
+    if (!add) this.marks = this.marks.filter((m) => m.cls !== cls);
     if (start !== null && end !== null && end >= start) this.marks.push({ start, end: Math.max(end, start + 1), cls });
-    this.marks.sort((a, b) => a.start - b.start);
     this.paint();
     if (select && start !== null) this.textarea.setSelectionRange(start, end);
   }
 
   clear(cls) {
-    // Nothing to take away: leave the backdrop be (a long program's text costs a layout to redo).
     if (!this.marks.some((m) => m.cls === cls)) return;
     this.marks = this.marks.filter((m) => m.cls !== cls);
     this.paint();
@@ -63,50 +100,68 @@ export class Editor {
 
   /** Highlight a node's source span (API span with 0-based code-point offsets, or line/column). */
   highlightSpan(span) {
-    if (!span || span.line === undefined) {
+    const range = spanRange(this.value, span);
+    if (!range) {
       this.clear("span-mark");
       return;
     }
-    const text = this.value;
-    const start = Number.isInteger(span.offset) ? codePointToIndex(text, span.offset) : lineColumnToIndex(text, span.line, span.column);
-    const end = Number.isInteger(span.end_offset)
-      ? codePointToIndex(text, span.end_offset)
-      : lineColumnToIndex(text, span.end_line, span.end_column);
-    this.mark(start, end, "span-mark", { select: true });
-    this.scrollToIndex(start);
+    this.mark(range[0], range[1], "span-mark", { select: true });
+    this.scrollToIndex(range[0]);
   }
 
+  /**
+   * Mark the statement a step is at (the whole statement, and the node's own text in it), coloured by
+   * `phase`; null clears it. The selection and focus are left alone: stepping happens elsewhere.
+   */
+  showStep(span, phase) {
+    const range = span ? spanRange(this.value, span) : null;
+    this.marks = this.marks.filter((m) => m.cls !== "step-mark" && m.cls !== "step-span");
+    this.backdrop.dataset.phase = phase ?? "";
+    if (range) {
+      const [from, to] = statementRange(this.value, range[0], range[1]);
+      this.marks.push({ start: from, end: Math.max(to, from + 1), cls: "step-mark" });
+      if (range[0] > from || range[1] < to) this.marks.push({ start: range[0], end: Math.max(range[1], range[0] + 1), cls: "step-span" });
+      this.scrollToIndex(from);
+    }
+    this.paint();
+  }
+
+  /** Scroll the text (never the page) so the line holding `index` is in view. */
   scrollToIndex(index) {
-    const line = this.value.slice(0, index).split("\n").length - 1;
-    const lineHeight = parseFloat(getComputedStyle(this.textarea).lineHeight) || 20;
-    const top = line * lineHeight;
-    const view = this.textarea;
-    if (top < view.scrollTop || top > view.scrollTop + view.clientHeight - lineHeight * 2) {
-      view.scrollTop = Math.max(0, top - view.clientHeight / 3);
+    let line = 0;
+    for (let i = this.value.indexOf("\n"); i !== -1 && i < index; i = this.value.indexOf("\n", i + 1)) line += 1;
+    this.lineHeight ??= parseFloat(getComputedStyle(this.textarea).lineHeight) || 20;
+    const top = line * this.lineHeight;
+    const { height, scrollTop } = this.view;
+    if (top < scrollTop || top > scrollTop + height - this.lineHeight * 2) {
+      this.view.scrollTop = Math.max(0, top - height / 3);
+      // Scrolled on the next frame, with that frame's own layout: never one more in between.
+      cancelAnimationFrame(this.scrollFrame);
+      this.scrollFrame = requestAnimationFrame(() => {
+        this.textarea.scrollTop = this.view.scrollTop;
+        this.syncScroll();
+      });
     }
   }
 
   paint() {
     const text = this.textarea.value;
-    const parts = [];
-    let at = 0;
-    for (const m of this.marks) {
-      if (m.start < at || m.start > text.length) continue;
-      parts.push(document.createTextNode(text.slice(at, m.start)));
+    const parts = markSegments(text.length, this.marks).map(({ start, end, classes }) => {
+      if (!classes.length) return document.createTextNode(text.slice(start, end));
       const mark = document.createElement("mark");
-      mark.className = m.cls;
+      mark.className = [...new Set(classes)].join(" ");
       // A mark past the last character (an error at end of input) still needs something to show.
-      mark.textContent = text.slice(m.start, m.end) || " ";
-      parts.push(mark);
-      at = Math.min(m.end, text.length);
-    }
-    parts.push(document.createTextNode(`${text.slice(at)}\n`));
+      mark.textContent = text.slice(start, end) || " ";
+      return mark;
+    });
+    parts.push(document.createTextNode("\n"));
     this.backdrop.replaceChildren(...parts);
-    this.syncScroll();
   }
 
+  /** The backdrop scrolls with the text (from the kept scroll position: no layout is forced). */
   syncScroll() {
-    this.backdrop.scrollTop = this.textarea.scrollTop;
-    this.backdrop.scrollLeft = this.textarea.scrollLeft;
+    if (this.backdrop.__scrollTop === this.view.scrollTop) return;
+    this.backdrop.__scrollTop = this.view.scrollTop;
+    this.backdrop.scrollTop = this.view.scrollTop;
   }
 }

@@ -30,6 +30,12 @@ export class ExamplesMenu {
     }
   }
 
+  /** No example chosen (the program came from elsewhere: a link). */
+  unselect() {
+    this.select.value = "";
+    this.description.textContent = "";
+  }
+
   find(id) {
     return this.examples.find((e) => e.id === id);
   }

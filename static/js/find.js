@@ -1,8 +1,6 @@
 // Find a node by name: the box above the graph selects the node and puts it at the centre of the view.
 // findNodes is pure (tested in Node); FindBox is the input around it.
 
-import { nodeName } from "./format.js";
-
 /**
  * The nodes a query names, best first: exact name, then exact id (`n7`), then the name in any case,
  * then names that start with it, then names that contain it; within each, forward (program) order.
@@ -92,7 +90,7 @@ export class FindBox {
     this.last = { query, index };
     const id = matches[index];
     const node = this.graph.nodes.find((n) => n.id === id);
-    this.say(matches.length > 1 ? `${nodeName(node)}: ${index + 1} of ${matches.length} (Enter: next)` : "");
+    this.say(matches.length > 1 ? `${node.label || node.id}: ${index + 1} of ${matches.length} (Enter: next)` : "");
     this.onFind(id);
   }
 

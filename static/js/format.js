@@ -1,4 +1,4 @@
-// Number and name formatting shared by the graph, the panels and the chain-rule text.
+// Number formatting shared by the graph, the panels and the chain-rule text (names: notation.js).
 // Display only: attributes and exports keep the API's full-precision numbers.
 
 const SIGNIFICANT = 4;
@@ -24,9 +24,4 @@ export function formatFactor(x) {
 
 function trimZeros(text) {
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
-}
-
-/** What a node is called in text: its label, or its id when the program did not name it. */
-export function nodeName(node) {
-  return node && node.label ? node.label : node ? node.id : "?";
 }

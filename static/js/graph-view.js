@@ -1,11 +1,17 @@
 // Drawing the laid-out graph with D3 and updating it step by step: nodes, edges, the active node's halo.
-// setGraph() joins nodes and edges by key (enter/update/exit); update() then only touches the
-// elements whose shown state changed, so stepping a 1,000-node graph stays cheap. Zoom and fit are
-// viewport.js's, the colour legend legend.js's, the standalone copy for export svg-export.js's.
+// setGraph() keeps the elements of nodes and edges that stay (by key) and makes the new ones; update()
+// then only touches the elements whose shown state changed, so stepping a 1,000-node graph stays cheap.
+// A big graph is drawn what is in view first, and what is out of view waits in display:none groups,
+// each node built only once it is first in view. Zoom and fit are viewport.js's, the colour legend
+// legend.js's, the standalone copy for export svg-export.js's.
+// In a backward step each lit edge carries what it passes back (`×(-3) → 6`); with the `+=` bug on,
+// a node whose gradient the bug got wrong shows the right one under it.
 
-import { formatNumber, nodeName } from "./format.js";
+import { labelWidth, pathMidpoint } from "./edge-labels.js";
+import { formatNumber } from "./format.js";
 import { SIZES } from "./layout.js";
 import { gradientScale, wantsLightText } from "./legend.js";
+import { edgeText, gradientSymbol } from "./notation.js";
 
 const d3 = globalThis.d3;
 
@@ -18,7 +24,8 @@ const CULL_MARGIN = 200;
 /** Below this zoom a big graph's text is too small to read: it is not drawn. */
 const FAR_SCALE = 0.4;
 
-const nodeKey = (n) => `${n.id}|${n.kind}|${n.label ?? ""}|${n.op ?? ""}|${n.foldable ? "f" : ""}${n.collapsed ? n.members : ""}`;
+/** What makes a drawn node the same node: its id, kind, shown label and op, and whether it folds. */
+const nodeKey = (n, labels) => `${n.id}|${n.kind}|${labels.get(n.id)}|${n.op ?? ""}|${n.foldable ? "f" : ""}${n.collapsed ? n.members : ""}`;
 const edgeKey = (e) => `${e.key}|${e.source}|${e.target}`;
 const nodeBounds = (box) => ({ x0: box.x - 6, y0: box.y - 18, x1: box.x + box.width + 6, y1: box.y + box.height + 6 });
 const intersects = (a, b) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
@@ -97,6 +104,8 @@ export class GraphView {
     this.halo = layer.append("rect").attr("class", "halo").attr("visibility", "hidden");
     this.nodeLayer = layer.append("g").attr("class", "nodes");
     this.nodeReserve = layer.append("g").attr("class", "reserve nodes").attr("display", "none");
+    // Above the nodes: an edge's label must not hide under the node it points to.
+    this.edgeLabelLayer = layer.append("g").attr("class", "edge-labels");
     this.nodeElements = new Map(); // nodeKey → <g> of each drawn node
     this.edgeElements = new Map(); // edgeKey → <path> of each drawn edge
     this.generation = 0;
@@ -132,17 +141,21 @@ export class GraphView {
 
   /**
    * Draw a new (or recomputed) graph: `view` is what is drawn of it (collapse.js: folded groups as one
-   * box), `layout` its coordinates. Elements with the same key are kept and moved, so a recompute
+   * box), `layout` its coordinates, `labels` id → the name shown (notation.js); a partial graph's
+   * `failed` node is marked. Elements with the same key are kept and moved, so a recompute
    * touches only numbers. A big graph is drawn progressively: what is in `focus` (the part of the
    * drawing in view, at zoom `scale`) first, then `onViewDrawn()`, then the rest in slices that
    * leave the page free to answer between them. Resolves once every element is in the document (false when a newer
    * setGraph took over first).
    */
-  async setGraph(graph, view, layout, { focus = null, scale = 1, onViewDrawn = () => {} } = {}) {
+  async setGraph(graph, view, layout, labels, { focus = null, scale = 1, onViewDrawn = () => {} } = {}) {
     const generation = ++this.generation;
     this.graph = graph;
     this.view = view;
     this.layout = layout;
+    this.labels = labels;
+    this.outputName = labels.get(graph.output);
+    this.edgePaths = new Map(layout.edges.map((e) => [e.key, e.path]));
     this.representative = view.representative;
     this.scale = gradientScale(graph);
     this.nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
@@ -150,6 +163,7 @@ export class GraphView {
     this.large = large;
     this.svg.classed("large", large);
     this.halo.attr("visibility", "hidden");
+    this.edgeLabelLayer.selectAll("*").remove();
     // What is in view decides what is drawn first, and on a big graph what is not drawn at all.
     this.visibleRect = focus ? grow(focus, CULL_MARGIN) : null;
     this.svg.classed("far", large && scale < FAR_SCALE);
@@ -160,7 +174,7 @@ export class GraphView {
     this.nodeElements = new Map();
     this.edgeElements = new Map();
     // Big graphs draw lighter nodes: an element never moves between the two kinds of drawing.
-    const keyOf = (n) => `${nodeKey(n)}|${large ? "light" : "detailed"}`;
+    const keyOf = (n) => `${nodeKey(n, labels)}|${large ? "light" : "detailed"}`;
     const nodeKeys = new Set(view.nodes.map(keyOf));
     const edgeKeys = new Set(layout.edges.map(edgeKey));
     if (![...oldNodes.keys()].some((key) => nodeKeys.has(key))) {
@@ -229,7 +243,13 @@ export class GraphView {
         element.setAttribute("transform", `translate(${box.x},${box.y})`);
         element.__toggle?.setAttribute("transform", foldControlPlace(box));
       }
-      if (n.kind === "constant" && element.__built) element.querySelector(".constant-text").textContent = formatNumber(n.value);
+      if (n.kind === "constant" && element.__built) element.querySelector(".constant-text").textContent = labels.get(n.id);
+      const failed = graph.failed === n.id;
+      if (element.classList.contains("failed") !== failed) {
+        element.classList.toggle("failed", failed);
+        if (failed) element.setAttribute("data-failed", "true");
+        else element.removeAttribute("data-failed");
+      }
       this.nodeElements.set(key, element);
       this.cull(element, nodeBounds(box));
     };
@@ -266,9 +286,23 @@ export class GraphView {
     return true;
   }
 
+  /** Draw nothing (no program on show): every node, edge and label goes. */
+  clear() {
+    this.generation += 1; // a drawing under way stops
+    this.graph = null;
+    this.layout = null;
+    this.state = null;
+    for (const group of [this.nodeLayer, this.nodeReserve, this.edgeLayer, this.edgeReserve, this.edgeLabelLayer]) {
+      group.node().replaceChildren();
+    }
+    this.nodeElements = new Map();
+    this.edgeElements = new Map();
+    this.halo.attr("visibility", "hidden");
+  }
+
   /** Show the last state again on every element (new ones included). */
   refresh() {
-    if (this.state) this.update(this.state);
+    if (this.state) this.update(this.state, { right: this.right });
   }
 
   /**
@@ -307,7 +341,7 @@ export class GraphView {
     const n = element.__data__;
     const box = element.__box;
     this.buildNode(element, n, box);
-    if (n.kind === "constant") element.querySelector(".constant-text").textContent = formatNumber(n.value);
+    if (n.kind === "constant") element.querySelector(".constant-text").textContent = this.labels.get(n.id);
     if (n.foldable) {
       // Beside its node, not inside it (a button inside a button is no button), next in tab order.
       const toggle = this.buildFoldControl(n);
@@ -336,6 +370,7 @@ export class GraphView {
   buildNode(element, node, box) {
     const g = d3.select(element);
     const h = box.height;
+    g.append("title"); // the tooltip: update() writes it
     if (node.kind === "constant") {
       g.append("rect").attr("class", "constant-pill").attr("width", box.width).attr("height", h).attr("rx", h / 2);
       g.append("text").attr("class", "constant-text").attr("aria-hidden", "true").attr("x", box.width / 2).attr("y", h / 2 + 4);
@@ -373,7 +408,7 @@ export class GraphView {
       .attr("class", node.label ? "label-text" : "label-text unnamed")
       .attr("x", x0 + fold + (box.labelWidth - fold) / 2)
       .attr("y", h / 2 + 4)
-      .text(nodeName(node));
+      .text(this.labels.get(node.id));
     if (detailed) {
       g.append("text").attr("class", "caption").attr("x", dataX + cell / 2).attr("y", 12).text("data");
       g.append("text").attr("class", "caption grad-caption").attr("x", gradX + cell / 2).attr("y", 12).text("grad");
@@ -404,7 +439,7 @@ export class GraphView {
   /** The fold control over a named node's label cell: "−" folds its statement into one box, "+" opens it. */
   buildFoldControl(node) {
     const members = this.view.groups.get(node.id).length;
-    const name = nodeName(node);
+    const name = this.labels.get(node.id);
     const toggle = d3
       .create("svg:g")
       .attr("class", "fold-toggle")
@@ -419,10 +454,15 @@ export class GraphView {
     return toggle.node();
   }
 
-  /** Show the graph as it is at one step (timeline.stateAt): only changed elements are touched. */
-  update(state) {
+  /**
+   * Show the graph as it is at one step (timeline.stateAt): only changed elements are touched.
+   * `right`: with the `+=` bug on, the right gradients at this step (shown where the bug's differ).
+   */
+  update(state, { right = null } = {}) {
     if (!this.graph) return;
     const { values, grads, active, phase, accumulated, changed } = state;
+    this.right = right;
+    const badge = right ? "=" : "+=";
     const scale = this.scale;
     const duration = this.duration(260);
     const selected = this.selected === null ? null : this.shownAs(this.selected);
@@ -440,7 +480,8 @@ export class GraphView {
       const grad = hasGrad ? grads.get(id) : null;
       const isActive = activeShown === id;
       const receiving = phase === "backward" && !isActive && changedShown.has(id);
-      const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}`;
+      const rightGrad = right && hasGrad && right.has(id) && right.get(id) !== grad ? right.get(id) : null;
+      const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}|${badge}|${rightGrad}`;
       if (element.__sig === sig) continue;
       element.__sig = sig;
 
@@ -457,11 +498,17 @@ export class GraphView {
       if (hasGrad) element.setAttribute("data-grad", String(grad));
       else element.removeAttribute("data-grad");
       if (!element.__built) continue; // not in view yet: its look comes when it is (materialize)
-      element.__hit.setAttribute("aria-label", describeNode(n, reached, grad));
-      if (accumulated.has(id) && !element.querySelector(".badge")) {
+      const description = this.describe(n, reached, grad);
+      element.__hit.setAttribute("aria-label", description);
+      element.querySelector("title").textContent = description;
+      let badgeText = element.querySelector(".badge");
+      if (accumulated.has(id) && !badgeText) {
         const box = this.layout.nodes.get(id);
-        d3.select(element).append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").text("+=");
+        badgeText = d3.select(element).append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").node();
       }
+      if (badgeText) badgeText.textContent = badge;
+      this.showRightGradient(element, rightGrad);
+      this.flashIfChanged(element, n, reached);
 
       if (n.kind === "constant") continue;
       const parts = (element.__parts ??= {
@@ -470,7 +517,7 @@ export class GraphView {
         caption: element.querySelector(".grad-caption"),
         cell: element.querySelector(".grad-cell"),
       });
-      parts.value.textContent = reached ? formatNumber(n.value) : "·";
+      parts.value.textContent = reached ? formatNumber(n.value) : this.graph.failed === id ? "—" : "·";
       const fill = hasGrad ? scale(grad) : "transparent";
       const light = hasGrad && wantsLightText(fill);
       parts.grad.textContent = hasGrad ? formatNumber(grad) : "";
@@ -503,6 +550,82 @@ export class GraphView {
       element.setAttribute("marker-end", lit ? `url(#bpx-arrow-${lit})` : "url(#bpx-arrow)");
       if (lit) element.parentNode.appendChild(element); // lit edges on top of the others
     }
+    this.drawEdgeLabels(state);
+  }
+
+  /**
+   * The labels of the edges a backward step processes: each input's local derivative and the
+   * contribution it receives, at the middle of its edge. Constants receive nothing: no label; nor
+   * does an edge inside a folded box (it is not drawn).
+   */
+  drawEdgeLabels(state) {
+    const labels = [];
+    const step = state.step;
+    if (step && step.phase === "backward") {
+      step.contributions.forEach((c, position) => {
+        const input = this.nodeById.get(c.input);
+        const key = `${step.node}:${position}`;
+        if (!input || input.kind === "constant" || c.contribution === null || !this.edgePaths.has(key)) return;
+        labels.push({ key, text: edgeText(c.local, c.contribution) });
+      });
+    }
+    const paths = this.edgePaths;
+    this.edgeLabelLayer
+      .selectAll("g.edge-label")
+      .data(labels, (d) => d.key)
+      .join((enter) => {
+        const g = enter.append("g").attr("class", "edge-label");
+        g.append("rect").attr("rx", 4).attr("height", 19);
+        g.append("text").attr("x", 5).attr("y", 14);
+        return g;
+      })
+      .attr("data-edge", (d) => d.key)
+      .each(function (d) {
+        const point = pathMidpoint(paths.get(d.key) ?? "");
+        if (!point) return;
+        const width = labelWidth(d.text);
+        const g = d3.select(this);
+        g.select("text").text(d.text);
+        g.select("rect").attr("width", width);
+        g.attr("transform", `translate(${(point.x - width / 2).toFixed(1)},${(point.y - 9.5).toFixed(1)})`);
+      });
+  }
+
+  /** With the `+=` bug on: the right gradient under a node whose buggy one differs (null: none). */
+  showRightGradient(element, rightGrad) {
+    let text = element.querySelector(".right-grad");
+    if (rightGrad === null) {
+      if (text) text.remove();
+      return;
+    }
+    const box = element.__box;
+    if (!text) {
+      text = d3.select(element).append("text").attr("class", "right-grad").attr("text-anchor", "end").attr("x", box.width).attr("y", box.height + 12).node();
+    }
+    text.textContent = `with += : ${formatNumber(rightGrad)}`;
+  }
+
+  /** A value that changed since the last drawing (a slider moved) flashes once. */
+  flashIfChanged(element, node, reached) {
+    const before = element.__shownValue;
+    element.__shownValue = reached ? node.value : undefined;
+    if (!reached || before === undefined || before === node.value || this.reducedMotion()) return;
+    // Removed now and added on the next frame, so a second change restarts the animation.
+    element.classList.remove("value-changed");
+    requestAnimationFrame(() => element.classList.add("value-changed"));
+    clearTimeout(element.__flash);
+    element.__flash = setTimeout(() => element.classList.remove("value-changed"), 900);
+  }
+
+  /** One sentence about a node, for screen readers and the tooltip. */
+  describe(node, reached, grad) {
+    const name = this.labels.get(node.id);
+    const kind = node.collapsed ? `${node.members} nodes folded` : node.kind === "operation" ? `operation ${node.op}` : node.kind;
+    const parts = [name, kind];
+    if (reached) parts.push(`value ${formatNumber(node.value)}`);
+    if (this.graph.failed === node.id) parts.push("the math failed here");
+    if (grad !== null) parts.push(`${gradientSymbol(this.outputName, name)} = ${formatNumber(grad)}`);
+    return parts.join(", ");
   }
 
   placeHalo(active, phase) {
@@ -517,7 +640,7 @@ export class GraphView {
     const x = box.x + (constant ? 0 : box.recordX) - 5;
     this.halo
       .attr("visibility", "visible")
-      .attr("class", `halo phase-${phase}`)
+      .attr("class", `halo phase-${this.graph.failed === shown ? "failed" : phase}`)
       .attr("x", x)
       .attr("y", box.y - 5)
       .attr("width", box.x + box.width + 5 - x)
@@ -528,11 +651,4 @@ export class GraphView {
   setSelected(id) {
     this.selected = id;
   }
-}
-
-function describeNode(node, reached, grad) {
-  const parts = [nodeName(node), node.kind === "operation" ? `operation ${node.op}` : node.kind];
-  if (reached) parts.push(`value ${formatNumber(node.value)}`);
-  if (grad !== null) parts.push(`gradient ${formatNumber(grad)}`);
-  return parts.join(", ");
 }

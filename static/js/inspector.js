@@ -1,8 +1,10 @@
-// The node inspector: what one node is, its numbers at the current step and its derivative rules.
-// renderInspector fills it; InspectorPanel also brings it into view when a click fills it.
+// The node inspector: what one node is, its numbers at the current step and its local derivatives,
+// written as notation.js writes them. It sits beside the graph, so a click never scrolls the page.
 
-import { describeOperation, describeRule } from "./chainrule.js";
-import { formatNumber, nodeName } from "./format.js";
+import { definition } from "./chainrule.js";
+import { formatNumber } from "./format.js";
+import { gradientSymbol, localRuleText } from "./notation.js";
+import { spanText } from "./source-text.js";
 
 const KIND_TEXT = {
   variable: "variable (a leaf: its gradient is what training would use)",
@@ -17,56 +19,70 @@ function el(tag, className, text) {
   return element;
 }
 
+/** The local derivative of `node` for input `position` in the backward step that processed it. */
+function localOf(timeline, node, position) {
+  const entry = timeline.graph.backward.find((b) => b.node === node.id);
+  return entry?.contributions[position]?.local;
+}
+
 /**
  * Fill the inspector for one node.
  * @param {HTMLElement} container
- * @param {{node, timeline, state, opsByName}} context
+ * @param {{node, timeline, state, opsByName, expression, right}} context right: the right gradients
+ *   (Map) when the timeline on show is the `+=` bug's
  */
-export function renderInspector(container, { node, timeline, state, opsByName }) {
+export function renderInspector(container, { node, timeline, state, opsByName, expression, right }) {
   if (!node) {
-    container.replaceChildren(el("p", "muted", "Click a node (or focus it and press Enter) to see its kind, value, gradient and local derivative rule."));
+    container.replaceChildren(el("p", "muted", "Click a node (or focus it and press Enter) to see its kind, value, gradient and local derivatives."));
     return;
   }
-  const { nodeById, graph } = timeline;
-  const parts = [];
-  const title = el("h3", "inspector-title", nodeName(node));
-  parts.push(title);
+  const { nodeById, graph, labels } = timeline;
+  const name = labels.get(node.id);
+  const parts = [el("h3", "inspector-title", name)];
 
   const list = el("dl");
-  const row = (term, value) => {
-    list.append(el("dt", "", term), el("dd", "", value));
+  const row = (term, value, className = "") => {
+    list.append(el("dt", "", term), el("dd", className, value));
   };
   row("kind", KIND_TEXT[node.kind] ?? node.kind);
-  row("id", node.id);
   if (node.kind === "operation") {
     const op = opsByName.get(node.op);
     row("op", op ? `${node.op}${op.symbol ? ` (${op.symbol})` : ""}` : node.op);
-    row("computes", `${nodeName(node)} = ${describeOperation(node, nodeById, opsByName)}`);
-    row("inputs", node.inputs.map((id) => nodeName(nodeById.get(id))).join(", "));
+    row("computes", definition(node, labels, opsByName));
   }
+  const source = expression ? spanText(expression, node.span) : "";
+  if (source && source !== name) row("source", source);
   const reached = state.values.has(node.id);
-  row("value", reached ? `${formatNumber(node.value)}   (${String(node.value)})` : "not computed yet");
-  const L = nodeName(nodeById.get(graph.output));
+  const failed = graph.failed === node.id;
+  row("value", failed && !reached ? "not a finite number (the math failed here)" : reached ? `${formatNumber(node.value)}   (${String(node.value)})` : "not computed yet");
+  const outputName = labels.get(graph.output);
+  const symbol = outputName ? gradientSymbol(outputName, name) : "gradient";
   if (node.kind === "constant") {
     row("gradient", "none: constants are not differentiated");
   } else if (state.grads.has(node.id)) {
     const grad = state.grads.get(node.id);
-    const final = state.index === state.total ? "" : `   (final ${formatNumber(node.grad)})`;
-    row(`∂${L}/∂${nodeName(node)}`, `${formatNumber(grad)}${final}`);
+    const final = state.index === state.total || timeline.mode === "set" || grad === node.grad ? "" : `   (final ${formatNumber(node.grad)})`;
+    row(symbol, `${formatNumber(grad)}${final}`);
+    if (right?.has(node.id) && right.get(node.id) !== grad) row("with +=", formatNumber(right.get(node.id)), "right");
   } else {
-    row(`∂${L}/∂${nodeName(node)}`, "not reached by the backward pass yet");
+    row(symbol, graph.failed ? "none: the math failed before the backward pass" : "not reached by the backward pass yet");
   }
   const users = graph.nodes.filter((n) => n.inputs.includes(node.id));
   if (users.length) {
     const uses = users.reduce((sum, n) => sum + n.inputs.filter((id) => id === node.id).length, 0);
-    row("used by", `${users.map(nodeName).join(", ")}${uses > 1 ? `  (${uses} uses: gradients add up, +=)` : ""}`);
+    row("used by", `${users.map((n) => labels.get(n.id)).join(", ")}${uses > 1 ? `  (${uses} uses: gradients add up, +=)` : ""}`);
   }
+  row("id", node.id);
   parts.push(list);
 
   if (node.kind === "operation") {
     const rules = el("ul", "inspector-rules");
-    node.inputs.forEach((_, position) => rules.append(el("li", "", describeRule(node, position, nodeById, opsByName))));
-    parts.push(el("div", "inspector-note", "Local derivative rules"));
+    node.inputs.forEach((input, position) => {
+      if (nodeById.get(input)?.kind === "constant") return; // the 2 of x^2: no gradient flows into it
+      const local = reached ? localOf(timeline, node, position) : undefined;
+      rules.append(el("li", "", localRuleText(node, position, labels, opsByName, local ?? undefined)));
+    });
+    parts.push(el("div", "inspector-note", "Local derivatives"));
     parts.push(rules);
   }
   if (node.span && node.span.line !== undefined) {
@@ -76,26 +92,12 @@ export function renderInspector(container, { node, timeline, state, opsByName })
 }
 
 export class InspectorPanel {
-  /**
-   * @param {HTMLElement} card the inspector's card (scrolled into view)
-   * @param {HTMLElement} body where renderInspector writes
-   * @param {() => boolean} reducedMotion
-   */
-  constructor(card, body, reducedMotion) {
-    this.card = card;
+  /** @param {HTMLElement} body where renderInspector writes */
+  constructor(body) {
     this.body = body;
-    this.reducedMotion = reducedMotion;
   }
 
   show(context) {
     renderInspector(this.body, context);
-  }
-
-  /** The inspector sits under the variables: bring it into view when it is off screen. */
-  reveal() {
-    const box = this.card.getBoundingClientRect();
-    if (box.top > window.innerHeight - 80 || box.bottom < 0) {
-      this.card.scrollIntoView({ block: "nearest", behavior: this.reducedMotion() ? "auto" : "smooth" });
-    }
   }
 }

@@ -15,6 +15,15 @@ export function structureKey(view) {
   return parts.join("\u0000");
 }
 
+/**
+ * The layout options in the cache key: the names drawn (they size the label cells) and any spacing.
+ * @param {{labels?: Map<string, string>}} options layoutGraph's
+ */
+export function optionsKey({ labels = null, ...rest } = {}) {
+  const named = labels ? [...labels].map(([id, label]) => `${id}\u0001${label}`).join("\u0000") : "";
+  return `${JSON.stringify(rest, Object.keys(rest).sort())}\u0002${named}`;
+}
+
 /** A small least-recently-used map: the last few layouts, for going back and forth between programs. */
 export class LayoutCache {
   constructor(limit = 8) {

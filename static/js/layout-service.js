@@ -3,11 +3,14 @@
 // (layout-worker.js), so a 1,000-node graph never freezes the page. If the worker cannot be had or
 // fails, the page's thread does the work: slower, never wrong.
 
-import { LayoutCache, structureKey } from "./layout-cache.js";
+import { LayoutCache, optionsKey, structureKey } from "./layout-cache.js";
 import { layoutGraph, unpackLayout } from "./layout.js";
 
 /** Graphs up to this many drawn nodes are laid out at once, on the page's thread. */
 export const INLINE_LAYOUT_LIMIT = 150;
+
+/** The cache key: the drawn structure and the options it is laid out with. */
+const layoutKey = (view, options) => `${structureKey(view)}\u0003${optionsKey(options)}`;
 
 /** Only what the layout reads: the numbers stay behind, the message stays small. */
 function structureOnly(view) {
@@ -39,15 +42,18 @@ export class LayoutService {
     this.stats = { inline: 0, worker: 0, cached: 0 };
   }
 
-  /** The layout of `view` if it is cached (or small enough to make now), else null. */
-  now(view, key = structureKey(view)) {
+  /**
+   * The layout of `view` with layoutGraph's `options` (the names drawn, spacing) if it is cached, or
+   * small enough to make now; else null.
+   */
+  now(view, options = {}, key = layoutKey(view, options)) {
     const cached = this.cache.get(key);
     if (cached) {
       this.stats.cached += 1;
       return cached;
     }
     if (view.nodes.length > this.inlineLimit && this.workerReady()) return null;
-    return this.inline(view, key);
+    return this.inline(view, options, key);
   }
 
   /**
@@ -55,9 +61,9 @@ export class LayoutService {
    * worker's quick layout (layout.js's quickLayout) goes to `onQuick`, for the page to show until
    * the real one is there.
    */
-  layout(view, onQuick = null) {
-    const key = structureKey(view);
-    const ready = this.now(view, key);
+  layout(view, options = {}, onQuick = null) {
+    const key = layoutKey(view, options);
+    const ready = this.now(view, options, key);
     if (ready) return Promise.resolve(ready);
     const waiting = this.pending.get(key);
     if (waiting) {
@@ -71,9 +77,9 @@ export class LayoutService {
       reject = rej;
     });
     const id = ++this.nextId;
-    this.pending.set(key, { resolve, reject, promise, view, onQuick });
+    this.pending.set(key, { resolve, reject, promise, view, options, onQuick });
     this.ids.set(id, key);
-    this.worker.postMessage({ id, graph: structureOnly(view), quick: onQuick !== null });
+    this.worker.postMessage({ id, graph: structureOnly(view), options, quick: onQuick !== null });
     return promise;
   }
 
@@ -112,7 +118,7 @@ export class LayoutService {
     if (error !== undefined) {
       // The worker could not lay it out; this thread tries (and reports a real error if it is one).
       try {
-        waiting.resolve(this.inline(waiting.view, key));
+        waiting.resolve(this.inline(waiting.view, waiting.options, key));
       } catch (inlineError) {
         waiting.reject(inlineError);
       }
@@ -134,15 +140,15 @@ export class LayoutService {
     this.ids.clear();
     for (const [key, waiting] of owed) {
       try {
-        waiting.resolve(this.inline(waiting.view, key));
+        waiting.resolve(this.inline(waiting.view, waiting.options, key));
       } catch (error) {
         waiting.reject(error);
       }
     }
   }
 
-  inline(view, key) {
-    const layout = layoutGraph(view, this.dagre);
+  inline(view, options, key) {
+    const layout = layoutGraph(view, this.dagre, options);
     this.stats.inline += 1;
     this.cache.set(key, layout);
     return layout;

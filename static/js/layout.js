@@ -25,12 +25,14 @@ const RANK_SEP = 44;
 const DUMMY_BUDGET = 1500;
 const LARGE_DUMMY_BUDGET = 300;
 
-/** The size of one node's box, and where its record (label | data | grad) starts inside it. */
-export function nodeBox(node) {
+/**
+ * The size of one node's box, and where its record (label | data | grad) starts inside it.
+ * `labelText` is the name drawn in the label cell (notation.js's label; by default the node's own).
+ */
+export function nodeBox(node, labelText = node.label || node.id) {
   if (node.kind === "constant") {
     return { width: SIZES.constantWidth, height: SIZES.constantHeight, recordX: 0, labelWidth: 0 };
   }
-  const labelText = node.label || node.id;
   const fold = node.foldable ? SIZES.foldRoom : 0;
   const labelWidth = Math.max(SIZES.labelMin, Math.ceil(labelText.length * SIZES.charWidth) + 14) + fold;
   const recordWidth = labelWidth + 2 * SIZES.cellWidth;
@@ -268,8 +270,8 @@ export function satelliteLeaves(graph) {
  * What every layout of `graph` starts from: each node's box, and on big graphs the satellite leaves
  * and the blocks (a node with its satellites: a column of leaves, a gap, the node) laid out as one.
  */
-function layoutPlan(graph, satellitesOn) {
-  const boxes = new Map(graph.nodes.map((node) => [node.id, nodeBox(node)]));
+function layoutPlan(graph, satellitesOn, labels = null) {
+  const boxes = new Map(graph.nodes.map((node) => [node.id, nodeBox(node, labels?.get(node.id))]));
   const satellites = satellitesOn ? satelliteLeaves(graph) : new Map();
   const riding = new Set([...satellites.values()].flat());
   const blocks = new Map();
@@ -332,7 +334,8 @@ function routeEdges(graph, nodes, pointsOf = () => null) {
  * @param {object} graph the API answer, or a view of it (collapse.js): nodes with id, kind, label,
  *   inputs, in forward order; `edges` when the view brings its own (keys of the answer's edges)
  * @param {object} dagre the @dagrejs/dagre module
- * @param {object} [options] `satellites`: leaves with one use ride beside it (default: on big graphs)
+ * @param {object} [options] `labels`: id → the name drawn (sizes the label cells); spacing and ranker;
+ *   `satellites`: leaves with one use ride beside their user (default: on big graphs)
  * @returns {{nodes: Map<string, object>, edges: object[], width: number, height: number}}
  *   nodes: id → {id, kind, x, y (top-left), width, height, recordX, labelWidth}; edges with a `path`
  *   (SVG d) and `bounds` (a box the drawn curve stays inside).
@@ -351,7 +354,7 @@ export function layoutGraph(graph, dagre, options = {}) {
     ranker: options.ranker ?? (large ? "longest-path" : "network-simplex"),
   });
   g.setDefaultEdgeLabel(() => ({}));
-  const plan = layoutPlan(graph, options.satellites ?? large);
+  const plan = layoutPlan(graph, options.satellites ?? large, options.labels);
   for (const node of graph.nodes) {
     if (plan.riding.has(node.id)) continue;
     const { width, height } = plan.size(node.id);
@@ -403,9 +406,10 @@ export function placeInOrder(wanted, gaps) {
  * screen at once. Layers: each node just left of its first user (as dagre's longest-path ranker);
  * order: barycenterLayers; heights: each node pulled towards its neighbours, order and spacing kept
  * (placeInOrder), in sweeps down and up. Edges are plain curves: no bends around other nodes.
+ * `options`: `labels` (as layoutGraph's), `satellites`, `sweeps`.
  */
 export function quickLayout(graph, options = {}) {
-  const plan = layoutPlan(graph, options.satellites ?? graph.nodes.length > 300);
+  const plan = layoutPlan(graph, options.satellites ?? graph.nodes.length > 300, options.labels);
   const placed = graph.nodes.filter((n) => !plan.riding.has(n.id));
   const index = new Map(placed.map((n, i) => [n.id, i]));
   const successors = placed.map(() => []);

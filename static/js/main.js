@@ -3,25 +3,31 @@
 
 import { getExamples, getOps, postGraph, postGraphDot } from "./api.js";
 import { ChainRulePanel } from "./chain-rule-panel.js";
+import { EditCue } from "./edit-cue.js";
 import { Editor } from "./editor.js";
 import { ErrorsView } from "./errors-view.js";
 import { ExamplesMenu } from "./examples-menu.js";
 import { ExportMenu } from "./export-menu.js";
 import { Explorer } from "./explorer.js";
 import { FindBox } from "./find.js";
+import { keepGraphHeight } from "./graph-height.js";
 import { GraphView } from "./graph-view.js";
 import { InspectorPanel } from "./inspector.js";
 import { wireKeyboard } from "./keyboard.js";
 import { LayoutService } from "./layout-service.js";
 import { Minimap } from "./minimap.js";
+import { NudgePanel } from "./nudge-panel.js";
 import { indexOps, opGlyph } from "./ops.js";
 import { Player } from "./player.js";
 import { PlayerControls } from "./player-controls.js";
+import { PredictPanel } from "./predict-panel.js";
 import { RunController } from "./run-controller.js";
+import { writeBackValue } from "./source-text.js";
 import { StatusLine } from "./status.js";
 import { UrlSync } from "./url-sync.js";
 import { VariablesPanel } from "./variables.js";
 import { Viewport, wireZoomButtons } from "./viewport.js";
+import { WarningsView } from "./warnings-view.js";
 
 /** Shown when the editor starts empty and the examples could not be had. */
 const FALLBACK_PROGRAM = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f";
@@ -42,6 +48,7 @@ async function start() {
   document.documentElement.classList.toggle("reduced-motion", reducedMotion());
 
   const graph = $("graph");
+  keepGraphHeight($("graph-panel"), document.querySelector(".stage"), document.querySelector(".player"), window.matchMedia("(min-width: 1000px)"));
   const viewport = new Viewport(graph, { reducedMotion });
   wireZoomButtons(viewport, { zoomIn: $("zoom-in"), zoomOut: $("zoom-out"), fit: $("zoom-fit") });
   const view = new GraphView(graph, viewport.layer, {
@@ -75,6 +82,11 @@ async function start() {
     },
     onError: (error, expression) => explorer.showError(error, expression),
   });
+  const cue = new EditCue($("not-run"), $("editor-card"), editor);
+  const nudges = new NudgePanel($("nudge-result"), $("nudge-h"), {
+    post: postGraph,
+    context: (name) => explorer.nudgeContext(name),
+  });
   const explorer = new Explorer({
     editor,
     view,
@@ -83,9 +95,22 @@ async function start() {
     errors,
     status,
     controls: new PlayerControls(player, $),
-    variables: new VariablesPanel($("variables"), $("variables-empty"), (name, value) => runs.setValue(name, value)),
+    variables: new VariablesPanel($("variables"), $("variables-empty"), setVariable, (name) => nudges.nudge(name)),
     chainRule: new ChainRulePanel($("chain-rule"), $("announcer")),
-    inspector: new InspectorPanel($("inspector"), $("inspector-body"), reducedMotion),
+    inspector: new InspectorPanel($("inspector-body")),
+    warnings: new WarningsView($("warnings"), editor),
+    predict: new PredictPanel(
+      {
+        box: $("predict"),
+        question: $("prediction-question"),
+        input: $("prediction"),
+        submit: $("prediction-check"),
+        skip: $("prediction-skip"),
+        result: $("prediction-result"),
+        score: $("prediction-score"),
+      },
+      (target, guess) => explorer.predicted(target, guess),
+    ),
     exports: new ExportMenu(
       { svg: $("export-svg"), png: $("export-png"), json: $("export-json"), dot: $("export-dot") },
       { graph, shown: () => explorer.forExport(), postDot: postGraphDot, status },
@@ -98,30 +123,62 @@ async function start() {
       foldAll.setAttribute("aria-pressed", String(folded));
       foldAll.textContent = folded ? "Unfold all" : "Fold all";
     },
+    onShown: (expression) => {
+      cue.ran(expression);
+      nudges.clear();
+    },
   });
+
+  /**
+   * A variable's input or slider moved: a declared variable's value is written into the program text
+   * (the text stays the truth, and a link carries it); a free one has no declaration and stays a value
+   * set here (its row says so).
+   */
+  function setVariable(name, value) {
+    const near = explorer.declarationIndex(name);
+    const text = near === null ? null : writeBackValue(editor.value, name, value, near);
+    if (text === null) {
+      runs.setValue(name, value);
+      return;
+    }
+    editor.replaceText(text);
+    runs.textCarries(name, text);
+  }
   const url = new UrlSync({
     current: () => explorer.pageState(),
     open: (state) => {
+      examples.unselect();
       editor.value = state.expression;
       runs.reset(state.values);
       runs.check = state.check;
       $("check-toggle").checked = state.check;
-      runs.run({ step: state.step });
+      runs.run(state.step === null ? {} : { step: state.step });
     },
   });
   const examples = new ExamplesMenu($("examples"), $("example-description"), $("expression"), (example) => {
     editor.value = example.expression;
     runs.reset();
     explorer.select(null);
-    runs.run({ step: 0 });
+    runs.run();
   });
 
   $("run").addEventListener("click", () => runs.run());
   wireKeyboard(document, { run: () => runs.run(), player });
-  $("check-toggle").addEventListener("change", (event) => {
-    runs.check = event.target.checked;
+  const checkToggle = $("check-toggle");
+  checkToggle.addEventListener("change", () => {
+    runs.check = checkToggle.checked;
     if (explorer.shown) runs.run({ keepStep: true });
   });
+  // The `+=` bug is told by the numeric check disagreeing: turning the bug on turns the check on.
+  $("bug-mode").addEventListener("change", (event) => {
+    explorer.setBugMode(event.target.checked);
+    $("bug-note").hidden = !event.target.checked;
+    if (event.target.checked && !checkToggle.checked) {
+      checkToggle.checked = true;
+      checkToggle.dispatchEvent(new Event("change"));
+    }
+  });
+  $("predict-mode").addEventListener("change", (event) => explorer.setPredictMode(event.target.checked));
 
   const [ops, examplesAnswer] = await Promise.allSettled([getOps(), getExamples()]);
   if (ops.status === "fulfilled") explorer.setOps(indexOps(ops.value.ops));

@@ -80,6 +80,13 @@ export class Minimap {
     this.draw();
   }
 
+  /** No graph on show: nothing to map. */
+  clear() {
+    this.layout = null;
+    this.boxes = null;
+    this.canvas.hidden = true;
+  }
+
   /** The part in view changed (viewport.onChange). */
   setView({ rect }) {
     this.view = rect;

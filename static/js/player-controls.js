@@ -37,11 +37,16 @@ export class PlayerControls {
     this.forwardBar.style.width = `${timeline.total ? (timeline.forwardCount / timeline.total) * 100 : 0}%`;
   }
 
-  /** Show where the timeline stands (a timeline.stateAt state). */
-  show(state) {
+  /**
+   * Show where the timeline stands (a timeline.stateAt state); `failed`: a partial graph, whose
+   * forward pass stops at a math error.
+   */
+  show(state, { failed = false } = {}) {
     const done = state.index === state.total && state.total > 0;
     this.phase.dataset.phase = state.phase;
-    this.phase.textContent = done ? "Backward pass: done" : PHASE_TEXT[state.phase];
+    this.phase.textContent =
+      done && failed ? "Stopped: math error" : done && state.phase === "backward" ? "Backward pass: done" : PHASE_TEXT[state.phase];
+    this.phase.classList.toggle("failed", done && failed);
     this.counter.textContent = `${state.index} / ${state.total}`;
     this.scrubber.value = String(state.index);
     this.scrubber.setAttribute("aria-valuetext", `Step ${state.index} of ${state.total}, ${PHASE_TEXT[state.phase]}`);

@@ -1,5 +1,6 @@
 // The timeline player: which step is shown, stepping, play/pause at a chosen speed.
-// It knows only numbers; whoever listens draws the step.
+// It knows only numbers; whoever listens draws the step. A gate may hold a move back (predict mode
+// asks before a step reveals a gradient): a held-back move leaves the step as it was and stops play.
 
 const BASE_INTERVAL_MS = 750;
 
@@ -12,6 +13,8 @@ export class Player {
     this.speed = 1;
     this.timer = null;
     this.onPlayingChange = () => {};
+    /** @type {(index: number, cause: string) => boolean} may the player move to `index`? */
+    this.gate = () => true;
   }
 
   get playing() {
@@ -23,11 +26,17 @@ export class Player {
     this.go(index, "load");
   }
 
+  /** Move to step `index` (clamped); false when the gate held the move back. */
   go(index, cause = "go") {
     const next = Math.min(Math.max(Math.trunc(Number(index)) || 0, 0), this.total);
+    if (next !== this.index && !this.gate(next, cause)) {
+      this.pause();
+      return false;
+    }
     this.index = next;
     this.onChange(next, cause);
     if (this.playing && next >= this.total) this.pause();
+    return true;
   }
 
   forward() { this.go(this.index + 1, "forward"); }
@@ -64,8 +73,8 @@ export class Player {
 
   tick() {
     this.timer = null;
-    this.go(this.index + 1, "play");
-    if (this.index < this.total) this.timer = setTimeout(() => this.tick(), this.interval());
+    const moved = this.go(this.index + 1, "play");
+    if (moved && this.index < this.total) this.timer = setTimeout(() => this.tick(), this.interval());
     else this.onPlayingChange(false);
   }
 }

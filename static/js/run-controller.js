@@ -1,5 +1,6 @@
 // Running a program: one request (two when values carry over to a changed program), newest run wins.
 // No DOM: the API call and the program text are passed in, and what happens next is the listener's.
+// Every request asks a math error to bring its partial graph (the page draws it up to the failure).
 
 import { graphRequest } from "./api.js";
 import { variableNames } from "./graph-structure.js";
@@ -17,19 +18,22 @@ export class RunController {
    * @param {(result: {answer, body, expression}, run: {sequence, started, answered, options}) => void} options.onAnswer
    * @param {(error: Error, expression: string, run: {sequence, options}) => void} options.onError
    * @param {() => number} [options.now] a clock in milliseconds (performance.now in the page)
+   * @param {boolean} [options.partial] ask for the partial graph of a math error
    */
-  constructor({ post, source, onBusy = () => {}, onAnswer, onError, now = () => performance.now() }) {
+  constructor({ post, source, onBusy = () => {}, onAnswer, onError, now = () => performance.now(), partial = true }) {
     this.post = post;
     this.source = source;
     this.onBusy = onBusy;
     this.onAnswer = onAnswer;
     this.onError = onError;
     this.now = now;
+    this.partial = partial;
     this.overrides = {}; // values the person set, by variable name
     this.check = false;
     this.basis = null; // {expression, answer}: the program the overrides belong to
     this.sequence = 0;
     this.timer = null;
+    this.rewritten = null; // the text as the last value written into it left it (see textCarries)
   }
 
   /** Start over with these values, all meant for the next program run (a link, an example). */
@@ -41,8 +45,26 @@ export class RunController {
   /** A person set a variable: recompute shortly, keeping the step. */
   setValue(name, value) {
     this.overrides = { ...this.overrides, [name]: value };
+    this.schedule();
+  }
+
+  /**
+   * A variable's new value was written into the program text (`expression`, a slider): the text
+   * carries it now, so it is no override; the program is the same one, so the other values set for
+   * it still go with it. Recompute shortly, keeping the step.
+   */
+  textCarries(name, expression) {
+    const { [name]: _written, ...rest } = this.overrides;
+    this.overrides = rest;
+    this.rewritten = expression;
+    if (this.basis) this.basis = { ...this.basis, expression };
+    this.schedule();
+  }
+
+  /** Recompute shortly (a dragged slider sends one request, not fifty), keeping the step. */
+  schedule(options = { keepStep: true }) {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.run({ keepStep: true }), RECOMPUTE_DELAY_MS);
+    this.timer = setTimeout(() => this.run(options), RECOMPUTE_DELAY_MS);
   }
 
   /**
@@ -60,7 +82,9 @@ export class RunController {
       const result = await this.compute(expression);
       if (sequence !== this.sequence) return;
       this.overrides = keptValues(result, asked, this.overrides);
-      this.basis = { expression, answer: result.answer };
+      // A value written into the text while this run was on its way changed only that number.
+      const now = this.source();
+      this.basis = { expression: now !== expression && now === this.rewritten ? now : expression, answer: result.answer };
       this.onAnswer({ ...result, expression }, { sequence, started, answered: this.now() - started, options });
     } catch (error) {
       if (sequence !== this.sequence) return;
@@ -73,13 +97,14 @@ export class RunController {
   /** Ask the API; free variables without a value take the API's default (1.0). */
   async compute(expression) {
     const { send, carry } = planValues(this.overrides, this.basis, expression);
-    let body = graphRequest(expression, send, this.check);
+    const options = { partial: this.partial };
+    let body = graphRequest(expression, send, this.check, options);
     let answer = await this.post(body);
     const carried = carriedValues(carry, answer);
     if (Object.keys(carried).length) {
       // Deliberately a second request: only the first answer tells which names the changed
       // program still has free, and those keep the values the person gave them.
-      body = graphRequest(expression, { ...send, ...carried }, this.check);
+      body = graphRequest(expression, { ...send, ...carried }, this.check, options);
       answer = await this.post(body);
     }
     return { answer, body };

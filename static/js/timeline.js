@@ -2,22 +2,28 @@
 // Pure data: no DOM. Step 0 is "before the forward pass"; steps 1..F are forward steps (one per node
 // in `forward` order); steps F+1..F+B are backward steps (one per entry in `backward`). The front end
 // never recomputes math: values, gradients and contributions are the API's numbers, only summed in
-// the API's order to show the running totals.
+// the API's order to show the running totals. A timeline of the `+=` bug (bug-replay.js) sets each
+// gradient to its latest contribution instead.
+
+import { backwardEntries } from "./bug-replay.js";
+import { nodeLabels } from "./notation.js";
 
 /**
  * Build the timeline of one API answer.
- * @param {object} graph the JSON body of POST /api/graph
+ * @param {object} graph the JSON body of POST /api/graph (or a partial graph: `backward` empty and
+ *   `failed` set, the forward pass up to a math error)
+ * @param {object} [options]
+ * @param {Map<string, string>} [options.labels] the nodes' shown names (notation.js's nodeLabels)
+ * @param {{backward: object[], grads: Map<string, number>}} [options.bug] the buggy pass
+ *   (bug-replay.js): replayed with `=` instead of `+=`
  */
-export function buildTimeline(graph) {
+export function buildTimeline(graph, { labels, bug } = {}) {
   const nodeById = new Map(graph.nodes.map((node) => [node.id, node]));
   const steps = graph.forward.map((id) => ({ phase: "forward", node: id }));
   const forwardCount = steps.length;
 
-  let backward = graph.backward;
-  if (backward.length === 0) {
-    // No operation at all (e.g. `L = 3`): the backward pass is just the seed dL/dL = 1.
-    backward = [{ node: graph.output, grad: 1, contributions: [] }];
-  }
+  // A partial graph stops where the math failed: it has no backward pass at all.
+  const backward = graph.failed ? [] : bug ? bug.backward : backwardEntries(graph);
   // How many gradient contributions each node receives in the whole pass: more than one means reuse.
   const contributionTotals = new Map();
   for (const entry of backward) {
@@ -32,6 +38,9 @@ export function buildTimeline(graph) {
   return {
     graph,
     nodeById,
+    labels: labels ?? nodeLabels(graph, null),
+    mode: bug ? "set" : "accumulate",
+    finalGrads: bug ? bug.grads : null,
     steps,
     forwardCount,
     backwardCount: steps.length - forwardCount,
@@ -53,18 +62,22 @@ export function clampStep(timeline, index) {
 /**
  * The graph as it looks after `index` steps.
  * Returns values and gradients reached so far, the active node, the edges it lights up, which
- * nodes' gradients changed at this very step and whether that was a `+=` onto a reused node.
+ * nodes' gradients changed at this very step and whether that was a `+=` onto a reused node (or, in
+ * the bug's timeline, an `=` that overwrote one), and each node's contributions so far (`parts`).
  */
 export function stateAt(timeline, index) {
   const at = clampStep(timeline, index);
   const { graph, nodeById, steps, forwardCount } = timeline;
+  const set = timeline.mode === "set";
   const values = new Map();
   const grads = new Map();
   const received = new Map(); // contributions received so far, per node
+  const parts = new Map(); // the contributions themselves, in the order received
 
   for (let i = 0; i < Math.min(at, forwardCount); i++) {
     const id = steps[i].node;
-    values.set(id, nodeById.get(id).value);
+    const value = nodeById.get(id).value;
+    if (value !== null && value !== undefined) values.set(id, value);
   }
 
   const changed = new Set();
@@ -82,7 +95,10 @@ export function stateAt(timeline, index) {
       if (c.contribution === null || isConstant(nodeById.get(c.input))) continue;
       const before = received.get(c.input) ?? 0;
       received.set(c.input, before + 1);
-      grads.set(c.input, (grads.get(c.input) ?? 0) + c.contribution);
+      const list = parts.get(c.input);
+      if (list) list.push(c.contribution);
+      else parts.set(c.input, [c.contribution]);
+      grads.set(c.input, set ? c.contribution : (grads.get(c.input) ?? 0) + c.contribution);
       if (last) {
         changed.add(c.input);
         if (before > 0) accumulated.add(c.input);
@@ -91,9 +107,12 @@ export function stateAt(timeline, index) {
   }
 
   if (at === timeline.total && timeline.total > forwardCount) {
-    // The end of the backward pass: every node shows its final gradient exactly as the API has it.
+    // The end of the backward pass: every node shows its final gradient exactly as the API has it
+    // (the bug's timeline: as its replay ends).
     for (const node of graph.nodes) {
-      if (node.kind !== "constant" && node.grad !== null && node.grad !== undefined) grads.set(node.id, node.grad);
+      if (node.kind === "constant") continue;
+      const grad = timeline.finalGrads ? timeline.finalGrads.get(node.id) : node.grad;
+      if (grad !== null && grad !== undefined) grads.set(node.id, grad);
     }
   }
 
@@ -113,7 +132,21 @@ export function stateAt(timeline, index) {
     values,
     grads,
     received,
+    parts,
     changed,
     accumulated,
   };
+}
+
+/**
+ * The nodes whose gradient is whole at a state: every contribution they get has arrived (or the pass
+ * is over). Their numeric check may show; a running sum's would give the rest away.
+ */
+export function completeGradients(timeline, state) {
+  const complete = new Set();
+  const ended = state.index === timeline.total && timeline.total > timeline.forwardCount;
+  for (const id of state.grads.keys()) {
+    if (ended || (state.received.get(id) ?? 0) >= (timeline.contributionTotals.get(id) ?? 0)) complete.add(id);
+  }
+  return complete;
 }

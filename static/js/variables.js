@@ -1,7 +1,10 @@
-// The variables panel: a number input and a slider per variable, its gradient and, when asked,
-// the numeric check. Rows are kept while the same variables stay, so typing is never interrupted.
+// The variables panel: a number input, a slider and a nudge button per variable, its gradient and,
+// when asked, the numeric check. Rows are kept while the same variables stay, so typing is never
+// interrupted. A gradient (and its numeric check) shows only once the backward pass has revealed it.
 
-import { formatNumber, nodeName } from "./format.js";
+import { agreesWithCheck } from "./bug-replay.js";
+import { formatNumber } from "./format.js";
+import { gradientSymbol } from "./notation.js";
 
 function sliderRange(value) {
   const reach = Math.max(5, Math.ceil(Math.abs(value) * 2));
@@ -11,27 +14,36 @@ function sliderRange(value) {
 
 // Long programs can have hundreds of variables: the first rows are drawn, the rest on request.
 const FIRST_ROWS = 24;
+const EMPTY_NOTE = "Run a program to see its variables.";
 
 export class VariablesPanel {
   /**
    * @param {HTMLElement} container
    * @param {HTMLElement} emptyNote
    * @param {(name: string, value: number) => void} onChange
+   * @param {(name: string) => void} [onNudge] a row's nudge button
    */
-  constructor(container, emptyNote, onChange) {
+  constructor(container, emptyNote, onChange, onNudge = () => {}) {
     this.container = container;
     this.emptyNote = emptyNote;
     this.onChange = onChange;
+    this.onNudge = onNudge;
     this.rows = new Map();
     this.names = [];
     this.graph = null;
+    this.shownGrads = new Map();
+    this.right = null;
   }
 
-  /** Show the variables of an API answer. */
-  setGraph(graph) {
+  /**
+   * Show the variables of an API answer; `outputName` is the output's shown name. `failed`: a partial
+   * graph (the math failed), whose variables can still be changed but have no gradient.
+   */
+  setGraph(graph, outputName, { failed = false } = {}) {
     const variables = graph.nodes.filter((n) => n.kind === "variable" && n.label);
     const names = variables.map((n) => n.label);
-    this.outputName = nodeName(graph.nodes.find((n) => n.id === graph.output));
+    this.outputName = outputName;
+    this.failed = failed;
     if (names.join("\u0000") !== this.names.join("\u0000")) {
       this.rows.clear();
       this.names = names;
@@ -61,6 +73,16 @@ export class VariablesPanel {
     if (!variables.length) this.emptyNote.textContent = "This program has no variables: only constants.";
   }
 
+  /** No program on show (an error): no rows, nothing to edit. */
+  clear() {
+    this.rows.clear();
+    this.names = [];
+    this.graph = null;
+    this.container.replaceChildren();
+    this.emptyNote.hidden = false;
+    this.emptyNote.textContent = EMPTY_NOTE;
+  }
+
   buildRow(node) {
     const name = node.label;
     const row = document.createElement("div");
@@ -87,6 +109,15 @@ export class VariablesPanel {
     slider.min = String(range.min);
     slider.max = String(range.max);
     slider.step = String(range.step);
+
+    const nudge = document.createElement("button");
+    nudge.type = "button";
+    nudge.className = "btn btn-ghost btn-nudge";
+    nudge.dataset.nudge = name;
+    nudge.textContent = "nudge";
+    nudge.title = `Add h to ${name} and see how much the output moves`;
+    nudge.setAttribute("aria-label", `Nudge ${name} by h`);
+    nudge.addEventListener("click", () => this.onNudge(name));
 
     const meta = document.createElement("div");
     meta.className = "variable-meta";
@@ -115,7 +146,7 @@ export class VariablesPanel {
       this.onChange(name, value);
     });
 
-    row.append(label, number, slider, meta);
+    row.append(label, number, slider, nudge, meta);
     this.rows.set(name, { row, number, slider, grad, check, free });
     return row;
   }
@@ -133,34 +164,67 @@ export class VariablesPanel {
     }
     row.nodeId = node.id;
     row.free.hidden = node.free !== true;
-    this.showGradient(row, node.label, this.shownGrads?.get(node.id));
-    const check = graph.check?.[node.label];
-    if (check) {
-      row.check.textContent = `analytic ${formatNumber(check.analytic)} · numeric ${formatNumber(check.numeric)} ${check.ok ? "✓" : "✗"}`;
-      row.check.className = `check ${check.ok ? "ok" : "bad"}`;
-      row.check.title = `analytic ${check.analytic}, central difference ${check.numeric}`;
-      row.check.dataset.check = check.ok ? "ok" : "bad";
-    } else {
-      row.check.textContent = "";
-      row.check.className = "check";
-      delete row.check.dataset.check;
-    }
+    this.showGradient(row, node.label);
   }
 
   /**
    * Show each variable's gradient as far as the timeline has got: nothing before the backward
-   * pass reaches it, then its running sum, and at the end the API's final value.
+   * pass reaches it, then its running sum, and at the end the final value.
    * @param {Map<string, number>} grads node id → gradient so far (the timeline's state)
+   * @param {{right?: Map<string, number> | null, complete?: Set<string>}} [options] right: with the
+   *   `+=` bug on, the right gradients so far; complete: the nodes whose gradient has all its
+   *   contributions (their numeric check may show)
    */
-  showStep(grads) {
+  showStep(grads, { right = null, complete = new Set() } = {}) {
     this.shownGrads = grads;
-    for (const [name, row] of this.rows) this.showGradient(row, name, grads.get(row.nodeId));
+    this.right = right;
+    this.complete = complete;
+    for (const [name, row] of this.rows) this.showGradient(row, name);
   }
 
-  showGradient(row, name, grad) {
-    const L = this.outputName;
+  showGradient(row, name) {
+    const grad = this.shownGrads.get(row.nodeId);
+    const symbol = gradientSymbol(this.outputName, name);
     const pending = grad === undefined;
-    row.grad.textContent = pending ? `∂${L}/∂${name} = ? (backward pass)` : `∂${L}/∂${name} = ${formatNumber(grad)}`;
+    const right = this.right?.get(row.nodeId);
+    const wrong = !pending && right !== undefined && right !== grad;
+    row.grad.textContent = this.failed
+      ? "no gradient: the math failed"
+      : pending
+      ? `${symbol} = ? (backward pass)`
+      : `${symbol} = ${formatNumber(grad)}${wrong ? `  (with +=: ${formatNumber(right)})` : ""}`;
     row.grad.classList.toggle("pending", pending);
+    row.grad.classList.toggle("wrong", wrong);
+    this.showCheck(row, name, this.complete?.has(row.nodeId) ? grad : undefined);
+  }
+
+  /**
+   * The numeric check of one variable: "?" until the backward pass has revealed its whole gradient
+   * (`grad` undefined: the check would give the answer away); then that gradient against the central
+   * difference.
+   */
+  showCheck(row, name, grad) {
+    const check = this.graph?.check?.[name];
+    if (!check) {
+      row.check.textContent = "";
+      row.check.className = "check";
+      delete row.check.dataset.check;
+      return;
+    }
+    if (grad === undefined) {
+      row.check.textContent = "numeric check: ?";
+      row.check.className = "check pending";
+      row.check.title = "Shown once the backward pass has revealed this gradient.";
+      delete row.check.dataset.check;
+      return;
+    }
+    // With the `+=` bug on, the gradient shown is the bug's: the check compares that one.
+    const buggy = this.right !== null;
+    const ok = buggy ? agreesWithCheck(grad, check.numeric, this.graph.value) : check.ok;
+    const analytic = buggy ? grad : check.analytic;
+    row.check.textContent = `analytic ${formatNumber(analytic)} · numeric ${formatNumber(check.numeric)} ${ok ? "✓" : "✗"}`;
+    row.check.className = `check ${ok ? "ok" : "bad"}`;
+    row.check.title = `analytic ${analytic}, central difference ${check.numeric}`;
+    row.check.dataset.check = ok ? "ok" : "bad";
   }
 }

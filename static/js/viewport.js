@@ -4,8 +4,9 @@
 
 const d3 = globalThis.d3;
 
-/** A new graph is shown whole when that keeps its text at least this large; otherwise… */
+/** A new graph is shown whole when that keeps its text at least this large, or it is this small; … */
 export const WHOLE_GRAPH_MIN_SCALE = 0.5;
+export const WHOLE_GRAPH_MAX_NODES = 30;
 /** …it opens at this scale, where node text is readable, and the minimap shows the rest. */
 export const READABLE_SCALE = 0.8;
 /** Room the overlays take at the drawing's edges (toolbar above, legend below), kept clear by fit. */
@@ -122,14 +123,15 @@ export class Viewport {
   }
 
   /**
-   * How a new graph opens: whole when it stays legible so; otherwise at a readable scale, showing
-   * `focusId` (the node the timeline stands at, or where the forward pass starts) near the left.
+   * How a new graph opens: whole when it stays legible so, or is small (a few nodes are worth seeing
+   * together on a phone too); otherwise at a readable scale, showing `focusId` (the node the timeline
+   * stands at) near the left.
    */
   open(focusId) {
     if (!this.layout) return;
     const fitted = fitTransform(this.layout, this.size);
     const box = this.layout.nodes.get(focusId);
-    if (fitted.k >= WHOLE_GRAPH_MIN_SCALE || !box) {
+    if (fitted.k >= WHOLE_GRAPH_MIN_SCALE || this.layout.nodes.size <= WHOLE_GRAPH_MAX_NODES || !box) {
       this.fit(false);
       return;
     }

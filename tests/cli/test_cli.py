@@ -269,3 +269,35 @@ def test_healthcheck_fails_on_a_wrong_answer(capsys):
         finally:
             server.shutdown()
     assert "answered {'status': 'starting'}" in capsys.readouterr().err
+
+
+def test_open_prints_the_explorer_url_of_a_program_file(tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+
+    program = tmp_path / "neuron.txt"
+    program.write_text("x1 = 2\nw1 = -3\nn = x1*w1 + b\no = tanh(n)\n")
+    result = run("open", str(program), "--no-browser", "--url", "http://127.0.0.1:9999")
+    assert result.returncode == 0, result.stderr
+    url = result.stdout.strip()
+    parts = urlsplit(url)
+    assert parts.netloc == "127.0.0.1:9999"
+    assert parse_qs(parts.fragment)["e"] == [program.read_text()]
+
+
+def test_open_refuses_a_broken_program_or_a_missing_file(tmp_path):
+    result = run("open", "-", "--no-browser", stdin="x = 2\ny = x *\n")
+    assert result.returncode == 2
+    assert result.stderr.startswith("parse_error: line 2, column 8")
+    result = run("open", str(tmp_path / "nothing.txt"), "--no-browser")
+    assert result.returncode == 2 and "cannot read" in result.stderr
+
+
+def test_open_opens_the_browser_unless_told_not_to(monkeypatch, tmp_path, capsys):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    program = tmp_path / "p.txt"
+    program.write_text("a = 2; a*a")
+    assert cli.main(["open", str(program)]) == 0
+    assert opened == [capsys.readouterr().out.strip()]
+    assert cli.main(["open", str(program), "--no-browser"]) == 0
+    assert len(opened) == 1

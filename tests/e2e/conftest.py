@@ -100,6 +100,26 @@ def watched_page(browser, base_url):
     assert watch.dialogs == [], watch.dialogs
 
 
+# The two window sizes the explorer is tried at: a common laptop and a phone held upright.
+SIZES = {"1366x768": {"width": 1366, "height": 768}, "400x800": {"width": 400, "height": 800}}
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(request, browser, base_url):
+    """Like watched_page, once per window size (the test id says which); `page.size` names it."""
+    context = browser.new_context(viewport=SIZES[request.param], accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch = PageWatch(page, base_url)
+    page.watch = watch
+    page.size = request.param
+    yield page
+    context.close()
+    assert watch.unexpected_console_errors() == [], watch.console_errors
+    assert watch.foreign_requests() == [], watch.foreign_requests()
+    assert watch.dialogs == [], watch.dialogs
+
+
 @pytest.fixture(scope="session")
 def api_post(base_url):
     """POST a body to an API path and return the JSON answer."""

@@ -13,7 +13,16 @@ import pytest
 
 from tests.e2e.conftest import PageWatch
 from tests.e2e.programs import mlp_program, tanh_chain
-from tests.e2e.test_page import counter, node, open_page, ready_sequence, run_program, wait_for_new_graph
+from tests.e2e.test_page import (
+    counter,
+    expected_grads,
+    node,
+    open_page,
+    ready_sequence,
+    run_program,
+    shown,
+    wait_for_new_graph,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -93,21 +102,22 @@ def test_a_big_graph_is_laid_out_off_the_page_thread_and_opens_readable(
     page.click('[data-testid="run"]')
     # While the worker lays it out, the page answers: the new timeline steps already.
     page.wait_for_selector("#graph-panel.laying-out")
+    # After a run the timeline stands at the end of the forward pass: 984 steps in.
     total = counter(page).split("/")[1].strip()
     page.click('[data-testid="step-forward"]')
     page.click('[data-testid="step-forward"]')
-    assert counter(page) == f"2 / {total}"
+    assert counter(page) == f"986 / {total}"
     wait_for_new_graph(page, before, timeout=60)
 
     stats = layout_stats(page)
     assert stats["worker"] == before_stats["worker"] + 1
     assert stats["inline"] == before_stats["inline"]
     assert page.locator("[data-node-id]").count() == 984  # every node, with its hooks, drawn or not
-    assert page.locator("path.edge").count() == sum(
-        len(n["inputs"]) for n in api_post("/api/graph", {"expression": MLP})["nodes"]
-    )
-    assert counter(page) == f"2 / {total}"  # the steps taken meanwhile stand
-    assert page.locator("[data-node-id][data-value]").count() == 2
+    answer = api_post("/api/graph", {"expression": MLP})
+    assert page.locator("path.edge").count() == sum(len(n["inputs"]) for n in answer["nodes"])
+    assert counter(page) == f"986 / {total}"  # the steps taken meanwhile stand
+    assert page.locator("[data-node-id][data-value]").count() == 984
+    assert shown(page, "data-grad") == expected_grads(answer, 2)  # two backward steps' gradients
 
     # Readable: text at least 80% of its size, nodes in view, the rest in the minimap.
     x, y, k = transform(page)
@@ -122,11 +132,11 @@ def test_a_big_graph_is_laid_out_off_the_page_thread_and_opens_readable(
     # A click on the minimap moves the view there.
     minimap.scroll_into_view_if_needed()
     box = minimap.bounding_box()
-    page.mouse.click(box["x"] + box["width"] - 4, box["y"] + box["height"] - 4)
+    page.mouse.click(box["x"] + 4, box["y"] + 4)
     page.wait_for_timeout(100)
     x2, y2, k2 = transform(page)
     assert k2 == k and (x2, y2) != (x, y)
-    assert x2 < x  # towards the right end of the drawing
+    assert x2 > x  # from the output, where a run leaves the timeline, towards the start of the drawing
     shot(page, artifacts, "mlp-minimap-moved")
 
 
@@ -301,13 +311,21 @@ def test_find_a_node_by_name(sized_page, base_url, artifacts):
     assert node(page, "n8").get_attribute("data-collapsed") is None
 
 
-def test_a_long_chain_opens_at_its_start_with_a_minimap(sized_page, base_url, artifacts):
+def test_a_long_chain_opens_where_the_timeline_stands_with_a_minimap(sized_page, base_url, artifacts):
     page = sized_page
     open_page(page, base_url, "x = 1")
     run_program(page, tanh_chain())
     assert transform(page)[2] >= 0.8
-    first = node(page, "n0").bounding_box()  # s_0, where the forward pass starts, is in view
+    # After a run the timeline stands at the output, s_250: the backward pass starts there, in view.
+    output = node(page, "n1001").bounding_box()
     area = page.locator("#graph").bounding_box()
-    assert area["x"] <= first["x"] and first["x"] + first["width"] <= area["x"] + area["width"]
+    assert node(page, "n1001").get_attribute("data-label") == "s_250"
+    assert area["x"] <= output["x"] and output["x"] + output["width"] <= area["x"] + area["width"]
+    # Back to the start: the view follows to s_0.
+    page.click('[data-testid="to-start"]')
+    page.click('[data-testid="step-forward"]')
+    settle(page)
+    first = node(page, "n0").bounding_box()
+    assert first is not None and area["x"] <= first["x"] <= area["x"] + area["width"]
     assert page.locator('[data-testid="minimap"]').is_visible()
     shot(page, artifacts, "chain-opening")

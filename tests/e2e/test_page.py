@@ -127,8 +127,8 @@ def test_lecture_both_passes_match_the_api(watched_page, base_url, api_post, art
     assert {name: grads[labels[name]] for name in LECTURE_GRADS} == LECTURE_GRADS
     assert shown(page, "data-value")[labels["L"]] == -8.0
     chain = page.text_content('[data-testid="chain-rule"]')
-    assert "∂L/∂a += ∂L/∂e · ∂e/∂a = (-2)·(-3) = 6" in chain
-    assert "∂L/∂b += ∂L/∂e · ∂e/∂b = (-2)·(2) = -4" in chain
+    assert "∂L/∂a += ∂L/∂e · ∂(a·b)/∂a = (-2)·(-3) = 6" in chain
+    assert "∂L/∂b += ∂L/∂e · ∂(a·b)/∂b = (-2)·(2) = -4" in chain
 
     # Back one step: the last step's gradients are taken away again.
     page.click('[data-testid="step-back"]')
@@ -146,8 +146,10 @@ def test_reused_variable_accumulates(watched_page, base_url):
     a = page.locator('[data-node-id][data-label="a"]')
     assert a.get_attribute("data-grad") == "2"
     chain = page.text_content('[data-testid="chain-rule"]')
-    assert chain.count("∂b/∂a += ∂b/∂b · ∂b/∂a = (1)·(1) = 1") == 2
+    assert "∂b/∂a += ∂b/∂b · ∂(a₁ + a₂)/∂a₁ = (1)·(1) = 1" in chain
+    assert "∂b/∂a += ∂b/∂b · ∂(a₁ + a₂)/∂a₂ = (1)·(1) = 1" in chain
     assert "contribution 2 of 2" in chain
+    assert "so far: ∂b/∂a = 1 + 1 = 2" in chain
     assert "+=" in a.text_content()  # the badge on the reused node
 
 
@@ -174,6 +176,8 @@ def test_changing_a_value_recomputes_and_keeps_the_step(watched_page, base_url):
     page.fill('[data-variable="a"]', "3")
     wait_for_new_graph(page, before)
     assert counter(page) == total
+    # The program text carries the new value: it stays the truth.
+    assert page.input_value('[data-testid="expression"]') == LECTURE.replace("a = 2", "a = 3")
     e = page.locator('[data-node-id][data-label="e"]')
     assert e.get_attribute("data-value") == "-9"
     assert page.locator('[data-node-id][data-label="b"]').get_attribute("data-grad") == "-6"
@@ -186,6 +190,7 @@ def test_changing_a_value_recomputes_and_keeps_the_step(watched_page, base_url):
     wait_for_new_graph(page, before)
     assert page.input_value('[data-variable="b"]') == "1"
     assert e.get_attribute("data-value") == "3"
+    assert "b = 1\n" in page.input_value('[data-testid="expression"]')
 
 
 def test_the_url_reopens_the_same_view(watched_page, browser, base_url):
@@ -206,7 +211,8 @@ def test_the_url_reopens_the_same_view(watched_page, browser, base_url):
         other = context.new_page()
         other.goto(link)
         other.wait_for_selector("#graph[data-ready]")
-        assert other.input_value('[data-testid="expression"]') == LECTURE
+        # The value set in the panel was written into the program: the link carries it there.
+        assert other.input_value('[data-testid="expression"]') == LECTURE.replace("c = 10", "c = 4.5")
         assert other.input_value('[data-variable="c"]') == "4.5"
         assert counter(other) == counter(page) == "9 / 10"
         assert shown(other, "data-grad") == shown(page, "data-grad")
@@ -215,7 +221,7 @@ def test_the_url_reopens_the_same_view(watched_page, browser, base_url):
         context.close()
 
 
-def test_errors_show_line_and_column_and_dim_the_last_graph(watched_page, base_url):
+def test_errors_show_line_and_column_and_clear_the_last_graph(watched_page, base_url):
     page = watched_page
     page.watch.http_errors_expected = True  # the API answers the typo with a 422
     open_page(page, base_url, LECTURE)
@@ -226,12 +232,16 @@ def test_errors_show_line_and_column_and_dim_the_last_graph(watched_page, base_u
     error.wait_for(state="visible")
     text = error.text_content()
     assert "line 2" in text and "column" in text
-    assert "graph-card" in page.get_attribute("#graph-panel", "class")
-    assert "stale" in page.get_attribute("#graph-panel", "class")
-    assert page.locator("[data-node-id]").count() == 7  # the last good graph stays
+    # Nothing stale stays: no graph to step, no variables to edit.
+    assert page.locator("[data-node-id]").count() == 0
+    assert counter(page) == "0 / 0"
+    page.click('[data-testid="step-forward"]')
+    assert counter(page) == "0 / 0"
+    assert page.locator("[data-variable]").count() == 0
+    assert page.locator("#graph-empty").is_visible()
     run_program(page, "a = 2\nb = a * 3")
     assert error.is_hidden()
-    assert "stale" not in page.get_attribute("#graph-panel", "class")
+    assert page.locator("[data-node-id]").count() == 3
 
 
 def test_html_in_the_program_is_only_ever_text(watched_page, base_url):
@@ -268,10 +278,11 @@ def test_exports_produce_files(watched_page, base_url, api_post, tmp_path):
     assert files["dot"].decode() == api_post("/api/graph/dot", {"expression": LECTURE})["dot"]
 
 
-def test_keyboard_steps_and_runs(watched_page, base_url):
+def test_keyboard_steps_and_runs(watched_page, base_url, api_post):
     page = watched_page
     open_page(page, base_url, LECTURE)
     page.click("#graph-meta")  # focus leaves the editor
+    assert counter(page) == "7 / 10"  # after a run: the end of the forward pass, deliberately
     page.keyboard.press("End")
     assert counter(page) == "10 / 10"
     page.keyboard.press("Home")
@@ -294,7 +305,12 @@ def test_keyboard_steps_and_runs(watched_page, base_url):
     page.keyboard.press("Control+Enter")
     wait_for_new_graph(page, before)
     assert page.locator('[data-node-id][data-label="M"]').count() == 1
-    assert page.text_content('[data-testid="announcer"]') != "" or counter(page) == "0 / 12"
+    # A run stands at the end of the forward pass.
+    answer = api_post(
+        "/api/graph", {"expression": page.input_value('[data-testid="expression"]'), "default_value": 1}
+    )
+    assert counter(page) == f"{len(answer['forward'])} / {len(answer['forward']) + len(answer['backward'])}"
+    assert page.text_content('[data-testid="announcer"]') != ""
 
 
 def test_inspector_shows_the_node_and_its_source(watched_page, base_url):
@@ -303,12 +319,12 @@ def test_inspector_shows_the_node_and_its_source(watched_page, base_url):
     page.click('[data-testid="to-end"]')
     page.locator('[data-node-id][data-label="e"]').click()
     inspector = page.text_content('[data-testid="inspector"]')
-    assert "mul" in inspector and "∂e/∂a = b" in inspector and "-6" in inspector
+    assert "mul" in inspector and "∂(a·b)/∂a = b = -3" in inspector and "-6" in inspector
     selection = page.locator('[data-testid="expression"]').evaluate(
         "el => el.value.slice(el.selectionStart, el.selectionEnd)"
     )
     assert selection == "a*b"
-    assert page.locator("#editor-backdrop mark").text_content() == "a*b"
+    assert page.locator("#editor-backdrop mark.span-mark").text_content() == "a*b"
 
 
 def test_numeric_check_is_shown_per_variable(watched_page, base_url):
@@ -317,6 +333,7 @@ def test_numeric_check_is_shown_per_variable(watched_page, base_url):
     before = ready_sequence(page)
     page.check('[data-testid="check-toggle"]')
     wait_for_new_graph(page, before)
+    page.click('[data-testid="to-end"]')  # the check shows once the backward pass has revealed it
     marks = page.eval_on_selector_all("[data-check]", "els => els.map(e => e.dataset.check)")
     assert marks == ["ok"] * 4
     assert "numeric" in page.text_content('[data-testid="variables"]')

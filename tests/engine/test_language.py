@@ -290,3 +290,60 @@ def test_clean_programs_have_no_warnings():
 
 def test_one_letter_names_are_not_typos_of_each_other():
     assert evaluate("a = 2; a * b", default_value=1.0).warnings == []
+
+
+# -- functions from the table of operations: softplus, and max and min with two arguments ---------------
+
+
+def test_softplus_max_and_min_in_programs():
+    graph = evaluate("y = -1; s = 0.25; loss = max(0, 1 - y*s) + softplus(s) + min(s, y)")
+    assert graph.output.value == pytest.approx(1.25 + math.log1p(math.exp(0.25)) - 1.0, rel=1e-15)
+    assert graph.gradients == pytest.approx({"y": -0.25 + 1.0, "s": 1.0 + 1.0 / (1.0 + math.exp(-0.25))})
+    operations = [n.op for n in graph.nodes if n.kind == "operation"]
+    assert operations[-5:] == ["max", "softplus", "add", "min", "add"]
+    assert evaluate("a = 2; max(a, a)").gradients == {"a": 1.0}  # a tie splits, and both halves reach a
+
+
+def test_the_hinge_loss_of_micrographs_demo():
+    graph = evaluate("y = 1; score = 0.4; max(0, 1 - y*score)", check=True)
+    assert graph.output.value == pytest.approx(0.6) and graph.gradients == {"y": -0.4, "score": -1.0}
+    assert all(result.ok for result in graph.check.values())
+    assert evaluate("y = 1; score = 2; max(0, 1 - y*score)").gradients == {"y": 0.0, "score": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "message"),
+    [
+        ("x = 1\nmax(x)", 1, "max takes 2 arguments, got 1"),
+        ("x = 1\nmin(x, x, x)", 1, "min takes 2 arguments, got 3"),
+        ("x = 1\nsoftplus(x, 2)", 1, "softplus takes 1 argument, got 2"),
+        ("x = 1\nmax(x,)", 7, "unexpected ')'"),
+    ],
+)
+def test_calls_with_the_wrong_number_of_arguments_say_so(source, column, message):
+    with pytest.raises(ParseError) as info:
+        parse(source)
+    assert (info.value.line, info.value.column) == (2, column)
+    assert info.value.message == f"line 2, column {column}: {message}"
+
+
+def test_every_function_of_the_table_is_a_reserved_function_name():
+    from engine import FUNCTIONS
+
+    assert {"softplus", "max", "min", "exp", "abs"} <= set(FUNCTIONS)
+    for name in FUNCTIONS:
+        with pytest.raises(ReservedNameError):
+            parse(f"{name} = 1")
+
+
+def test_derived_operators_make_one_node_per_part_each_with_its_span():
+    graph = evaluate("a = 6; b = 3\nc = a - b\nd = a / b\ne = a > b")
+    by_label = {n.label: n for n in graph.nodes if n.label}
+    neg, add = (n for n in graph.nodes if n.op in ("neg", "add"))
+    assert (neg.inputs, add.inputs, add is by_label["c"]) == (("n1",), ("n0", neg.id), True)
+    assert (neg.span.line, neg.span.column, neg.span.end_column) == (2, 7, 10)  # from '-' on
+    assert (add.span.column, add.span.end_column) == (5, 10)  # the whole expression
+    inv = next(n for n in graph.nodes if n.op == "inv")
+    assert (inv.span.line, inv.span.column) == (3, 7) and by_label["d"].op == "mul"
+    assert by_label["e"].op == "lt" and by_label["e"].inputs == ("n1", "n0")  # a > b is b < a
+    assert (by_label["c"].value, by_label["d"].value, by_label["e"].value) == (3.0, 2.0, 1.0)

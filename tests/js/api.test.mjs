@@ -11,7 +11,8 @@ test("every graph request carries the free variables' default; values and check 
     check: true,
     default_value: 1,
   });
-  assert.deepEqual(graphRequest("y = x", undefined, false, 0.5), { expression: "y = x", default_value: 0.5 });
+  assert.deepEqual(graphRequest("y = x", undefined, false, { defaultValue: 0.5 }), { expression: "y = x", default_value: 0.5 });
+  assert.deepEqual(graphRequest("y = x", {}, false, { partial: true }), { expression: "y = x", default_value: 1, partial: true });
 });
 
 test("the request's values are a copy: later changes to the caller's object do not leak in", () => {
@@ -32,4 +33,12 @@ test("error bodies become ApiErrors with code, message and position", () => {
   assert.equal(listed.message, "body.expression: Field required");
   assert.equal(errorFromBody({ detail: "Not Found" }, 404).message, "Not Found");
   assert.equal(errorFromBody(null, 502).code, "http_error");
+});
+
+test("a math error's partial graph comes along on the error", () => {
+  const partial = { nodes: [{ id: "n0" }], forward: ["n0"], failed: "n0", phase: "forward" };
+  const detail = { code: "math_error", message: "line 1, column 5: log(0.0)", line: 1, column: 5, names: [] };
+  assert.deepEqual(errorFromBody({ detail, partial }, 422).partial, partial);
+  assert.equal(errorFromBody({ detail }, 422).partial, null);
+  assert.equal(errorFromBody({ detail, partial: { nodes: "junk" } }, 422).partial, null);
 });

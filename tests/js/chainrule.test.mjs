@@ -1,64 +1,129 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { announce, chainRuleLines, describeOperation, describeRule } from "../../static/js/chainrule.js";
+import { announce, chainRuleLines } from "../../static/js/chainrule.js";
+import { setInsteadOfAccumulate } from "../../static/js/bug-replay.js";
+import { nodeLabels } from "../../static/js/notation.js";
 import { indexOps } from "../../static/js/ops.js";
 import { buildTimeline, stateAt } from "../../static/js/timeline.js";
-import { fixture } from "./helpers.mjs";
+import { fixture, program } from "./helpers.mjs";
 
-const OPS = indexOps([
-  { name: "add", symbol: "+", formula: "a + b", rules: ["∂/∂a = 1", "∂/∂b = 1"], arity: 2 },
-  { name: "mul", symbol: "*", formula: "a · b", rules: ["∂/∂a = b", "∂/∂b = a"], arity: 2 },
-  { name: "tanh", symbol: null, formula: "tanh x", rules: ["∂/∂x = 1 - tanh²x"], arity: 1 },
-  { name: "sigmoid", symbol: null, formula: "σ(x) = 1/(1 + e^-x)", rules: ["∂/∂x = σ(x)·(1 - σ(x))"], arity: 1 },
-]);
+const OPS = indexOps(fixture("ops").ops);
 
-const texts = (lines) => lines.map((line) => line.text);
+/** The timeline of a fixture as the page builds it: labels from its program text. */
+function timelineOf(name, { bug = false } = {}) {
+  const graph = fixture(name);
+  const labels = nodeLabels(graph, program(name), OPS);
+  return buildTimeline(graph, { labels, bug: bug ? setInsteadOfAccumulate(graph) : undefined });
+}
 
-test("the lecture's last backward step reads like the lecture", () => {
-  const timeline = buildTimeline(fixture("lecture"));
-  const lines = texts(chainRuleLines(timeline, stateAt(timeline, 10), OPS));
-  assert.ok(lines.includes("∂L/∂a += ∂L/∂e · ∂e/∂a = (-2)·(-3) = 6"), lines.join("\n"));
-  assert.ok(lines.includes("∂e/∂a = b = -3"), lines.join("\n"));
-  assert.ok(lines.includes("∂L/∂b += ∂L/∂e · ∂e/∂b = (-2)·(2) = -4"), lines.join("\n"));
-});
+const lines = (timeline, index) => chainRuleLines(timeline, stateAt(timeline, index), OPS);
+const texts = (timeline, index) => lines(timeline, index).map((line) => line.text);
 
-test("the first backward step starts with dL/dL = 1", () => {
-  const timeline = buildTimeline(fixture("lecture"));
-  const lines = texts(chainRuleLines(timeline, stateAt(timeline, 8), OPS));
-  assert.ok(lines.includes("∂L/∂L = 1"));
-  assert.ok(lines.includes("∂L/∂d += ∂L/∂L · ∂L/∂d = (1)·(-2) = -2"), lines.join("\n"));
-});
-
-test("forward steps show the formula and the value", () => {
-  const timeline = buildTimeline(fixture("lecture"));
-  const lines = texts(chainRuleLines(timeline, stateAt(timeline, 4), OPS));
-  assert.ok(lines.includes("e = a · b = -6"), lines.join("\n"));
-  assert.deepEqual(texts(chainRuleLines(timeline, stateAt(timeline, 1), OPS)).slice(1), ["a = 2"]);
-  assert.match(texts(chainRuleLines(timeline, stateAt(timeline, 0), OPS))[0], /Before/);
-});
-
-test("a reused input says += and how many contributions it has had", () => {
-  const timeline = buildTimeline(fixture("reuse"));
-  const lines = texts(chainRuleLines(timeline, stateAt(timeline, timeline.total), OPS));
-  assert.ok(lines.some((t) => t.includes("contribution 1 of 2")), lines.join("\n"));
-  assert.ok(lines.some((t) => t.includes("contribution 2 of 2")), lines.join("\n"));
-  assert.ok(lines.includes("∂b/∂a so far: 2"), lines.join("\n"));
-});
-
-test("placeholders are replaced as whole words only, unlabeled nodes use ids", () => {
-  const nodeById = new Map([
-    ["n0", { id: "n0", label: "a", kind: "variable", inputs: [] }],
-    ["n1", { id: "n1", label: "", kind: "operation", op: "tanh", inputs: ["n0"] }],
-    ["n2", { id: "n2", label: "y", kind: "operation", op: "sigmoid", inputs: ["n1"] }],
+test("the lecture's last backward step: total gradients ∂L/∂x, local derivatives with their operation", () => {
+  const t = texts(timelineOf("lecture"), 10);
+  assert.deepEqual(t, [
+    "Backward through e = a·b, ∂L/∂e = -2",
+    "∂L/∂a += ∂L/∂e · ∂(a·b)/∂a = (-2)·(-3) = 6",
+    "∂(a·b)/∂a = b = -3",
+    "∂L/∂b += ∂L/∂e · ∂(a·b)/∂b = (-2)·(2) = -4",
+    "∂(a·b)/∂b = a = 2",
   ]);
-  assert.equal(describeOperation(nodeById.get("n1"), nodeById, OPS), "tanh a");
-  assert.equal(describeRule(nodeById.get("n1"), 0, nodeById, OPS), "∂n1/∂a = 1 - tanh²a");
-  assert.equal(describeOperation(nodeById.get("n2"), nodeById, OPS), "σ(n1)");
+});
+
+test("the lecture's first backward step is no longer circular: the local derivative is ∂(d·f)/∂d", () => {
+  const t = texts(timelineOf("lecture"), 8);
+  assert.ok(t.includes("∂L/∂L = 1"));
+  assert.ok(t.includes("∂L/∂d += ∂L/∂L · ∂(d·f)/∂d = (1)·(-2) = -2"), t.join("\n"));
+  assert.ok(t.includes("∂(d·f)/∂d = f = -2"), t.join("\n"));
+  assert.ok(!t.some((line) => line.includes("∂L/∂L · ∂L/∂d")), t.join("\n"));
+});
+
+test("a = 3; b = a + a; c = b*b at step 4: numbered inputs, each local derivative once, the total apart", () => {
+  const timeline = timelineOf("reuse_twice");
+  const all = lines(timeline, 4);
+  const t = all.map((line) => line.text);
+  assert.equal(t[0], "Backward through c = b₁·b₂, ∂c/∂c = 1");
+  assert.ok(t.includes("∂c/∂b += ∂c/∂c · ∂(b₁·b₂)/∂b₁ = (1)·(6) = 6"), t.join("\n"));
+  assert.ok(t.includes("∂(b₁·b₂)/∂b₁ = b₂ = 6"), t.join("\n"));
+  assert.ok(t.includes("∂(b₁·b₂)/∂b₂ = b₁ = 6"), t.join("\n"));
+  assert.ok(!t.some((line) => line.startsWith("∂c/∂b = b")), "the local derivative never reads as the total");
+  const totals = all.filter((line) => line.kind === "total").map((line) => line.text);
+  assert.deepEqual(totals, ["so far: ∂c/∂b = 6 + 6 = 12  (2 of 2 contributions, complete)"]);
+  // The next step: b passes 12 back twice.
+  assert.ok(texts(timeline, 5).includes("so far: ∂c/∂a = 12 + 12 = 24  (2 of 2 contributions, complete)"));
+});
+
+test("(x·y)^2: the unnamed product is named by its text, the constant by its value, never n2 or n3", () => {
+  const timeline = timelineOf("power");
+  const all = [];
+  for (let i = 0; i <= timeline.total; i++) all.push(...texts(timeline, i));
+  const text = all.join("\n");
+  assert.ok(!/\bn\d+\b/.test(text), text);
+  assert.ok(all.includes("z = (x·y)^2 = (-3)^2 = 9"), text);
+  assert.ok(all.includes("∂z/∂(x·y) += ∂z/∂z · ∂((x·y)^2)/∂(x·y) = (1)·(-6) = -6"), text);
+  assert.ok(all.includes("∂((x·y)^2)/∂(x·y) = 2·(x·y)^(2-1) = -6"), text);
+  assert.ok(all.includes("2 is a constant: no gradient flows into it."), text);
+  assert.ok(all.includes("Backward through x·y, ∂z/∂(x·y) = -6"), text);
+});
+
+test("an unnamed output is `out`; a square is x₁·x₂", () => {
+  const t = texts(timelineOf("unnamed_output"), 3);
+  assert.equal(t[0], "Backward through out = x₁·x₂, ∂out/∂out = 1");
+  assert.ok(t.includes("∂out/∂x += ∂out/∂out · ∂(x₁·x₂)/∂x₁ = (1)·(1.5) = 1.5"), t.join("\n"));
+});
+
+test("forward steps show the formula with the input values", () => {
+  const timeline = timelineOf("lecture");
+  assert.deepEqual(texts(timeline, 4), ["Forward: e = a·b", "e = a·b = 2·(-3) = -6"]);
+  assert.deepEqual(texts(timeline, 1), ["Forward: variable a", "a = 2"]);
+  assert.match(texts(timeline, 0)[0], /Before/);
+  assert.deepEqual(texts(timelineOf("neuron"), 10), ["Forward: o = tanh(n)", "o = tanh(n) = tanh(0.8814) = 0.7071"]);
+});
+
+test("a reused input says += and which contribution it is", () => {
+  const t = texts(timelineOf("reuse"), 3);
+  assert.ok(t.includes("a is used 2 times: contribution 1 of 2 is added (+=)."), t.join("\n"));
+  assert.ok(t.includes("a is used 2 times: contribution 2 of 2 is added (+=)."), t.join("\n"));
+  assert.ok(t.includes("so far: ∂b/∂a = 1 + 1 = 2  (2 of 2 contributions, complete)"), t.join("\n"));
+});
+
+test("with the += bug the equations say = and the total says what was overwritten", () => {
+  const timeline = timelineOf("reuse", { bug: true });
+  const state = stateAt(timeline, 3);
+  state.rightGrads = stateAt(timelineOf("reuse"), 3).grads;
+  const t = chainRuleLines(timeline, state, OPS).map((line) => line.text);
+  assert.ok(t.includes("∂b/∂a = ∂b/∂b · ∂(a₁ + a₂)/∂a₂ = (1)·(1) = 1"), t.join("\n"));
+  assert.ok(t.includes("a is used 2 times: contribution 2 of 2 overwrites the one before (=): the bug, += belongs here."), t.join("\n"));
+  assert.ok(t.includes("∂b/∂a = 1: set, not added (1 overwritten); with += it would be 2"), t.join("\n"));
+});
+
+test("a partial graph ends with what failed", () => {
+  const graph = {
+    output: null,
+    nodes: [
+      { id: "n0", kind: "variable", op: null, label: "a", value: 0, grad: null, inputs: [], span: { line: 1, column: 1, end_line: 1, end_column: 6, offset: 0, end_offset: 5 } },
+      { id: "n1", kind: "operation", op: "log", label: null, value: null, grad: null, inputs: ["n0"], span: { line: 2, column: 5, end_line: 2, end_column: 11, offset: 10, end_offset: 16 } },
+    ],
+    forward: ["n0", "n1"],
+    backward: [],
+    failed: "n1",
+    failedMessage: "line 2, column 5: log(0.0): value is not a finite number",
+  };
+  const expression = "a = 0\nb = log(a) + 1";
+  const timeline = buildTimeline(graph, { labels: nodeLabels(graph, expression, OPS) });
+  assert.equal(timeline.total, 2);
+  const t = texts(timeline, 2);
+  assert.deepEqual(t, [
+    "Forward: log(a) = ln(a)",
+    "log(a) = ln(a) = ln(0) = not a finite number",
+    "The math failed at log(a): line 2, column 5: log(0.0): value is not a finite number",
+  ]);
+  assert.equal(stateAt(timeline, 2).values.has("n1"), false, "a failed value is never shown");
 });
 
 test("constants and an op-less program are explained, and every step can be announced", () => {
-  for (const name of ["affine", "constant_only", "square"]) {
-    const timeline = buildTimeline(fixture(name));
+  for (const name of ["affine", "constant_only", "square", "power", "neuron", "typo"]) {
+    const timeline = timelineOf(name);
     for (let i = 0; i <= timeline.total; i++) {
       const state = stateAt(timeline, i);
       assert.ok(chainRuleLines(timeline, state, OPS).length > 0);

@@ -8,7 +8,7 @@ import { fixture, tanhChain } from "./helpers.mjs";
 // neuron: n0..n4 = x1 x2 w1 w2 b; n5 = x1*w1, n6 = x2*w2, n7 = n5 + n6, n8 = n (n7 + b), n9 = o = tanh(n)
 
 test("a neuron's statement is one group: its named sum and the unnamed products and sum under it", () => {
-  const groups = collapsibleGroups(fixture("neuron"));
+  const groups = collapsibleGroups(fixture("neuron_statement"));
   assert.deepEqual([...groups], [["n8", ["n8", "n5", "n6", "n7"]]]); // o = tanh(n) is one node: nothing to fold
 });
 
@@ -38,7 +38,7 @@ test("an unnamed node something outside also uses stays out of the group, and wh
 });
 
 test("folding draws one box fed by the group's outside inputs, and keeps every edge's key", () => {
-  const graph = fixture("neuron");
+  const graph = fixture("neuron_statement");
   const view = collapsedView(graph, ["n8"]);
   assert.deepEqual(view.nodes.map((n) => n.id), ["n0", "n1", "n2", "n3", "n4", "n8", "n9"]);
   const box = view.nodes.find((n) => n.id === "n8");
@@ -56,7 +56,7 @@ test("folding draws one box fed by the group's outside inputs, and keeps every e
 });
 
 test("nothing folded: the answer's own nodes and edges, the groups' roots marked foldable", () => {
-  const graph = fixture("neuron");
+  const graph = fixture("neuron_statement");
   const view = collapsedView(graph, []);
   assert.deepEqual(view.nodes.map((n) => n.id), graph.forward);
   assert.deepEqual(view.edges.map((e) => e.key), graphEdges(graph).map((e) => e.key));
@@ -83,7 +83,7 @@ test("a repeated input into a folded box gives parallel edges that bow apart", (
 });
 
 test("a folded view lays out with the box to the right of its inputs", () => {
-  const view = collapsedView(fixture("neuron"), ["n8"]);
+  const view = collapsedView(fixture("neuron_statement"), ["n8"]);
   const layout = layoutGraph(view, dagre);
   assert.equal(layout.nodes.size, 7);
   const box = layout.nodes.get("n8");

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatFactor, formatNumber, nodeName } from "../../static/js/format.js";
+import { formatFactor, formatNumber } from "../../static/js/format.js";
 
 test("numbers show 4 significant digits without trailing zeros", () => {
   assert.equal(formatNumber(6), "6");
@@ -21,10 +21,4 @@ test("missing numbers show a dash; factors are parenthesised", () => {
   assert.equal(formatNumber(null), "—");
   assert.equal(formatNumber(undefined), "—");
   assert.equal(formatFactor(-2), "(-2)");
-});
-
-test("a node is called by its label, else by its id", () => {
-  assert.equal(nodeName({ id: "n3", label: "e" }), "e");
-  assert.equal(nodeName({ id: "n3", label: null }), "n3");
-  assert.equal(nodeName({ id: "n3", label: "" }), "n3");
 });

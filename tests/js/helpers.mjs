@@ -52,3 +52,8 @@ export function fakeGraphApi(programs, ApiError) {
   }
   return { post, bodies };
 }
+
+/** The program text of a fixture (scripts/make_fixtures.py writes them): unnamed nodes are labelled from it. */
+export function program(name) {
+  return fixture("programs")[name];
+}

@@ -5,7 +5,7 @@ import { LayoutCache, structureKey } from "../../static/js/layout-cache.js";
 import { fixture } from "./helpers.mjs";
 
 test("the same program with other values has the same key; another structure or fold another", () => {
-  const graph = fixture("neuron");
+  const graph = fixture("neuron_statement");
   const other = structuredClone(graph);
   for (const node of other.nodes) {
     node.value += 1;

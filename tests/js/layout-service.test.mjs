@@ -18,9 +18,9 @@ function fakeWorker({ fail = false } = {}) {
           worker.onerror({ message: "worker failed" });
           return;
         }
-        const { id, graph, quick } = message;
-        if (quick) worker.onmessage({ data: { id, phase: "quick", layout: packLayout(quickLayout(graph)) } });
-        worker.onmessage({ data: { id, phase: "final", layout: packLayout(layoutGraph(graph, dagre)) } });
+        const { id, graph, options, quick } = message;
+        if (quick) worker.onmessage({ data: { id, phase: "quick", layout: packLayout(quickLayout(graph, options)) } });
+        worker.onmessage({ data: { id, phase: "final", layout: packLayout(layoutGraph(graph, dagre, options)) } });
       }, 1);
     },
     terminate() {
@@ -63,7 +63,7 @@ test("new values, same structure: the layout comes from the cache", async () => 
 test("when the worker fails, this thread lays the graph out instead", async () => {
   const worker = fakeWorker({ fail: true });
   const service = new LayoutService({ dagre, createWorker: () => worker, inlineLimit: 5 });
-  const view = collapsedView(fixture("neuron"), []);
+  const view = collapsedView(fixture("neuron_statement"), []);
   const layout = await service.layout(view);
   assert.equal(layout.nodes.size, view.nodes.length);
   assert.ok(worker.terminated);
@@ -88,8 +88,8 @@ test("the quick layout comes first, for the newest asker, and is not cached", as
   const service = new LayoutService({ dagre, createWorker: () => worker, inlineLimit: 150 });
   const big = collapsedView(tanhChain(60), []);
   const seen = [];
-  const first = service.layout(big, () => seen.push("first asker"));
-  const second = service.layout(big, (quick) => seen.push(quick));
+  const first = service.layout(big, {}, () => seen.push("first asker"));
+  const second = service.layout(big, {}, (quick) => seen.push(quick));
   const final = await first;
   assert.equal(await second, final);
   assert.equal(worker.messages.length, 1);
@@ -98,4 +98,21 @@ test("the quick layout comes first, for the newest asker, and is not cached", as
   assert.deepEqual(seen[0], quickLayout(big));
   assert.notDeepEqual(seen[0], final);
   assert.equal(service.now(big), final); // the cache holds dagre's layout, never the quick one
+});
+
+test("the names drawn are part of the layout: other names, another layout", async () => {
+  const worker = fakeWorker();
+  const service = new LayoutService({ dagre, createWorker: () => worker, inlineLimit: 150 });
+  const view = collapsedView(fixture("lecture"), []);
+  const plain = service.now(view);
+  const named = service.now(view, { labels: new Map([["n4", "a·b (a long name)"]]) });
+  assert.notEqual(plain, named);
+  assert.ok(named.nodes.get("n4").width > plain.nodes.get("n4").width);
+  assert.equal(service.now(view, { labels: new Map([["n4", "a·b (a long name)"]]) }), named); // cached
+  // Big graphs take their names and spacing to the worker.
+  const big = collapsedView(tanhChain(60), []);
+  const labels = new Map([["m1", "s_0·w"]]);
+  const layout = await service.layout(big, { labels });
+  assert.equal(worker.messages[0].options.labels, labels);
+  assert.deepEqual(layout, layoutGraph(big, dagre, { labels }));
 });

@@ -178,7 +178,7 @@ test("placeInOrder keeps the order and the gaps, as near the wanted places as it
 });
 
 test("the quick layout: inputs left of their users, no overlaps, a chain in a straight line", () => {
-  for (const graph of [fixture("lecture"), fixture("neuron"), tanhChain(250)]) {
+  for (const graph of [fixture("lecture"), fixture("neuron_statement"), tanhChain(250)]) {
     const layout = quickLayout(graph);
     assert.equal(layout.nodes.size, graph.nodes.length);
     assert.equal(layout.edges.length, graphEdges(graph).length);

@@ -11,6 +11,9 @@ const PROGRAMS = {
   "q = 2\ny = x*q": { free: ["x"], declared: { q: 2 } },
   "a = 2\nL = a*a": { declared: { a: 2 } },
   "a = 3\nL = a*a": { declared: { a: 3 } },
+  "p = 2\nq = 3\nL = p*q": { declared: { p: 2, q: 3 } },
+  "p = 2\nq = 4\nL = p*q": { declared: { p: 2, q: 4 } },
+  "p = 2\nq = 5\nL = p*q": { declared: { p: 2, q: 5 } },
 };
 
 /** A controller over the fake API; `text` is the editor's program. */
@@ -34,7 +37,7 @@ const valuesOf = (answer) => Object.fromEntries(answer.nodes.map((n) => [n.label
 test("a first run asks once, with the default for free variables and no values", async () => {
   const { runs, seen, bodies } = harness("y = x*x + q");
   await runs.run({ step: 3 });
-  assert.deepEqual(bodies, [{ expression: "y = x*x + q", default_value: 1 }]);
+  assert.deepEqual(bodies, [{ expression: "y = x*x + q", default_value: 1, partial: true }]);
   const [{ result, run }] = seen.answers;
   assert.deepEqual(valuesOf(result.answer), { x: 1, q: 1 });
   assert.deepEqual(run.options, { step: 3 });
@@ -47,7 +50,7 @@ test("a value set for the program on show is sent with it", async () => {
   await runs.run();
   runs.overrides = { a: 5 };
   await runs.run({ keepStep: true });
-  assert.deepEqual(bodies[1], { expression: "a = 2\nL = a*a", values: { a: 5 }, default_value: 1 });
+  assert.deepEqual(bodies[1], { expression: "a = 2\nL = a*a", values: { a: 5 }, default_value: 1, partial: true });
   assert.deepEqual(valuesOf(seen.answers[1].result.answer), { a: 5 });
   assert.deepEqual(runs.overrides, { a: 5 });
 });
@@ -59,7 +62,7 @@ test("edited text: its own declarations win over values set before", async () =>
   editor.text = "a = 3\nL = a*a";
   await runs.run();
   assert.equal(bodies.length, 2);
-  assert.deepEqual(bodies[1], { expression: "a = 3\nL = a*a", default_value: 1 });
+  assert.deepEqual(bodies[1], { expression: "a = 3\nL = a*a", default_value: 1, partial: true });
   assert.deepEqual(valuesOf(seen.answers[1].result.answer), { a: 3 });
   assert.deepEqual(runs.overrides, {});
 });
@@ -72,8 +75,8 @@ test("edited text: a free variable keeps its value while the program still has i
   await runs.run();
   // First the new program's free names, then its values: two requests, each for a reason.
   assert.deepEqual(bodies.slice(1), [
-    { expression: "y = x*x + q + r", default_value: 1 },
-    { expression: "y = x*x + q + r", values: { x: 4, q: 7 }, default_value: 1 },
+    { expression: "y = x*x + q + r", default_value: 1, partial: true },
+    { expression: "y = x*x + q + r", values: { x: 4, q: 7 }, default_value: 1, partial: true },
   ]);
   assert.deepEqual(valuesOf(seen.answers[1].result.answer), { x: 4, q: 7, r: 1 });
   assert.deepEqual(runs.overrides, { x: 4, q: 7 });
@@ -87,15 +90,15 @@ test("edited text: a value for a name the program no longer has is dropped, neve
   editor.text = "q = 2\ny = x*q"; // q is declared now, x still free
   await runs.run();
   assert.deepEqual(bodies.slice(1), [
-    { expression: "q = 2\ny = x*q", default_value: 1 },
-    { expression: "q = 2\ny = x*q", values: { x: 4 }, default_value: 1 },
+    { expression: "q = 2\ny = x*q", default_value: 1, partial: true },
+    { expression: "q = 2\ny = x*q", values: { x: 4 }, default_value: 1, partial: true },
   ]);
   editor.text = "y = x*x + q";
   runs.overrides = { x: 4 };
   await runs.run(); // from "q = 2\ny = x*q": x was free there and still is
   editor.text = "a = 2\nL = a*a";
   await runs.run(); // no x any more: one request, nothing carried
-  assert.deepEqual(bodies.at(-1), { expression: "a = 2\nL = a*a", default_value: 1 });
+  assert.deepEqual(bodies.at(-1), { expression: "a = 2\nL = a*a", default_value: 1, partial: true });
   assert.deepEqual(seen.errors, []);
   assert.ok(bodies.every((body) => body.default_value === 1));
 });
@@ -104,7 +107,7 @@ test("a link's values all go with its program, and an unknown name there is the 
   const { runs, seen, bodies } = harness("y = x*x");
   runs.reset({ x: 2.5 });
   await runs.run();
-  assert.deepEqual(bodies, [{ expression: "y = x*x", values: { x: 2.5 }, default_value: 1 }]);
+  assert.deepEqual(bodies, [{ expression: "y = x*x", values: { x: 2.5 }, default_value: 1, partial: true }]);
   runs.reset({ nope: 1 });
   await runs.run();
   assert.equal(bodies.length, 2, "no retry");
@@ -163,4 +166,34 @@ test("setValue recomputes once after a pause, keeping the step", async (t) => {
   assert.equal(bodies.length, 2);
   assert.deepEqual(bodies[1].values, { a: 4 });
   assert.deepEqual(seen.answers[1].run.options, { keepStep: true });
+});
+
+test("a value written into the text is no override, and the other values still go with the program", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { runs, editor, seen, bodies } = harness("p = 2\nq = 3\nL = p*q");
+  runs.reset({ p: 5 }); // a link's value for p
+  await runs.run();
+  editor.text = "p = 2\nq = 4\nL = p*q"; // the q slider wrote 4 into the text
+  runs.textCarries("q", editor.text);
+  t.mock.timers.tick(RECOMPUTE_DELAY_MS);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(bodies.at(-1), { expression: "p = 2\nq = 4\nL = p*q", values: { p: 5 }, default_value: 1, partial: true });
+  assert.deepEqual(valuesOf(seen.answers.at(-1).result.answer), { p: 5, q: 4 });
+  assert.deepEqual(seen.answers.at(-1).run.options, { keepStep: true });
+});
+
+test("a value written while a run is on its way still counts as the same program", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] });
+  const { runs, editor, bodies } = harness("p = 2\nq = 3\nL = p*q");
+  runs.reset({ p: 5 });
+  const first = runs.run();
+  editor.text = "p = 2\nq = 4\nL = p*q";
+  runs.textCarries("q", editor.text); // written before the first answer is back
+  await first;
+  t.mock.timers.tick(RECOMPUTE_DELAY_MS);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(bodies.at(-1).values, { p: 5 });
+  editor.text = "p = 2\nq = 5\nL = p*q"; // then typed by hand: a new program, its own values
+  await runs.run();
+  assert.deepEqual(bodies.at(-1), { expression: "p = 2\nq = 5\nL = p*q", default_value: 1, partial: true });
 });

@@ -90,3 +90,38 @@ test("steps are clamped", () => {
   assert.equal(clampStep(timeline, Number.NaN), 0);
   assert.equal(stateAt(timeline, 99).index, 10);
 });
+
+test("each node's contributions so far are kept in order, and a gradient is complete once all arrived", async () => {
+  const { completeGradients } = await import("../../static/js/timeline.js");
+  const graph = fixture("reuse_twice"); // a = 3; b = a + a; c = b*b: 3 forward steps, 2 backward
+  const timeline = buildTimeline(graph);
+  const first = stateAt(timeline, 4);
+  assert.deepEqual(first.parts.get("n1"), [6, 6]);
+  assert.deepEqual([...completeGradients(timeline, first)].sort(), ["n1", "n2"]);
+  const end = stateAt(timeline, 5);
+  assert.deepEqual(end.parts.get("n0"), [12, 12]);
+  assert.ok(completeGradients(timeline, end).has("n0"));
+  // The lecture's a: not reached until the last step.
+  const lecture = buildTimeline(fixture("lecture"));
+  assert.equal(completeGradients(lecture, stateAt(lecture, 9)).has("n0"), false);
+  assert.equal(completeGradients(lecture, stateAt(lecture, 10)).has("n0"), true);
+});
+
+test("a partial graph (a math error) has only its forward pass, and a failed value is never shown", () => {
+  const graph = {
+    output: null,
+    nodes: [
+      { id: "n0", kind: "variable", op: null, label: "a", value: 0, grad: null, inputs: [] },
+      { id: "n1", kind: "operation", op: "log", label: null, value: null, grad: null, inputs: ["n0"] },
+    ],
+    forward: ["n0", "n1"],
+    backward: [],
+    failed: "n1",
+  };
+  const timeline = buildTimeline(graph);
+  assert.deepEqual([timeline.forwardCount, timeline.backwardCount, timeline.total], [2, 0, 2]);
+  const end = stateAt(timeline, 2);
+  assert.deepEqual([...end.values.keys()], ["n0"]);
+  assert.equal(end.active, "n1");
+  assert.equal(end.grads.size, 0);
+});

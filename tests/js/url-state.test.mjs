@@ -14,10 +14,16 @@ test("expression, values, step and check round-trip through the hash", () => {
   assert.deepEqual(decodeState(hash), state);
 });
 
-test("defaults are left out of the URL and come back as defaults", () => {
-  const hash = encodeState({ expression: "x*x", values: {}, step: 0, check: false });
+test("defaults are left out of the URL and come back as defaults: no step is where a run stands", () => {
+  const hash = encodeState({ expression: "x*x", values: {}, step: null, check: false });
   assert.equal(hash, "#e=x*x");
-  assert.deepEqual(decodeState(hash), { expression: "x*x", values: {}, step: 0, check: false });
+  assert.deepEqual(decodeState(hash), { expression: "x*x", values: {}, step: null, check: false });
+});
+
+test("step 0 (before the forward pass) is kept apart from no step", () => {
+  const hash = encodeState({ expression: "x*x", step: 0 });
+  assert.equal(hash, "#e=x*x&s=0");
+  assert.equal(decodeState(hash).step, 0);
 });
 
 test("unicode and HTML-looking text survive", () => {
@@ -31,5 +37,5 @@ test("junk in the hash is ignored, never thrown", () => {
   assert.equal(decodeState("#foo=bar"), null);
   const state = decodeState("#e=x&v=x:abc,1y:2,ok:3,:4,z:,w&s=-5");
   assert.deepEqual(state.values, { ok: 3 });
-  assert.equal(state.step, 0);
+  assert.equal(state.step, null);
 });

@@ -1,0 +1,30 @@
+// The "not run" cue: the program text was edited since it last ran, so the graph shows an older
+// program. Only a person's typing raises it (a value written back from a slider runs by itself).
+
+export class EditCue {
+  /**
+   * @param {HTMLElement} cue the cue by the Run button
+   * @param {HTMLElement} card the editor's card (marked while the cue shows)
+   * @param {import("./editor.js").Editor} editor
+   */
+  constructor(cue, card, editor) {
+    this.cue = cue;
+    this.card = card;
+    this.editor = editor;
+    this.lastRun = null;
+    editor.textarea.addEventListener("input", () => this.update());
+    this.update();
+  }
+
+  /** A run of `expression` was shown (an answer or an error). */
+  ran(expression) {
+    this.lastRun = expression;
+    this.update();
+  }
+
+  update() {
+    const edited = this.lastRun !== null && this.editor.value !== this.lastRun;
+    this.cue.hidden = !edited;
+    this.card.classList.toggle("not-run", edited);
+  }
+}

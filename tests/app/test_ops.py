@@ -1,0 +1,48 @@
+"""GET /api/ops: the engine's table of operations, as the page reads it."""
+
+from __future__ import annotations
+
+from engine import BUILTINS, DERIVED
+
+
+def test_ops_are_the_table_in_its_order(client):
+    response = client.get("/api/ops")
+    assert response.status_code == 200
+    ops = response.json()["ops"]
+    assert [op["name"] for op in ops] == [op.name for op in BUILTINS]
+    for op, declared in zip(ops, BUILTINS, strict=True):
+        assert op["rules"] == list(declared.rules) and op["arity"] == declared.arity == len(op["rules"])
+        assert (op["symbol"], op["call"], op["display"]) == (declared.symbol, declared.call, declared.display)
+        assert op["description"].startswith("f(") and op["formula"] and op["domain"]
+
+
+def test_each_op_says_its_glyph_and_how_a_program_calls_it(client):
+    ops = {op["name"]: op for op in client.get("/api/ops").json()["ops"]}
+    glyphs = {name: op["display"] for name, op in ops.items()}
+    assert {k: glyphs[k] for k in ("add", "mul", "neg", "inv", "pow", "lt", "eq", "tanh", "max")} == {
+        "add": "+", "mul": "×", "neg": "−", "inv": "1/x", "pow": "^", "lt": "<", "eq": "==", "tanh": "tanh",
+        "max": "max",
+    }  # fmt: skip
+    assert ops["softplus"]["call"] == "softplus" and ops["softplus"]["arity"] == 1
+    assert ops["max"]["call"] == "max" and ops["min"]["arity"] == 2
+    assert ops["add"]["call"] is None and ops["inv"]["symbol"] is None and ops["inv"]["call"] is None
+    assert ops["log"]["domain"] == "x > 0"
+    assert ops["max"]["rules"][0] == "∂/∂a = 1 if a > b, ½ if a = b, else 0"
+
+
+def test_derived_operators_say_what_they_are_built_from(client):
+    derived = client.get("/api/ops").json()["derived"]
+    assert derived == [
+        {"name": d.name, "symbol": d.symbol, "formula": d.formula, "uses": list(d.uses)} for d in DERIVED
+    ]
+    assert derived[0] == {"name": "sub", "symbol": "-", "formula": "a - b = a + (-b)", "uses": ["neg", "add"]}
+
+
+def test_every_function_the_ops_list_runs_in_a_program(client):
+    for op in client.get("/api/ops").json()["ops"]:
+        if op["call"] is None:
+            continue
+        arguments = ", ".join(["0.5", "0.25"][: op["arity"]])
+        response = client.post("/api/graph", json={"expression": f"{op['call']}({arguments})"})
+        assert response.status_code == 200, op["call"]
+        assert response.json()["nodes"][-1]["op"] == op["name"]
