@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     #: (graphs hold no cycles): a third of the time. 10,000 keeps most of that time and still
     #: collects the cycles that request handling leaves, every few requests.
     gc_threshold: int = 10_000
+    #: Trainings (POST /api/train) one worker process runs at once; one more gets 503.
+    max_trainings: int = 16
+    #: Seconds a refused training is told to wait (the 503's Retry-After).
+    training_retry_after: int = 2
 
 
 def tune_cycle_collector(settings: Settings) -> None:

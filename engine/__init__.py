@@ -121,3 +121,10 @@ __all__ = [
 # From a graph built in Python to the explorer: the language sits above the engine's core, so it is
 # imported last (the core never imports it).
 from .language.unparse import explore, to_program
+
+# -- training: modules, networks, an optimizer (engine.datasets and engine.training are modules) --------
+from .module import Module, Parameter
+from .nn import MLP, Layer, Linear, Network, Neuron
+from .optim import SGD
+
+__all__ += ["MLP", "SGD", "Layer", "Linear", "Module", "Network", "Neuron", "Parameter"]

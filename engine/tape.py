@@ -1,0 +1,369 @@
+"""Record a computation's shape once, then replay it on whole batches of floats.
+
+Training builds the same graph for every example and every epoch: only the numbers change. A
+`Tape` records that shape by running the model's own code on `Traced` stand-ins (the same operators
+and methods a `Scalar` has); `Tape.compile` turns it into a `TapeProgram` that runs forward and
+backward on lists of floats, one list per slot, an element per example. No graph of objects is
+made per example, so a step of training costs a few list operations per node instead of a few
+objects per node per example.
+
+The numbers are the engine's own: ``+``, ``*`` and unary ``-`` are those float operations exactly
+(what `Add`, `Mul` and `Neg` compute); every other function runs through its `ScalarFunction`'s
+``forward(ctx, ...)`` and ``backward(ctx, d_out)``. Values come out bit for bit as a Scalar graph
+gives them; gradients differ only by the order in which per-example terms are added.
+See docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Sequence
+
+from .autodiff import Context
+from .errors import MathError
+from .scalar_functions import Add, Exp, Inv, Log, Mul, Neg, ReLU, ScalarFunction, Sigmoid, Tanh
+
+_add, _mul, _neg = operator.add, operator.mul, operator.neg
+
+PARAMETER, INPUT, CONSTANT, OPERATION = "parameter", "input", "constant", "operation"
+
+
+class Traced:
+    """A number being recorded: arithmetic on it appends an operation to its tape.
+
+    It has Scalar's operators and activation methods and nothing else; asking for its truth value
+    is an error, because a recorded shape must not depend on the numbers that will flow through it.
+    """
+
+    __slots__ = ("slot", "tape")
+
+    def __init__(self, tape: Tape, slot: int) -> None:
+        self.tape = tape
+        self.slot = slot
+
+    def __add__(self, other):
+        return self.tape.apply(Add, self, other)
+
+    def __radd__(self, other):
+        return self.tape.apply(Add, other, self)
+
+    def __sub__(self, other):  # a - b = a + (-b), as Scalar does it
+        return self.tape.apply(Add, self, self.tape.apply(Neg, other))
+
+    def __rsub__(self, other):
+        return self.tape.apply(Add, other, self.tape.apply(Neg, self))
+
+    def __mul__(self, other):
+        return self.tape.apply(Mul, self, other)
+
+    def __rmul__(self, other):
+        return self.tape.apply(Mul, other, self)
+
+    def __truediv__(self, other):  # a / b = a · (1/b)
+        return self.tape.apply(Mul, self, self.tape.apply(Inv, other))
+
+    def __rtruediv__(self, other):
+        return self.tape.apply(Mul, other, self.tape.apply(Inv, self))
+
+    def __neg__(self):
+        return self.tape.apply(Neg, self)
+
+    def __pos__(self):
+        return self
+
+    def relu(self):
+        return self.tape.apply(ReLU, self)
+
+    def tanh(self):
+        return self.tape.apply(Tanh, self)
+
+    def sigmoid(self):
+        return self.tape.apply(Sigmoid, self)
+
+    def log(self):
+        return self.tape.apply(Log, self)
+
+    def exp(self):
+        return self.tape.apply(Exp, self)
+
+    def __bool__(self) -> bool:
+        raise TypeError("a traced number has no value yet: the recorded shape cannot depend on it")
+
+    def __repr__(self) -> str:
+        return f"Traced(slot {self.slot})"
+
+
+class Tape:
+    """Slots (parameters, inputs, constants, results) and the operations between them, in order."""
+
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+        self.varying: list[bool] = []  # True when the slot's value differs from example to example
+        self.constants: dict[int, float] = {}
+        self.operations: list[tuple[type[ScalarFunction], tuple[int, ...], int]] = []
+        self.parameters: list[int] = []
+        self.inputs: list[int] = []
+
+    def _slot(self, kind: str, varying: bool) -> int:
+        self.kinds.append(kind)
+        self.varying.append(varying)
+        return len(self.kinds) - 1
+
+    def parameter(self) -> Traced:
+        """A number shared by every example (a weight)."""
+        slot = self._slot(PARAMETER, False)
+        self.parameters.append(slot)
+        return Traced(self, slot)
+
+    def input(self, varying: bool = True) -> Traced:
+        """A number given at replay: one per example when ``varying``, else one for all."""
+        slot = self._slot(INPUT, varying)
+        self.inputs.append(slot)
+        return Traced(self, slot)
+
+    def apply(self, fn: type[ScalarFunction], *args) -> Traced:
+        slots = []
+        for arg in args:
+            if isinstance(arg, Traced):
+                if arg.tape is not self:
+                    raise ValueError("a traced number from another tape")
+                slots.append(arg.slot)
+            else:  # a Python number: a constant, as a Scalar operation makes it
+                slot = self._slot(CONSTANT, False)
+                self.constants[slot] = float(arg)
+                slots.append(slot)
+        out = self._slot(OPERATION, any(self.varying[s] for s in slots))
+        self.operations.append((fn, tuple(slots), out))
+        return Traced(self, out)
+
+    def compile(self, outputs: Sequence[Traced]) -> TapeProgram:
+        """The replayable program for ``outputs``: only the operations they depend on."""
+        needed = {t.slot for t in outputs}
+        kept = []
+        for fn, ins, out in reversed(self.operations):
+            if out in needed:
+                kept.append((fn, ins, out))
+                needed.update(ins)
+        kept.reverse()
+        return TapeProgram(self, kept, [t.slot for t in outputs])
+
+
+# Kernel codes: the operation and which of its inputs vary (V) or are shared (U).
+(
+    _ADD_VV,
+    _ADD_VU,
+    _ADD_UV,
+    _ADD_UU,
+    _MUL_VV,
+    _MUL_VU,
+    _MUL_UV,
+    _MUL_UU,
+    _NEG_V,
+    _NEG_U,
+    _GENERIC,
+    _SHARED,
+) = range(12)
+
+
+class TapeProgram:
+    """A compiled tape: ``forward`` on parameters and inputs, then ``backward`` from one output."""
+
+    def __init__(self, tape: Tape, operations: list, outputs: list[int]) -> None:
+        self.size = len(tape.kinds)
+        self.varying = list(tape.varying)
+        self.kinds = list(tape.kinds)
+        self.constants = dict(tape.constants)
+        self.parameters = list(tape.parameters)
+        self.inputs = list(tape.inputs)
+        self.outputs = outputs
+        self.steps = [(_kernel(fn, ins, tape.varying), fn, ins, out) for fn, ins, out in operations]
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def forward(self, parameters: Sequence[float], inputs: Sequence, gradients: bool = True) -> Replay:
+        """Every slot's value: a list (one per example) for varying slots, a float for shared ones.
+
+        ``inputs`` follow the tape's input order: a list of floats for a varying input (all the
+        same length), a float for a shared one. With ``gradients`` the local derivatives that
+        ``backward`` needs are kept as well.
+        """
+        values: list = [None] * self.size
+        for slot, value in self.constants.items():
+            values[slot] = value
+        for slot, value in zip(self.parameters, parameters, strict=True):
+            values[slot] = float(value)
+        for slot, value in zip(self.inputs, inputs, strict=True):
+            values[slot] = list(map(float, value)) if self.varying[slot] else float(value)
+        locals_: dict[int, list] = {}
+        varying = self.varying
+        for code, fn, ins, out in self.steps:
+            if code == _MUL_VU:
+                values[out] = list(map(values[ins[1]].__rmul__, values[ins[0]]))
+            elif code == _ADD_VV:
+                values[out] = list(map(_add, values[ins[0]], values[ins[1]]))
+            elif code == _MUL_UV:
+                values[out] = list(map(values[ins[0]].__mul__, values[ins[1]]))
+            elif code == _ADD_UV:
+                values[out] = list(map(values[ins[0]].__add__, values[ins[1]]))
+            elif code == _ADD_VU:
+                values[out] = list(map(values[ins[1]].__radd__, values[ins[0]]))
+            elif code == _MUL_VV:
+                values[out] = list(map(_mul, values[ins[0]], values[ins[1]]))
+            elif code == _NEG_V:
+                values[out] = list(map(_neg, values[ins[0]]))
+            elif code == _ADD_UU:
+                values[out] = values[ins[0]] + values[ins[1]]
+            elif code == _MUL_UU:
+                values[out] = values[ins[0]] * values[ins[1]]
+            elif code == _NEG_U:
+                values[out] = -values[ins[0]]
+            else:  # any other function, or any operation on shared inputs only
+                columns, flags = [values[s] for s in ins], [varying[s] for s in ins]
+                values[out], locals_[out] = _forward_each(fn, columns, flags, gradients)
+                if code == _SHARED:
+                    values[out], locals_[out] = values[out][0], locals_[out][0] if gradients else None
+        return Replay(values, locals_)
+
+    def backward(self, replay: Replay, output: int, seed) -> list:
+        """d output / d slot for every slot, from ``seed`` at ``output`` (a list when it varies).
+
+        Shared slots (parameters above all) get the sum over examples; slots the output does not
+        depend on, and constants, get ``None``.
+        """
+        values, locals_ = replay.values, replay.locals
+        varying, kinds = self.varying, self.kinds
+        grads: list = [None] * self.size
+        grads[output] = list(seed) if varying[output] else float(seed)
+        for code, _fn, ins, out in reversed(self.steps):
+            g = grads[out]
+            if g is None:
+                continue
+            # What each input receives: a list for a varying input, a float (summed) for a shared one.
+            if code in (_MUL_VU, _MUL_UV):
+                shared, each = (ins[1], ins[0]) if code == _MUL_VU else (ins[0], ins[1])
+                # ∂(u·v)/∂v = u and ∂(u·v)/∂u = v, each times the gradient (Mul's backward).
+                shares = (
+                    (each, list(map(values[shared].__mul__, g))),
+                    (shared, sum(map(_mul, values[each], g))),
+                )
+            elif code == _ADD_VV:
+                shares = ((ins[0], g), (ins[1], g))
+            elif code in (_ADD_UV, _ADD_VU):
+                shared, each = (ins[0], ins[1]) if code == _ADD_UV else (ins[1], ins[0])
+                shares = ((each, g), (shared, sum(g)))
+            elif code == _MUL_VV:
+                a, b = values[ins[0]], values[ins[1]]
+                shares = ((ins[0], list(map(_mul, b, g))), (ins[1], list(map(_mul, a, g))))
+            elif code == _NEG_V:
+                shares = ((ins[0], list(map(_neg, g))),)
+            elif code == _ADD_UU:
+                shares = ((ins[0], g), (ins[1], g))
+            elif code == _MUL_UU:
+                shares = ((ins[0], values[ins[1]] * g), (ins[1], values[ins[0]] * g))
+            elif code == _NEG_U:
+                shares = ((ins[0], -g),)
+            elif code == _SHARED:
+                local = locals_[out] if isinstance(locals_[out], tuple) else (locals_[out],)
+                shares = tuple(zip(ins, (x * g for x in local), strict=True))
+            else:  # the local derivatives kept in forward, times the gradient
+                local = locals_[out]
+                columns = [local] if len(ins) == 1 else [list(c) for c in zip(*local, strict=True)]
+                shares = tuple(
+                    (s, list(map(_mul, c, g)) if varying[s] else sum(map(_mul, c, g)))
+                    for s, c in zip(ins, columns, strict=True)
+                )
+            for slot, contribution in shares:
+                if kinds[slot] == CONSTANT:
+                    continue
+                held = grads[slot]
+                if held is None:
+                    grads[slot] = contribution
+                elif varying[slot]:
+                    grads[slot] = list(map(_add, held, contribution))
+                else:
+                    grads[slot] = held + contribution
+        return grads
+
+
+class Replay:
+    """One forward run of a `TapeProgram`: every slot's value, and the local derivatives of the
+    operations that are not ``+``, ``*`` or ``-`` (a tuple per example for two-input ones)."""
+
+    __slots__ = ("locals", "values")
+
+    def __init__(self, values: list, locals_: dict) -> None:
+        self.values = values
+        self.locals = locals_
+
+
+def _kernel(fn: type[ScalarFunction], ins: tuple[int, ...], varying: list[bool]) -> int:
+    pattern = tuple(varying[s] for s in ins)
+    if not any(pattern):
+        return {Add: _ADD_UU, Mul: _MUL_UU, Neg: _NEG_U}.get(fn, _SHARED)
+    if fn is Add:
+        return {(True, True): _ADD_VV, (True, False): _ADD_VU, (False, True): _ADD_UV}[pattern]
+    if fn is Mul:
+        return {(True, True): _MUL_VV, (True, False): _MUL_VU, (False, True): _MUL_UV}[pattern]
+    if fn is Neg:
+        return _NEG_V
+    return _GENERIC
+
+
+def _forward_each(fn: type[ScalarFunction], columns: list, varying: list[bool], gradients: bool):
+    """``fn``'s forward on each example and, with ``gradients``, its local derivative(s) there.
+
+    ``columns`` are the inputs' values: a list for a varying input, a float for a shared one
+    (repeated for every example; one row in all when none varies). The local derivative is
+    ``backward(ctx, 1.0)``: every engine backward computes the local derivative first and multiplies
+    by ``d_out`` last, so local × gradient is exactly what the Scalar graph's backward adds up.
+    """
+    forward, backward = fn.forward, fn.backward
+    ctx = Context()  # one context, used by each example's forward and then its backward
+    if varying == [True]:  # the common case, a one-input function, without a tuple per example
+        column = columns[0]
+        try:
+            if not gradients:
+                return [forward(ctx, x) for x in column], None
+            pairs = [(forward(ctx, x), backward(ctx, 1.0)) for x in column]
+        except (ArithmeticError, ValueError) as exc:
+            raise _forward_error(fn, [(x,) for x in column], exc) from None
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+    if any(varying):
+        count = next(len(c) for c, v in zip(columns, varying, strict=True) if v)
+        rows = list(
+            zip(*(c if v else [c] * count for c, v in zip(columns, varying, strict=True)), strict=True)
+        )
+    else:
+        rows = [tuple(columns)]
+    try:
+        if not gradients:
+            return [forward(ctx, *row) for row in rows], None
+        pairs = [(forward(ctx, *row), backward(ctx, 1.0)) for row in rows]
+    except (ArithmeticError, ValueError) as exc:
+        raise _forward_error(fn, rows, exc) from None
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def _forward_error(fn: type[ScalarFunction], rows: list[tuple], exc: Exception) -> MathError:
+    """The MathError for the first example where ``fn`` is undefined (only ever on the way out)."""
+    bad = next((row for row in rows if not _defined(fn, row)), rows[0])
+    return MathError(_function_name(fn), bad, "forward", str(exc))
+
+
+def _defined(fn: type[ScalarFunction], row: tuple) -> bool:
+    try:
+        fn.forward(Context(), *row)
+    except (ArithmeticError, ValueError):
+        return False
+    return True
+
+
+def _function_name(fn: type[ScalarFunction]) -> str:
+    return getattr(fn, "name", "") or fn.__name__
+
+
+def finite(values) -> bool:
+    """True when every number is finite (a replay lets inf and NaN through; its caller checks)."""
+    return all(map(math.isfinite, values))
