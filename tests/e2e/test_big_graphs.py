@@ -329,3 +329,21 @@ def test_a_long_chain_opens_where_the_timeline_stands_with_a_minimap(sized_page,
     assert first is not None and area["x"] <= first["x"] <= area["x"] + area["width"]
     assert page.locator('[data-testid="minimap"]').is_visible()
     shot(page, artifacts, "chain-opening")
+
+
+def test_a_big_graph_exports_whole(sized_page, base_url, tmp_path):
+    """Off-screen nodes are built only when first in view; an export builds and shows them all."""
+    page = sized_page
+    page.context.set_default_timeout(60_000)
+    open_page(page, base_url, MLP)
+    assert page.locator("#graph .reserve [data-node-id]").count() > 0  # most of it waits off screen
+    with page.expect_download() as info:
+        page.click('[data-testid="export-svg"]')
+    target = tmp_path / "graph.svg"
+    info.value.save_as(target)
+    text = target.read_text()
+    assert text.count("data-node-id=") == 984
+    assert text.count('class="record"') == 984 - 2  # every node built (constants have no record)
+    i = text.find('display="none"')
+    assert i == -1, text[i - 400 : i + 40]
+    assert re.findall(r'class="[^"]*\bculled\b[^"]*"', text) == []
