@@ -2,10 +2,11 @@
 
 1. Run → painted for a ~1,000-node program (984 nodes: an MLP's squared error, one statement a
    neuron, tests/e2e/programs.py) with a fresh layout every run (each run renames the weights: the same
-   shape, another structure, so the layout cache cannot help), and as its peer in the same run the
-   7-node lecture graph. The stages are the page's own (``window.__bpx_timings``): answer back, layout
-   there, the part in view drawn and painted, everything drawn and painted. Target: painted ≤ 400 ms
-   on a quiet machine.
+   shape, another structure, so the layout cache cannot help); the same for the 1,002-node tanh chain
+   (a 250-line recurrence, long and thin); as their peer in the same run the 7-node lecture graph.
+   The stages are the page's own (``window.__bpx_timings``): answer back, the worker's quick layout
+   there, the part in view painted (with the quick layout), dagre's layout there, painted with it.
+   Target: painted ≤ 400 ms on a quiet machine.
 2. The longest main-thread freeze during each of those runs, two ways: the longest task Chromium
    reports (PerformanceObserver, 'longtask': tasks over 50 ms) and the longest gap between animation
    frames; and for one more run under Chromium's tracing, the longest main-thread task with the CPU
@@ -43,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.programs import mlp_program
+from tests.e2e.programs import mlp_program, tanh_chain
 from tests.e2e.test_page import LECTURE
 
 STAGES = ("answered", "quickLaidOut", "viewPainted", "laidOut", "painted")
@@ -214,9 +215,11 @@ def main() -> None:
             run_program(page, mlp_program(weight_name="warm"))  # warm-up: caches, JIT, the worker
             nodes = page.locator("[data-node-id]").count()
 
-            small, large = [], []
+            run_program(page, tanh_chain(weight_name="warm"))
+            small, large, chain = [], [], []
             for run in range(args.runs):
                 small.append(run_program(page, LECTURE))
+                chain.append(run_program(page, tanh_chain(weight_name=f"w{run}")))
                 large.append(run_program(page, mlp_program(weight_name=f"w{run}")))
 
             traced = traced_run(browser, page, mlp_program(weight_name="traced"))
@@ -254,6 +257,7 @@ def main() -> None:
     print("   (answer back, quick layout there, first view painted, dagre's layout there, painted with it):")
     print(f"   lecture (7 nodes)               {stages_line(small)}")
     print(f"   MLP ({big}, fresh layout)  {stages_line(large)}   (target: painted ≤ 400 ms quiet)")
+    print(f"   tanh chain (1,002 nodes, fresh) {stages_line(chain)}")
     ratio = median(large, "painted") / median(small, "painted")
     worst = max(s["painted"] for s in large)
     print(f"   ratio {big} / lecture, painted: {ratio:.1f}×; worst {big} run {worst:.0f} ms")

@@ -34,7 +34,8 @@ export class LayoutService {
     this.createWorker = createWorker;
     this.inlineLimit = inlineLimit;
     this.cache = cache;
-    this.worker = null;
+    this.worker = null; // dagre's layouts
+    this.quickWorker = null; // the quick layouts shown meanwhile
     this.pending = new Map(); // structure key → {resolve, reject, promise}
     this.nextId = 0;
     this.ids = new Map(); // message id → structure key
@@ -79,11 +80,15 @@ export class LayoutService {
     const id = ++this.nextId;
     this.pending.set(key, { resolve, reject, promise, view, options, onQuick });
     this.ids.set(id, key);
-    this.worker.postMessage({ id, graph: structureOnly(view), options, quick: onQuick !== null });
+    const graph = structureOnly(view);
+    // The quick layout in a worker of its own: dagre's starts at once beside it (two cores, two threads).
+    const quickHere = onQuick !== null && !this.quickWorker;
+    if (onQuick !== null && this.quickWorker) this.quickWorker.postMessage({ id, graph, options, phases: ["quick"] });
+    this.worker.postMessage({ id, graph, options, phases: quickHere ? ["quick", "final"] : ["final"] });
     return promise;
   }
 
-  /** Start the worker ahead of the first big graph (it loads dagre), so that one does not wait. */
+  /** Start the workers ahead of the first big graph (they load dagre), so that one does not wait. */
   warmUp() {
     this.workerReady();
   }
@@ -102,6 +107,17 @@ export class LayoutService {
       event.preventDefault?.();
       this.workerFailed();
     };
+    try {
+      this.quickWorker = this.createWorker();
+      this.quickWorker.onmessage = ({ data }) => this.received(data);
+      this.quickWorker.onerror = (event) => {
+        event.preventDefault?.();
+        this.quickWorker?.terminate?.(); // quick layouts are a nicety: dagre's worker does without
+        this.quickWorker = null;
+      };
+    } catch {
+      this.quickWorker = null;
+    }
     return true;
   }
 
@@ -109,7 +125,8 @@ export class LayoutService {
     const key = this.ids.get(id);
     const waiting = this.pending.get(key);
     if (phase === "quick") {
-      waiting?.onQuick?.(unpackLayout(layout));
+      // Only while dagre's is still on its way: a quick layout arriving after it is of no use.
+      if (layout) waiting?.onQuick?.(unpackLayout(layout));
       return;
     }
     this.ids.delete(id);
@@ -134,6 +151,8 @@ export class LayoutService {
   workerFailed() {
     this.worker?.terminate?.();
     this.worker = null;
+    this.quickWorker?.terminate?.();
+    this.quickWorker = null;
     this.createWorker = null;
     const owed = [...this.pending.entries()];
     this.pending.clear();

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 
-def tanh_chain(lines: int = 250) -> str:
-    """``s_i = tanh(s_{i-1} * w + c_i)`` for ``lines`` lines: 4 nodes a line, one long thin chain."""
-    rows = ["s_0 = 0.5", "w = 0.9"]
+def tanh_chain(lines: int = 250, weight_name: str = "w") -> str:
+    """``s_i = tanh(s_{i-1} * w + c_i)`` for ``lines`` lines: 4 nodes a line, one long thin chain
+    (1,002 nodes with the default). ``weight_name`` renames w (another structure, the same shape)."""
+    rows = ["s_0 = 0.5", f"{weight_name} = 0.9"]
     for i in range(1, lines + 1):
         rows.append(f"c_{i} = {0.1 + (i % 5) * 0.01:.2f}")
-        rows.append(f"s_{i} = tanh(s_{i - 1} * w + c_{i})")
+        rows.append(f"s_{i} = tanh(s_{i - 1} * {weight_name} + c_{i})")
     return "\n".join(rows)
 
 
