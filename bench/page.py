@@ -1,26 +1,39 @@
-"""The page's speed in a real browser (Debian's Chromium, headless, through Playwright).
+"""The page's speed in a real browser (Debian's Chromium, headless, through Playwright), 1366×768.
 
-1. Run → painted: the time from the Run click to the browser having painted the graph, as the page
-   itself records it (``window.__bpx_timings``: answer back, layout done, DOM built, painted), for a
-   1,002-node program (250 lines of s_i = tanh(s_{i-1} * w + c_i)) and, as its peer in the same run,
-   the 7-node lecture graph. The two alternate, so every run lays its graph out afresh.
-   Target: the 1,002-node graph painted under 1,500 ms.
-2. One step on the 1,002-node graph: the script a step costs (the click's handlers: timeline state,
-   drawing update, chain-rule text, panels) and the time until it is painted (two animation frames
-   later: never under ~33 ms at 60 Hz), for forward steps from the start and backward steps from the end.
+1. Run → painted for a ~1,000-node program (984 nodes: an MLP's squared error, one statement a
+   neuron, tests/e2e/programs.py) with a fresh layout every run (each run renames the weights: the same
+   shape, another structure, so the layout cache cannot help); the same for the 1,002-node tanh chain
+   (a 250-line recurrence, long and thin); as their peer in the same run the 7-node lecture graph.
+   The stages are the page's own (``window.__bpx_timings``): answer back, the worker's quick layout
+   there, the part in view painted (with the quick layout), dagre's layout there, painted with it.
+   Target: painted ≤ 400 ms on a quiet machine.
+2. The longest main-thread freeze during each of those runs, two ways: the longest task Chromium
+   reports (PerformanceObserver, 'longtask': tasks over 50 ms) and the longest gap between animation
+   frames; and for one more run under Chromium's tracing, the longest main-thread task with the CPU
+   time the thread spent in it (on a busy machine the system preempts the page mid-task: wall time
+   then grows with the load, CPU time does not). Target: never over 100 ms.
+3. A value change on the 984-node graph → repainted: from the input event to the repainted graph
+   (this includes the page's deliberate wait for a dragged slider to pause, RECOMPUTE_DELAY_MS), and
+   from the recompute's start (after that wait) to the repainted graph. Target: ≤ 100 ms (the latter).
+   Also counted: layouts computed meanwhile (should be none: the layout is cached per structure).
+4. One step on the 984-node graph: the script a step costs (performance.now() around the click's
+   handlers: timeline state, drawing update, chain-rule text, panels; target ≤ 16 ms) and the time
+   until it is painted (two animation frames later: never under ~33 ms at 60 Hz), for forward steps
+   from the start and backward steps from the end.
 
 Run: .venv/bin/python bench/page.py [--runs 7] [--steps 40]
 Loopback only; the server (bench/server.py) and the browser are started and stopped by this script.
-The machine's load average is printed with the figures: they mean little on a busy machine.
+The machine's load average is printed with the figures: they mean little on a busy machine. Figures
+a page version does not publish (an older page) print as "-".
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -31,10 +44,64 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.test_page import LECTURE, big_program
+from tests.e2e.programs import mlp_program, tanh_chain
+from tests.e2e.test_page import LECTURE
 
-STAGES = ("answered", "laidOut", "drawn", "painted")
+STAGES = ("answered", "quickLaidOut", "viewPainted", "laidOut", "painted")
+VIEWPORT = {"width": 1366, "height": 768}
 
+# Watches the main thread for the whole session: every long task and every gap between two animation
+# frames, with the time it began.
+WATCH = """() => {
+  const watch = {longTasks: [], gaps: []};
+  window.__bench = watch;
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) watch.longTasks.push([entry.startTime, entry.duration]);
+    }).observe({type: 'longtask'});
+  } catch (error) {}
+  let last = performance.now();
+  const frame = (now) => {
+    watch.gaps.push([last, now - last]);
+    last = now;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}"""
+# Start a run from inside the page, wait there (polling from here would take the page's time) for
+# the new graph to be painted, and say when it started: the window in which freezes are looked for.
+RUN_AND_WAIT = """() => new Promise((resolve) => {
+  const graph = document.querySelector('#graph');
+  const before = graph.dataset.ready;
+  const at = performance.now();
+  const observer = new MutationObserver(() => {
+    if (graph.dataset.ready === before) return;
+    observer.disconnect();
+    resolve(at);
+  });
+  observer.observe(graph, {attributes: true, attributeFilter: ['data-ready']});
+  document.querySelector('[data-testid=run]').click();
+})"""
+FREEZES = """([from, to]) => {
+  const within = ([start, length]) => start + length >= from && start <= to;
+  const longest = (items) => Math.max(0, ...items.filter(within).map(([, length]) => length));
+  return {longTask: longest(window.__bench.longTasks), frameGap: longest(window.__bench.gaps)};
+}"""
+# The same for a typed value (the variables panel's input event): when it was typed, when painted.
+CHANGE_VALUE = """([name, value]) => new Promise((resolve) => {
+  const graph = document.querySelector('#graph');
+  const before = graph.dataset.ready;
+  const input = document.querySelector(`[data-variable="${name}"]`);
+  const at = performance.now();
+  const observer = new MutationObserver(() => {
+    if (graph.dataset.ready === before) return;
+    observer.disconnect();
+    resolve([at, performance.now()]);
+  });
+  observer.observe(graph, {attributes: true, attributeFilter: ['data-ready']});
+  input.value = String(value);
+  input.dispatchEvent(new Event('input', {bubbles: true}));
+})"""
 # Each click measured on its own, in the page: no round trip to this script between start and stop.
 STEP_SCRIPT = """([selector, n]) => {
   const button = document.querySelector(selector);
@@ -61,31 +128,69 @@ STEP_PAINTED = """async ([selector, n]) => {
 }"""
 
 
-def wait_for_new_graph(page, before: str | None, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while page.get_attribute("#graph", "data-ready") in (before, None):
-        if time.monotonic() > deadline:
-            raise SystemExit("no graph was drawn")
-        page.wait_for_timeout(10)
-
-
 def run_program(page, expression: str) -> dict[str, float]:
-    """Type a program, click Run, wait for its painted graph; the page's own timings."""
-    before = page.get_attribute("#graph", "data-ready")
+    """Type a program, click Run (from inside the page), wait for its painted graph; the page's own
+    timings, and the longest freezes between the click and the paint."""
     page.fill('[data-testid="expression"]', expression)
-    page.click('[data-testid="run"]')
-    wait_for_new_graph(page, before)
+    return click_run(page)
+
+
+def click_run(page) -> dict[str, float]:
+    """Click Run on the program in the editor (from inside the page) and wait there for the graph."""
+    clicked = page.evaluate(RUN_AND_WAIT)
     if page.locator('[data-testid="error"]').is_visible():
         raise SystemExit(f"the page showed an error: {page.text_content('[data-testid=error]')}")
-    return page.evaluate("window.__bpx_timings")
+    figures = dict(page.evaluate("window.__bpx_timings"))
+    figures.update(page.evaluate(FREEZES, [clicked, clicked + figures["painted"]]))
+    return figures
 
 
-def medians(samples: list[dict[str, float]]) -> dict[str, float]:
-    return {stage: statistics.median(s[stage] for s in samples) for stage in STAGES}
+def traced_run(browser, page, expression: str) -> dict[str, float]:
+    """One more Run → painted under Chromium's tracing: the page's main-thread tasks in that window,
+    with their wall time and the CPU time the thread really spent in them. On a busy machine the
+    operating system preempts the page: wall time then says more about the machine than the page."""
+    page.fill('[data-testid="expression"]', expression)
+    page.wait_for_timeout(500)  # the editor has taken the text in: only the run is traced
+    categories = ["devtools.timeline", "disabled-by-default-devtools.timeline"]
+    browser.start_tracing(page=page, categories=categories)
+    click_run(page)
+    trace = json.loads(browser.stop_tracing())
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace
+    main = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
+    }
+    tasks = [
+        e
+        for e in events
+        if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in main
+    ]
+    longest = max(tasks, key=lambda e: e.get("dur", 0))
+    busiest = max(tasks, key=lambda e: e.get("tdur", 0))
+    return {
+        "tasks": len(tasks),
+        "longestWall": longest.get("dur", 0) / 1000,
+        "longestWallCpu": longest.get("tdur", 0) / 1000,
+        "longestCpu": busiest.get("tdur", 0) / 1000,
+    }
 
 
-def stages_line(figures: dict[str, float]) -> str:
-    return "  ".join(f"{stage} {figures[stage]:6.0f}" for stage in STAGES)
+def median(samples: list[dict], key: str) -> float | None:
+    values = [s[key] for s in samples if s.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def ms(value: float | None, width: int = 6) -> str:
+    return f"{value:{width}.0f}" if value is not None else f"{'-':>{width}}"
+
+
+def stages_line(samples: list[dict]) -> str:
+    return "  ".join(f"{stage} {ms(median(samples, stage))}" for stage in STAGES)
+
+
+def layout_stats(page) -> dict | None:
+    return page.evaluate("window.__bpx_layoutStats ? {...window.__bpx_layoutStats} : null")
 
 
 def main() -> None:
@@ -96,25 +201,39 @@ def main() -> None:
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     load_before = os.getloadavg()
-    big = big_program()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_server(port)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+            page = browser.new_context(viewport=VIEWPORT).new_page()
             page.set_default_timeout(60_000)
             page.goto(f"{base}/#" + urllib.parse.urlencode({"e": LECTURE}, quote_via=urllib.parse.quote))
             page.wait_for_selector("#graph[data-ready]")
-            run_program(page, big)  # warm-up: the browser's caches and JIT, the server's first answer
+            page.evaluate(WATCH)
+            run_program(page, mlp_program(weight_name="warm"))  # warm-up: caches, JIT, the worker
             nodes = page.locator("[data-node-id]").count()
 
-            small, large = [], []
-            for _ in range(args.runs):
+            run_program(page, tanh_chain(weight_name="warm"))
+            small, large, chain = [], [], []
+            for run in range(args.runs):
                 small.append(run_program(page, LECTURE))
-                large.append(run_program(page, big))
-            small_m, large_m = medians(small), medians(large)
+                chain.append(run_program(page, tanh_chain(weight_name=f"w{run}")))
+                large.append(run_program(page, mlp_program(weight_name=f"w{run}")))
+
+            traced = traced_run(browser, page, mlp_program(weight_name="traced"))
+
+            # Value changes on the big graph: no new layout, only new numbers.
+            page.click('[data-testid="to-end"]')
+            stats_before = layout_stats(page)
+            changes = []
+            for run in range(args.runs):
+                changed_at, painted_at = page.evaluate(CHANGE_VALUE, ["x1", round(0.1 + 0.05 * run, 2)])
+                timings = page.evaluate("window.__bpx_timings")
+                freezes = page.evaluate(FREEZES, [changed_at, painted_at])
+                changes.append({"input": painted_at - changed_at, "recompute": timings["painted"], **freezes})
+            stats_after = layout_stats(page)
 
             page.click('[data-testid="to-start"]')
             forward_script = page.evaluate(STEP_SCRIPT, ['[data-testid="step-forward"]', args.steps])
@@ -130,19 +249,41 @@ def main() -> None:
         server.wait(10)
     load_after = os.getloadavg()
 
-    print(f"page in Chromium {version} (headless, 1440×900), {args.runs} runs each, {os.cpu_count()} cores")
+    print(f"page in Chromium {version} (headless, 1366×768), {args.runs} runs each, {os.cpu_count()} cores")
     print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
           f"after {' '.join(f'{x:.2f}' for x in load_after)}")  # fmt: skip
-    print("Run → painted, median ms since the click (answer back, layout done, DOM built, painted):")
-    print(f"  lecture ({len(LECTURE.splitlines())} lines, 7 nodes)      {stages_line(small_m)}")
-    print(f"  tanh chain ({nodes:,} nodes)        {stages_line(large_m)}   (target: painted < 1,500 ms)")
-    print(f"  ratio {nodes:,} nodes / lecture, painted: {large_m['painted'] / small_m['painted']:.1f}×; "
-          f"worst {nodes:,}-node run {max(s['painted'] for s in large):.0f} ms")  # fmt: skip
-    print(f"One step on the {nodes:,}-node graph ({total} steps), median of {args.steps}:")
-    print(f"  forward, from the start:  script {statistics.median(forward_script):6.2f} ms, "
-          f"painted {statistics.median(forward_painted):6.1f} ms")  # fmt: skip
-    print(f"  backward, from the end:   script {statistics.median(backward_script):6.2f} ms, "
-          f"painted {statistics.median(backward_painted):6.1f} ms")  # fmt: skip
+    big = f"{nodes:,}-node"
+    print("1. Run → painted, median ms since the click")
+    print("   (answer back, quick layout there, first view painted, dagre's layout there, painted with it):")
+    print(f"   lecture (7 nodes)               {stages_line(small)}")
+    print(f"   MLP ({big}, fresh layout)  {stages_line(large)}   (target: painted ≤ 400 ms quiet)")
+    print(f"   tanh chain (1,002 nodes, fresh) {stages_line(chain)}")
+    ratio = median(large, "painted") / median(small, "painted")
+    worst = max(s["painted"] for s in large)
+    print(f"   ratio {big} / lecture, painted: {ratio:.1f}×; worst {big} run {worst:.0f} ms")
+    print(f"2. Longest main-thread freeze during a {big} Run → painted (target: never > 100 ms):")
+    tasks, gaps = [s["longTask"] for s in large], [s["frameGap"] for s in large]
+    print(f"   long task: median {ms(statistics.median(tasks))} ms, worst {ms(max(tasks))} ms")
+    print(f"   gap between frames: median {ms(statistics.median(gaps))} ms, worst {ms(max(gaps))} ms")
+    wall, wall_cpu, cpu = traced["longestWall"], traced["longestWallCpu"], traced["longestCpu"]
+    print(f"   traced run ({traced['tasks']} main-thread tasks): longest {wall:.0f} ms wall "
+          f"({wall_cpu:.0f} ms of it on the CPU); most CPU in one task {cpu:.0f} ms")  # fmt: skip
+    if stats_before and stats_after:
+        layouts = f"{sum(stats_after[k] - stats_before[k] for k in ('inline', 'worker'))} layouts computed"
+    else:
+        layouts = "layouts computed: not published by this page"
+    print(f"3. A value change on the {big} graph → repainted, median of {args.runs} ({layouts}):")
+    print(f"   recompute → repainted {ms(median(changes, 'recompute'))} ms (target ≤ 100 ms)")
+    print(f"   input → repainted     {ms(median(changes, 'input'))} ms (with the pause for a slider)")
+    print(f"   longest freeze: {ms(max(c['longTask'] for c in changes))} ms task, "
+          f"{ms(max(c['frameGap'] for c in changes))} ms between frames")  # fmt: skip
+    print(f"4. One step on the {big} graph ({total} steps), median of {args.steps} (target: script ≤ 16 ms):")
+    for name, script, painted in (
+        ("forward, from the start:", forward_script, forward_painted),
+        ("backward, from the end: ", backward_script, backward_painted),
+    ):
+        print(f"   {name} script {statistics.median(script):6.2f} ms (worst {max(script):5.1f}), "
+              f"painted {statistics.median(painted):6.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":

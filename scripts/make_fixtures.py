@@ -46,6 +46,10 @@ def fixture_requests() -> dict[str, dict]:
         "earlier_output": {"expression": "a = 2\nb = a*3\na"},
         "undefined_local": {"expression": "y = sqrt(0) + x"},
         "checked": {"expression": "w = -3\nn = tanh(x*w + b)\nL = (n > 0) + n*n - n/wx", "check": True},
+        # A neuron written as one statement: its products and sums fold into one box (collapse.js).
+        "neuron_statement": {
+            "expression": "x1 = 2\nx2 = 0\nw1 = -3\nw2 = 1\nb = 0.5\nn = x1*w1 + x2*w2 + b\no = tanh(n)"
+        },
     }
     return {name: {**body, "default_value": DEFAULT_VALUE} for name, body in programs.items()}
 

@@ -6,9 +6,9 @@
 
 import { setInsteadOfAccumulate } from "./bug-replay.js";
 import { chainRuleLines } from "./chainrule.js";
+import { collapsedView, collapsibleGroups } from "./collapse.js";
 import { sameStructure } from "./graph-structure.js";
 import { GraphView } from "./graph-view.js";
-import { layoutGraph } from "./layout.js";
 import { drawLegend } from "./legend.js";
 import { nodeLabels } from "./notation.js";
 import { predictionTarget, workedLines } from "./prediction.js";
@@ -53,14 +53,17 @@ export class Explorer {
    * @param {import("./predict-panel.js").PredictPanel} parts.predict
    * @param {import("./status.js").StatusLine} parts.status
    * @param {import("./export-menu.js").ExportMenu} parts.exports
+   * @param {import("./layout-service.js").LayoutService} parts.layouts where layouts come from
+   * @param {import("./minimap.js").Minimap} parts.minimap
    * @param {{graph: SVGSVGElement, panel: HTMLElement, empty: HTMLElement, meta: HTMLElement, legend: SVGSVGElement}} parts.elements
    * @param {() => void} [parts.onStep] called after every step shown (the URL follows)
    * @param {(expression: string) => void} [parts.onShown] called with the program text of every answer
    *   or error shown (the "not run" cue compares the editor with it)
+   * @param {(folded: boolean) => void} [parts.onFold] called when the folded statements change (any left?)
    */
   constructor({
     editor, view, viewport, variables, player, controls, chainRule, inspector, errors, warnings, predict, status,
-    exports, elements, onStep, onShown,
+    exports, layouts, minimap, elements, onStep, onShown, onFold,
   }) {
     this.editor = editor;
     this.view = view;
@@ -75,11 +78,20 @@ export class Explorer {
     this.predict = predict;
     this.status = status;
     this.exports = exports;
+    this.layouts = layouts;
+    this.minimap = minimap;
     this.elements = elements;
     this.onStep = onStep ?? (() => {});
     this.onShown = onShown ?? (() => {});
+    this.onFold = onFold ?? (() => {});
     this.opsByName = new Map();
-    this.shown = null; // {answer, body, expression, timeline, bugTimeline, labels, layout, failed}
+    // {answer, body, expression, timeline, bugTimeline, labels, failed, groups (collapse.js), view (what
+    // is drawn), layout, final (dagre's layout, not the quick one)}
+    this.shown = null;
+    this.drawn = null; // the `shown` whose graph is drawn (a big one's layout may still be on its way)
+    this.drawing = 0; // numbers each drawing; a newer one makes an older one give up
+    this.paints = 0; // drawings painted: the graph's data-ready says the latest
+    this.collapsed = new Set(); // named nodes whose statements are folded into one box
     this.state = null; // timeline.stateAt of the step on show
     this.selected = null; // the inspected node's id
     this.bugMode = false;
@@ -94,11 +106,11 @@ export class Explorer {
   }
 
   /**
-   * Show an answer. `run` is RunController's: its sequence, start time, answer time and the options
+   * Show an answer. `run` is RunController's: its start time, answer time and the options
    * the run was started with (`step` to stand at, or `keepStep`); without either it stands at the end
    * of the forward pass, every value in view and the backward pass next.
    */
-  showAnswer({ answer, body, expression }, { sequence, started, answered, options }) {
+  showAnswer({ answer, body, expression }, { started, answered, options }) {
     const timing = new RunTiming(started);
     timing.mark("answered", answered);
     const labels = nodeLabels(answer, expression, this.opsByName);
@@ -109,36 +121,157 @@ export class Explorer {
     this.exports.enable(true);
     const index = options.keepStep ? this.player.index : (options.step ?? timeline.forwardCount);
     this.player.setTotal(timeline.total, index);
-    timing.mark("drawn");
-    timing.whenPainted(this.elements.graph, sequence, (ms) => {
-      this.elements.meta.textContent =
-        `${answer.nodes.length} nodes · ${timeline.forwardCount} forward + ${timeline.backwardCount} backward steps · ` +
-        `ready in ${Math.round(ms)} ms`;
-    });
     this.onShown(expression);
     return shown;
   }
 
-  /** Lay out (or keep the layout of the same graph) and draw; the new `shown`. */
+  /**
+   * Show a graph: its panels at once, its drawing as soon as its layout is there (at once when cached
+   * or small, otherwise from the layout worker, the page staying usable meanwhile); the new `shown`.
+   */
   draw({ answer, body, expression, timeline, labels, failed = false }, timing = null) {
-    // Recomputing with new values keeps the same graph: keep its layout and the zoom too.
+    // Recomputing with new values keeps the same graph: keep its layout, its folds and the zoom too.
     const same = sameStructure(this.shown?.answer, answer) && sameLabels(this.shown?.labels, labels);
-    const layout = same ? this.shown.layout : layoutGraph(answer, globalThis.dagre, layoutOptions(answer, labels));
-    timing?.mark("laidOut");
-    this.shown = { answer, body, expression, timeline, labels, layout, failed, bugTimeline: null };
+    const keepZoom = same && this.drawn === this.shown;
+    const groups = same ? this.shown.groups : collapsibleGroups(answer);
+    if (!same && this.collapsed.size) {
+      this.collapsed = new Set();
+      this.onFold(false);
+    }
+    this.shown = { answer, body, expression, timeline, labels, failed, bugTimeline: null, groups, view: null, layout: null, final: false };
+    this.state = null;
     this.answered.clear();
     this.predict.cancel();
-    this.elements.empty.hidden = true;
-    this.view.setGraph(answer, layout, labels);
-    this.viewport.setContent(layout, { startId: answer.forward[0], large: GraphView.isLarge(answer) });
-    if (!same) this.viewport.fit(false);
-    drawLegend(this.elements.legend, this.view.scale);
     this.elements.legend.parentElement.style.visibility = "";
     this.variables.setGraph(answer, labels.get(answer.output) ?? "out", { failed });
     if (this.selected && !timeline.nodeById.has(this.selected)) this.selected = null;
     this.view.setSelected(this.selected);
     this.controls.setTimeline(timeline);
+    this.drawGraph({ timing: timing ?? new RunTiming(performance.now()), keepZoom });
     return this.shown;
+  }
+
+  async drawGraph({ timing = new RunTiming(performance.now()), keepZoom = true, anchor = null }) {
+    const shown = this.shown;
+    const drawing = ++this.drawing;
+    const view = collapsedView(shown.answer, this.collapsed, shown.groups);
+    const options = layoutOptions(shown.answer, shown.labels);
+    let layout = this.layouts.now(view, options);
+    let provisional = false;
+    if (!layout) {
+      this.elements.panel.classList.add("laying-out");
+      this.elements.meta.textContent = `Laying out ${view.nodes.length.toLocaleString("en")} nodes…`;
+      const showQuick = (quick) => {
+        if (drawing !== this.drawing) return;
+        timing.mark("quickLaidOut");
+        this.elements.panel.classList.remove("laying-out"); // the new graph is on screen: no more dimming
+        this.place(shown, view, quick, { timing, drawing, keepZoom, anchor, final: false });
+        provisional = true;
+      };
+      try {
+        layout = await this.layouts.layout(view, options, showQuick);
+      } catch (error) {
+        if (drawing === this.drawing) this.showError(error, shown.expression);
+        return;
+      }
+      if (drawing !== this.drawing) return; // a newer answer or fold is on its way
+    }
+    timing.mark("laidOut");
+    this.elements.panel.classList.remove("laying-out");
+    const nearest = provisional ? this.viewport.nodeNearestCentre() : null;
+    await this.place(shown, view, layout, {
+      timing,
+      drawing,
+      keepZoom: keepZoom || provisional,
+      anchor: nearest ?? anchor,
+      final: true,
+    });
+  }
+
+  /** Draw `shown` with one layout of its `view` (drawGraph's; `final` false for a quick layout). */
+  async place(shown, view, layout, { timing, drawing, keepZoom, anchor, final }) {
+    const anchorAt = anchor ? this.viewport.screenPosition(anchor) : null;
+    shown.view = view;
+    shown.layout = layout;
+    shown.final = final;
+
+    const large = GraphView.isLarge(shown.answer);
+    this.elements.empty.hidden = true;
+    this.viewport.setContent(layout, { large });
+    if (this.viewport.fitted && keepZoom) this.viewport.fit(false); // Fit was the last word
+    else if (anchorAt) this.viewport.keepInPlace(anchor, anchorAt);
+    else if (!keepZoom) {
+      // Where the timeline stands (after a run: the output, the backward pass next).
+      const focus = this.state?.active ?? shown.answer.output ?? shown.answer.forward.at(-1);
+      this.viewport.open(view.representative.get(focus) ?? focus);
+    }
+    this.minimap.setContent(layout, this.viewport.size.width);
+    this.drawn = shown;
+    this.view.state = this.state;
+    this.view.right = this.state?.rightGrads ?? null;
+    const complete = await this.view.setGraph(shown.answer, view, layout, shown.labels, {
+      focus: this.viewport.visibleRect(),
+      scale: this.viewport.transform().k,
+      onViewDrawn: () => {
+        if ("viewDrawn" in timing.timings) return; // the first view only (quick or final)
+        timing.mark("viewDrawn");
+        timing.whenFramePainted("viewPainted");
+      },
+    });
+    if (!complete || drawing !== this.drawing || shown.layout !== layout) return;
+    this.view.setVisibleRect(this.viewport.visibleRect(), this.viewport.transform().k);
+    drawLegend(this.elements.legend, this.view.scale);
+    if (this.state) {
+      this.view.update(this.state, { right: this.state.rightGrads });
+      this.minimap.showActive(this.state.active ? this.view.shownAs(this.state.active) : null);
+    }
+    if (!final) {
+      this.elements.meta.textContent = `Laying out ${view.nodes.length.toLocaleString("en")} nodes… (a quick layout meanwhile)`;
+      return;
+    }
+    timing.mark("drawn");
+    const { timeline } = shown;
+    timing.whenPainted(this.elements.graph, ++this.paints, (ms) => {
+      if (shown.failed || this.shown !== shown) return; // a partial graph says what it is (showPartial)
+      this.elements.meta.textContent =
+        `${shown.answer.nodes.length} nodes · ${timeline.forwardCount} forward + ${timeline.backwardCount} backward steps · ` +
+        `ready in ${Math.round(ms)} ms`;
+    });
+  }
+
+  /** Fold a named node's statement into one box, or open it again. */
+  toggleFold(id) {
+    if (!this.shown?.groups.has(id)) return;
+    if (this.collapsed.has(id)) this.collapsed.delete(id);
+    else this.collapsed.add(id);
+    this.collapsed = new Set(this.collapsed);
+    this.onFold(this.collapsed.size > 0);
+    this.drawGraph({ anchor: id });
+  }
+
+  /** Fold every named statement (true) or open them all (false). */
+  foldAll(fold) {
+    if (!this.shown) return;
+    this.collapsed = fold ? new Set(this.shown.groups.keys()) : new Set();
+    this.onFold(fold && this.collapsed.size > 0);
+    const anchor = this.state?.active ? this.shown.view?.representative.get(this.state.active) : null;
+    this.drawGraph({ anchor: anchor && this.shown.groups.has(anchor) ? anchor : null });
+  }
+
+  /** Show a node: select it and put it at the centre of the view, opening its folded group if need be. */
+  reveal(id) {
+    const shown = this.shown;
+    if (!shown || !shown.timeline.nodeById.has(id)) return;
+    const root = shown.view?.representative.get(id);
+    if (root && root !== id) {
+      this.collapsed.delete(root);
+      this.collapsed = new Set(this.collapsed);
+      this.onFold(this.collapsed.size > 0);
+      this.drawGraph({ anchor: root }).then(() => this.reveal(id));
+      return;
+    }
+    this.select(id);
+    this.viewport.centerOn(id, { minScale: 0.8 });
   }
 
   /**
@@ -185,8 +318,16 @@ export class Explorer {
     this.selected = null;
     this.answered.clear();
     this.predict.cancel();
+    this.drawn = null;
+    this.drawing += 1; // a layout on its way is for nothing now
+    this.elements.panel.classList.remove("laying-out");
+    if (this.collapsed.size) {
+      this.collapsed = new Set();
+      this.onFold(false);
+    }
     this.view.clear();
-    this.viewport.setContent(null, { startId: null, large: false });
+    this.minimap.clear();
+    this.viewport.setContent(null, { large: false });
     this.elements.empty.textContent = NO_GRAPH_TEXT;
     this.elements.empty.hidden = false;
     this.elements.meta.textContent = "";
@@ -229,9 +370,14 @@ export class Explorer {
     state.rightGrads = right;
     this.state = state;
     // Following reads the drawing's size: first, while nothing has changed yet, so the browser
-    // need not lay the page out again to answer.
-    if (FOLLOW_CAUSES.has(cause)) this.viewport.follow(state.active);
-    this.view.update(state, { right });
+    // need not lay the page out again to answer. Until the graph is drawn (a big graph's layout on
+    // its way) the step shows in the panels only.
+    const drawn = this.drawn === shown;
+    if (drawn && FOLLOW_CAUSES.has(cause)) this.viewport.follow(this.view.shownAs(state.active));
+    if (drawn) {
+      this.view.update(state, { right });
+      this.minimap.showActive(state.active ? this.view.shownAs(state.active) : null);
+    }
     this.variables.showStep(state.grads, { right, complete: completeGradients(timeline, state) });
     this.controls.show(state, { failed: shown.failed });
     this.chainRule.show(timeline, state, this.opsByName, { announced: cause !== "load" || state.index > 0 });
@@ -251,7 +397,7 @@ export class Explorer {
   select(id) {
     this.selected = id;
     this.view.setSelected(id);
-    if (this.state) this.view.update(this.state, { right: this.state.rightGrads });
+    if (this.state && this.drawn === this.shown) this.view.update(this.state, { right: this.state.rightGrads });
     this.showInspector(id !== null);
   }
 
@@ -334,6 +480,13 @@ export class Explorer {
     const node = shown?.answer.nodes.find((n) => n.kind === "variable" && n.label === name);
     if (!node || node.free !== false) return null;
     return spanRange(shown.expression, node.span)?.[0] ?? null;
+  }
+
+  /** What an export takes: the answer on show with its drawing complete (null while it is laid out). */
+  forExport() {
+    if (!this.shown || this.drawn !== this.shown || !this.shown.final) return null;
+    this.view.materializeAll(); // nodes never scrolled into view are built only now
+    return this.shown;
   }
 
   /** What a link to this view carries (url-state.js's PageState), or null before any answer. */

@@ -1,24 +1,58 @@
 // Drawing the laid-out graph with D3 and updating it step by step: nodes, edges, the active node's halo.
-// setGraph() joins nodes and edges by key (enter/update/exit); update() then only touches the
-// elements whose shown state changed, so stepping a 1,000-node graph stays cheap. Zoom and fit are
-// viewport.js's, the colour legend legend.js's, the standalone copy for export svg-export.js's.
+// setGraph() keeps the elements of nodes and edges that stay (by key) and makes the new ones; update()
+// then only touches the elements whose shown state changed, so stepping a 1,000-node graph stays cheap.
+// A big graph is drawn what is in view first, and what is out of view waits in display:none groups,
+// each node built only once it is first in view. Zoom and fit are viewport.js's, the colour legend
+// legend.js's, the standalone copy for export svg-export.js's.
 // In a backward step each lit edge carries what it passes back (`×(-3) → 6`); with the `+=` bug on,
 // a node whose gradient the bug got wrong shows the right one under it.
 
-import { formatNumber } from "./format.js";
 import { labelWidth, pathMidpoint } from "./edge-labels.js";
+import { formatNumber } from "./format.js";
 import { SIZES } from "./layout.js";
-import { gradientScale } from "./legend.js";
+import { gradientScale, wantsLightText } from "./legend.js";
 import { edgeText, gradientSymbol } from "./notation.js";
 
 const d3 = globalThis.d3;
 
 /** Graphs with more nodes than this get lighter nodes (no captions, no tab stops, no transitions). */
 const LARGE_GRAPH = 250;
+/** How long one slice of a big graph's progressive drawing may hold the page (ms). */
+const SLICE_MS = 12;
+/** What is drawn around the view, in layout units, so a short pan finds it there already. */
+const CULL_MARGIN = 200;
+/** Below this zoom a big graph's text is too small to read: it is not drawn. */
+const FAR_SCALE = 0.4;
 
-/** What makes a drawn node the same node: its id, kind, shown label and op. */
-function nodeKey(node, labels) {
-  return `${node.id}|${node.kind}|${labels.get(node.id)}|${node.op ?? ""}`;
+/** What makes a drawn node the same node: its id, kind, shown label and op, and whether it folds. */
+const nodeKey = (n, labels) => `${n.id}|${n.kind}|${labels.get(n.id)}|${n.op ?? ""}|${n.foldable ? "f" : ""}${n.collapsed ? n.members : ""}`;
+const edgeKey = (e) => `${e.key}|${e.source}|${e.target}`;
+const nodeBounds = (box) => ({ x0: box.x - 6, y0: box.y - 18, x1: box.x + box.width + 6, y1: box.y + box.height + 6 });
+const intersects = (a, b) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
+const grow = (r, m) => ({ x0: r.x0 - m, y0: r.y0 - m, x1: r.x1 + m, y1: r.y1 + m });
+/** Where a foldable node's fold control sits: over the left of its label cell. */
+const foldControlPlace = (box) => `translate(${box.x + box.recordX + 4},${box.y + box.height / 2 - 6.5})`;
+
+/** Items in order of how near their bounds are to the centre of `focus`: what is in view comes first. */
+function byDistance(items, boundsOf, focus) {
+  const cx = (focus.x0 + focus.x1) / 2;
+  const cy = (focus.y0 + focus.y1) / 2;
+  const distance = new Map();
+  for (const item of items) {
+    const b = boundsOf(item);
+    const dx = Math.max(b.x0 - cx, 0, cx - b.x1);
+    const dy = Math.max(b.y0 - cy, 0, cy - b.y1);
+    distance.set(item, intersects(b, focus) ? 0 : 1 + Math.hypot(dx, dy));
+  }
+  return [...items].sort((a, b) => distance.get(a) - distance.get(b));
+}
+
+/**
+ * Let the page handle input and paint before the next slice of work. A timer, not scheduler.yield():
+ * that one resumes ahead of rendering, and the browser would then style every slice in one frame.
+ */
+function yieldToPage() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Path of a rectangle with only its left (side = "left") or right corners rounded. */
@@ -33,10 +67,11 @@ export class GraphView {
   /**
    * @param {SVGSVGElement} svg the graph's SVG (arrow markers go into its defs)
    * @param {d3.Selection} layer the group to draw into (the viewport's)
-   * @param {{onSelect: (id: string) => void, reducedMotion: () => boolean, glyph: (op: string) => string}} options
-   *   glyph: the text in an operation node's circle
+   * @param {{onSelect: (id: string) => void, onToggle: (id: string) => void, reducedMotion: () => boolean,
+   *   glyph: (op: string) => string}} options
+   *   onToggle: a named node's fold control was used; glyph: the text in an operation node's circle
    */
-  constructor(svg, layer, { onSelect, reducedMotion, glyph }) {
+  constructor(svg, layer, { onSelect, onToggle = () => {}, reducedMotion, glyph }) {
     this.svg = d3.select(svg);
     this.onSelect = onSelect;
     this.reducedMotion = reducedMotion;
@@ -62,11 +97,37 @@ export class GraphView {
         .attr("d", "M0,0L10,5L0,10z");
     }
     this.edgeLayer = layer.append("g").attr("class", "edges");
+    // Off-screen parts of a big graph wait here: in the document (with every test hook) but under a
+    // display:none group, so the browser neither styles nor lays them out.
+    this.edgeReserve = layer.append("g").attr("class", "reserve edges").attr("display", "none");
     // One halo, moved to whichever node is active: cheaper than one per node on big graphs.
     this.halo = layer.append("rect").attr("class", "halo").attr("visibility", "hidden");
     this.nodeLayer = layer.append("g").attr("class", "nodes");
+    this.nodeReserve = layer.append("g").attr("class", "reserve nodes").attr("display", "none");
     // Above the nodes: an edge's label must not hide under the node it points to.
     this.edgeLabelLayer = layer.append("g").attr("class", "edge-labels");
+    this.nodeElements = new Map(); // nodeKey → <g> of each drawn node
+    this.edgeElements = new Map(); // edgeKey → <path> of each drawn edge
+    this.generation = 0;
+    this.state = null;
+    this.visibleRect = null;
+
+    // One listener for all nodes: a click or Enter on a node selects it, on its fold control folds it.
+    const activate = (event) => {
+      const toggle = event.target.closest?.("[data-collapse]");
+      const node = event.target.closest?.("[data-node-id]");
+      if (toggle) onToggle(toggle.getAttribute("data-collapse"));
+      else if (node) this.onSelect(node.getAttribute("data-node-id"));
+      else return false;
+      return true;
+    };
+    layer.on("click", (event) => activate(event));
+    layer.on("keydown", (event) => {
+      if ((event.key === "Enter" || event.key === " ") && activate(event)) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    });
   }
 
   duration(ms) {
@@ -79,84 +140,230 @@ export class GraphView {
   }
 
   /**
-   * Draw a new (or recomputed) graph. Elements with the same key are kept and moved.
-   * `labels`: id → the name shown (notation.js); a partial graph's `failed` node is marked.
+   * Draw a new (or recomputed) graph: `view` is what is drawn of it (collapse.js: folded groups as one
+   * box), `layout` its coordinates, `labels` id → the name shown (notation.js); a partial graph's
+   * `failed` node is marked. Elements with the same key are kept and moved, so a recompute
+   * touches only numbers. A big graph is drawn progressively: what is in `focus` (the part of the
+   * drawing in view, at zoom `scale`) first, then `onViewDrawn()`, then the rest in slices that
+   * leave the page free to answer between them. Resolves once every element is in the document (false when a newer
+   * setGraph took over first).
    */
-  setGraph(graph, layout, labels) {
+  async setGraph(graph, view, layout, labels, { focus = null, scale = 1, onViewDrawn = () => {} } = {}) {
+    const generation = ++this.generation;
     this.graph = graph;
+    this.view = view;
     this.layout = layout;
     this.labels = labels;
     this.outputName = labels.get(graph.output);
     this.edgePaths = new Map(layout.edges.map((e) => [e.key, e.path]));
+    this.representative = view.representative;
     this.scale = gradientScale(graph);
     this.nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
     const large = GraphView.isLarge(graph);
     this.large = large;
     this.svg.classed("large", large);
     this.halo.attr("visibility", "hidden");
-
-    this.edgeLayer
-      .selectAll("path.edge")
-      .data(layout.edges, (e) => `${e.key}|${e.source}`)
-      .join((enter) => enter.append("path").attr("class", "edge").attr("data-edge", (e) => e.key))
-      .attr("d", (e) => e.path)
-      .attr("data-source", (e) => e.source)
-      .attr("data-target", (e) => e.target)
-      .attr("marker-end", "url(#bpx-arrow)")
-      .each(function () {
-        this.__sig = null;
-      });
-
-    const view = this;
-    this.nodeLayer
-      .selectAll("g.node")
-      // A drawn node keeps the key it was made with: its label is drawn once, so a new label is a new node.
-      .data(graph.nodes, function (n) {
-        return this.__key ?? nodeKey(n, labels);
-      })
-      .join((enter) =>
-        enter
-          .append("g")
-          .property("__key", (n) => nodeKey(n, labels))
-          .attr("class", (n) => `node kind-${n.kind}`)
-          .attr("data-node-id", (n) => n.id)
-          .attr("data-label", (n) => n.label ?? "")
-          .attr("data-kind", (n) => n.kind)
-          .attr("role", "button")
-          .each(function (n) {
-            view.buildNode(this, n, layout.nodes.get(n.id));
-          })
-          .on("click", (event, n) => this.onSelect(n.id))
-          .on("keydown", (event, n) => {
-            if (event.key === "Enter" || event.key === " ") {
-              event.preventDefault();
-              event.stopPropagation();
-              this.onSelect(n.id);
-            }
-          }),
-      )
-      .attr("tabindex", large ? -1 : 0)
-      .attr("transform", (n) => {
-        const box = layout.nodes.get(n.id);
-        return `translate(${box.x},${box.y})`;
-      })
-      .classed("failed", (n) => graph.failed === n.id)
-      .attr("data-failed", (n) => (graph.failed === n.id ? "true" : null))
-      .each(function (n) {
-        this.__sig = null;
-        if (n.kind === "constant") d3.select(this).select(".constant-text").text(labels.get(n.id));
-      });
     this.edgeLabelLayer.selectAll("*").remove();
+    // What is in view decides what is drawn first, and on a big graph what is not drawn at all.
+    this.visibleRect = focus ? grow(focus, CULL_MARGIN) : null;
+    this.svg.classed("far", large && scale < FAR_SCALE);
+
+    // What the new graph keeps stays (a recompute keeps everything); the rest goes now.
+    const oldNodes = this.nodeElements;
+    const oldEdges = this.edgeElements;
+    this.nodeElements = new Map();
+    this.edgeElements = new Map();
+    // Big graphs draw lighter nodes: an element never moves between the two kinds of drawing.
+    const keyOf = (n) => `${nodeKey(n, labels)}|${large ? "light" : "detailed"}`;
+    const nodeKeys = new Set(view.nodes.map(keyOf));
+    const edgeKeys = new Set(layout.edges.map(edgeKey));
+    if (![...oldNodes.keys()].some((key) => nodeKeys.has(key))) {
+      // Another graph altogether: emptying the layers at once is much cheaper than element by element.
+      for (const group of [this.nodeLayer, this.nodeReserve, this.edgeLayer, this.edgeReserve]) group.node().replaceChildren();
+      oldNodes.clear();
+      oldEdges.clear();
+    }
+    // Kept elements are this graph's from now on, drawn or not yet: a newer setGraph that takes over
+    // before this one is done finds them all.
+    for (const [key, element] of oldNodes) {
+      if (nodeKeys.has(key)) this.nodeElements.set(key, element);
+      else {
+        element.__toggle?.remove();
+        element.remove();
+      }
+    }
+    for (const [key, element] of oldEdges) {
+      if (edgeKeys.has(key)) this.edgeElements.set(key, element);
+      else element.remove();
+    }
+
+    const drawEdge = (e) => {
+      const key = edgeKey(e);
+      let element = this.edgeElements.get(key);
+      if (!element) {
+        // Big graphs start every element in the reserve; cull() brings out what is in view.
+        element = (large ? this.edgeReserve : this.edgeLayer).append("path").attr("class", large ? "edge culled" : "edge").attr("data-edge", e.key).node();
+        element.__culled = large;
+        element.setAttribute("data-source", e.source);
+        element.setAttribute("data-target", e.target);
+      }
+      element.__sig = null;
+      if (element.__data__ !== e) {
+        // A new layout (a recompute keeps the cached one: nothing to move then).
+        element.__data__ = e;
+        if (element.getAttribute("d") !== e.path) element.setAttribute("d", e.path);
+      }
+      this.edgeElements.set(key, element);
+      this.cull(element, e.bounds);
+    };
+    const drawNode = (n) => {
+      const key = keyOf(n);
+      const box = layout.nodes.get(n.id);
+      let element = this.nodeElements.get(key);
+      if (!element) {
+        // The element and its test hooks now; what it looks like once it is first in view (materialize).
+        element = (large ? this.nodeReserve : this.nodeLayer)
+          .append("g")
+          .attr("class", `node kind-${n.kind}${n.collapsed ? " collapsed" : ""}${large ? " culled" : ""}`)
+          .attr("data-node-id", n.id)
+          .attr("data-label", n.label ?? "")
+          .attr("data-kind", n.kind)
+          .node();
+        if (n.collapsed) {
+          element.setAttribute("data-collapsed", "true");
+          element.setAttribute("data-members", String(n.members));
+        }
+        element.__built = false;
+        element.__culled = large;
+      }
+      element.__data__ = n;
+      element.__sig = null;
+      if (element.__box !== box) {
+        element.__box = box;
+        element.setAttribute("transform", `translate(${box.x},${box.y})`);
+        element.__toggle?.setAttribute("transform", foldControlPlace(box));
+      }
+      if (n.kind === "constant" && element.__built) element.querySelector(".constant-text").textContent = labels.get(n.id);
+      const failed = graph.failed === n.id;
+      if (element.classList.contains("failed") !== failed) {
+        element.classList.toggle("failed", failed);
+        if (failed) element.setAttribute("data-failed", "true");
+        else element.removeAttribute("data-failed");
+      }
+      this.nodeElements.set(key, element);
+      this.cull(element, nodeBounds(box));
+    };
+
+    // What is in view first, when there is anything new to draw (a recompute reuses every element).
+    const progressive = large && focus && view.nodes.some((n) => !this.nodeElements.has(keyOf(n)));
+    const nodes = progressive ? byDistance(view.nodes, (n) => nodeBounds(layout.nodes.get(n.id)), focus) : view.nodes;
+    const edges = progressive ? byDistance(layout.edges, (e) => e.bounds, focus) : layout.edges;
+    if (!progressive) {
+      edges.forEach(drawEdge);
+      nodes.forEach(drawNode);
+      this.refresh();
+      onViewDrawn();
+      return true;
+    }
+    // Big graphs: everything in view first, then slices of a few milliseconds each.
+    const inView = (bounds) => focus && intersects(bounds, focus);
+    let n = 0;
+    let e = 0;
+    while (e < edges.length && inView(edges[e].bounds)) drawEdge(edges[e++]);
+    while (n < nodes.length && inView(nodeBounds(layout.nodes.get(nodes[n].id)))) drawNode(nodes[n++]);
+    this.refresh();
+    onViewDrawn();
+    while (n < nodes.length || e < edges.length) {
+      await yieldToPage();
+      if (generation !== this.generation) return false;
+      const sliceEnd = performance.now() + SLICE_MS;
+      while (performance.now() < sliceEnd && (n < nodes.length || e < edges.length)) {
+        for (let i = 0; i < 40 && e < edges.length; i++) drawEdge(edges[e++]);
+        for (let i = 0; i < 20 && n < nodes.length; i++) drawNode(nodes[n++]);
+      }
+      this.refresh();
+    }
+    return true;
   }
 
   /** Draw nothing (no program on show): every node, edge and label goes. */
   clear() {
+    this.generation += 1; // a drawing under way stops
     this.graph = null;
     this.layout = null;
-    this.nodeLayer.selectAll("*").remove();
-    this.edgeLayer.selectAll("*").remove();
-    this.edgeLabelLayer.selectAll("*").remove();
+    this.state = null;
+    for (const group of [this.nodeLayer, this.nodeReserve, this.edgeLayer, this.edgeReserve, this.edgeLabelLayer]) {
+      group.node().replaceChildren();
+    }
+    this.nodeElements = new Map();
+    this.edgeElements = new Map();
     this.halo.attr("visibility", "hidden");
+  }
+
+  /** Show the last state again on every element (new ones included). */
+  refresh() {
+    if (this.state) this.update(this.state, { right: this.right });
+  }
+
+  /**
+   * The part of the drawing in view changed: a big graph draws only what is in it (the rest stays in
+   * the document, with every test hook, but costs the browser nothing), and no text when it is too
+   * small to read.
+   */
+  setVisibleRect(rect, k) {
+    this.visibleRect = rect ? grow(rect, CULL_MARGIN) : null;
+    this.svg.classed("far", this.large && k < FAR_SCALE);
+    this.materialized = 0;
+    for (const element of this.edgeElements.values()) this.cull(element, element.__data__.bounds);
+    for (const element of this.nodeElements.values()) this.cull(element, nodeBounds(element.__box));
+    if (this.materialized) this.refresh(); // nodes seen for the first time get the step's numbers
+  }
+
+  /** Hide an element outside the view (big graphs); a node seen for the first time is built now. */
+  cull(element, bounds) {
+    const hidden = this.large && this.visibleRect !== null && !intersects(bounds, this.visibleRect);
+    if (!hidden && element.__built === false) this.materialize(element);
+    if (element.__culled !== hidden) {
+      element.__culled = hidden;
+      element.classList.toggle("culled", hidden);
+      const edge = element.tagName === "path";
+      const group = edge ? (hidden ? this.edgeReserve : this.edgeLayer) : hidden ? this.nodeReserve : this.nodeLayer;
+      group.node().append(element);
+      if (element.__toggle) {
+        element.__toggle.classList.toggle("culled", hidden);
+        element.after(element.__toggle);
+      }
+    }
+  }
+
+  /** Build what a node looks like (and its fold control): once, the first time it is in view. */
+  materialize(element) {
+    const n = element.__data__;
+    const box = element.__box;
+    this.buildNode(element, n, box);
+    if (n.kind === "constant") element.querySelector(".constant-text").textContent = this.labels.get(n.id);
+    if (n.foldable) {
+      // Beside its node, not inside it (a button inside a button is no button), next in tab order.
+      const toggle = this.buildFoldControl(n);
+      toggle.setAttribute("transform", foldControlPlace(box));
+      toggle.classList.toggle("culled", element.__culled === true);
+      element.after(toggle); // in whichever group the node is
+      element.__toggle = toggle;
+    }
+    element.__built = true;
+    element.__sig = null;
+    this.materialized = (this.materialized ?? 0) + 1;
+  }
+
+  /** Build every node not built yet (an export needs the whole drawing) and fill in their numbers. */
+  materializeAll() {
+    for (const element of this.nodeElements.values()) if (element.__built === false) this.materialize(element);
+    this.refresh();
+  }
+
+  /** The id of the drawn node that shows node `id` (itself, or the box of its folded group). */
+  shownAs(id) {
+    return this.representative?.get(id) ?? id;
   }
 
   /** The static parts of one node: record cells, captions, op circle; numbers are filled by update(). */
@@ -166,7 +373,8 @@ export class GraphView {
     g.append("title"); // the tooltip: update() writes it
     if (node.kind === "constant") {
       g.append("rect").attr("class", "constant-pill").attr("width", box.width).attr("height", h).attr("rx", h / 2);
-      g.append("text").attr("class", "constant-text").attr("x", box.width / 2).attr("y", h / 2 + 4);
+      g.append("text").attr("class", "constant-text").attr("aria-hidden", "true").attr("x", box.width / 2).attr("y", h / 2 + 4);
+      this.buildHitArea(g, box);
       return;
     }
     const x0 = box.recordX;
@@ -176,11 +384,15 @@ export class GraphView {
     const gradX = dataX + cell;
     // Big graphs get fewer elements per node (no captions, no link line): thousands add up.
     const detailed = !this.large;
+    if (node.collapsed) {
+      // A folded group looks like a small stack of records: there is more inside.
+      g.append("rect").attr("class", "stack").attr("x", x0 + 4).attr("y", 4).attr("width", recordWidth).attr("height", h).attr("rx", 6);
+    }
     if (node.kind === "operation") {
       const r = SIZES.opRadius;
       if (detailed) g.append("line").attr("class", "op-link").attr("x1", 2 * r).attr("y1", h / 2).attr("x2", x0).attr("y2", h / 2);
       g.append("circle").attr("class", "op-circle").attr("cx", r).attr("cy", h / 2).attr("r", r);
-      const symbol = this.glyph(node.op);
+      const symbol = node.collapsed ? `${node.members}` : this.glyph(node.op);
       g.append("text")
         .attr("class", symbol.length > 2 ? "op-symbol word" : "op-symbol")
         .attr("x", r)
@@ -191,9 +403,10 @@ export class GraphView {
     g.append("path").attr("class", "label-cell").attr("d", halfRoundedRect(x0 + 0.6, 0.6, box.labelWidth - 0.6, h - 1.2, 5.5, "left"));
     g.append("path").attr("class", "grad-cell").attr("fill", "transparent").attr("d", halfRoundedRect(gradX, 0.6, cell - 0.6, h - 1.2, 5.5, "right"));
     g.append("path").attr("class", "divider").attr("d", `M${dataX},0V${h}M${gradX},0V${h}`);
+    const fold = node.foldable ? SIZES.foldRoom : 0;
     g.append("text")
       .attr("class", node.label ? "label-text" : "label-text unnamed")
-      .attr("x", x0 + box.labelWidth / 2)
+      .attr("x", x0 + fold + (box.labelWidth - fold) / 2)
       .attr("y", h / 2 + 4)
       .text(this.labels.get(node.id));
     if (detailed) {
@@ -203,6 +416,42 @@ export class GraphView {
     const numberY = detailed ? 29 : h / 2 + 4;
     g.append("text").attr("class", "value-text").attr("x", dataX + cell / 2).attr("y", numberY);
     g.append("text").attr("class", "grad-text").attr("x", gradX + cell / 2).attr("y", numberY);
+    this.buildHitArea(g, box);
+  }
+
+  /**
+   * What a click, a tap or the keyboard reaches: a clear box over the node, the node's button. Its
+   * name says in words what the drawing shows; the drawn text stays out of the button (its name
+   * would otherwise have to repeat it word for word, `data` and `grad` captions and all).
+   */
+  buildHitArea(g, box) {
+    g.selectAll("text").attr("aria-hidden", "true");
+    const hit = g
+      .append("rect")
+      .attr("class", "hit")
+      .attr("width", box.width)
+      .attr("height", box.height)
+      .attr("role", "button")
+      .attr("tabindex", this.large ? -1 : 0);
+    g.node().__hit = hit.node();
+  }
+
+  /** The fold control over a named node's label cell: "−" folds its statement into one box, "+" opens it. */
+  buildFoldControl(node) {
+    const members = this.view.groups.get(node.id).length;
+    const name = this.labels.get(node.id);
+    const toggle = d3
+      .create("svg:g")
+      .attr("class", "fold-toggle")
+      .attr("data-collapse", node.id)
+      .attr("role", "button")
+      .attr("tabindex", this.large ? -1 : 0)
+      .attr("aria-expanded", node.collapsed ? "false" : "true")
+      .attr("aria-label", node.collapsed ? `Expand ${name} (${members} nodes)` : `Collapse ${name} into one box (${members} nodes)`);
+    toggle.append("title").text(node.collapsed ? `Expand ${name}` : `Collapse ${name}`);
+    toggle.append("rect").attr("width", 13).attr("height", 13).attr("rx", 3);
+    toggle.append("path").attr("d", node.collapsed ? "M3,6.5H10M6.5,3V10" : "M3,6.5H10");
+    return toggle.node();
   }
 
   /**
@@ -212,84 +461,102 @@ export class GraphView {
   update(state, { right = null } = {}) {
     if (!this.graph) return;
     const { values, grads, active, phase, accumulated, changed } = state;
+    this.right = right;
     const badge = right ? "=" : "+=";
     const scale = this.scale;
     const duration = this.duration(260);
-    const selected = this.selected;
-    const view = this;
+    const selected = this.selected === null ? null : this.shownAs(this.selected);
+    this.state = state;
+    // A folded box stands for its whole group: it is active while any of its nodes is.
+    const activeShown = active === null ? null : this.shownAs(active);
+    const changedShown = this.view.groups.size ? new Set([...changed].map((id) => this.shownAs(id))) : changed;
 
-    this.nodeLayer.selectAll("g.node").each(function (n) {
+    // A 1,000-node graph is walked on every step: plain DOM calls here, D3 only for transitions.
+    for (const element of this.nodeElements.values()) {
+      const n = element.__data__;
       const id = n.id;
       const reached = values.has(id);
       const hasGrad = grads.has(id);
       const grad = hasGrad ? grads.get(id) : null;
-      const isActive = active === id;
-      const receiving = phase === "backward" && !isActive && changed.has(id);
+      const isActive = activeShown === id;
+      const receiving = phase === "backward" && !isActive && changedShown.has(id);
       const rightGrad = right && hasGrad && right.has(id) && right.get(id) !== grad ? right.get(id) : null;
       const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}|${badge}|${rightGrad}`;
-      if (this.__sig === sig) return;
-      this.__sig = sig;
+      if (element.__sig === sig) continue;
+      element.__sig = sig;
 
-      const g = d3.select(this);
-      if (accumulated.has(id) && !this.querySelector(".badge")) {
-        const box = view.layout.nodes.get(id);
-        g.append("text").attr("class", "badge").attr("x", box.width).attr("y", -5).attr("text-anchor", "end");
+      const classes = element.classList;
+      classes.toggle("pending", !reached);
+      classes.toggle("active", isActive);
+      classes.toggle("phase-forward", isActive && phase === "forward");
+      classes.toggle("phase-backward", isActive && phase === "backward");
+      classes.toggle("receiving", receiving);
+      classes.toggle("accumulated", accumulated.has(id));
+      classes.toggle("selected", selected === id);
+      if (reached) element.setAttribute("data-value", String(n.value));
+      else element.removeAttribute("data-value");
+      if (hasGrad) element.setAttribute("data-grad", String(grad));
+      else element.removeAttribute("data-grad");
+      if (!element.__built) continue; // not in view yet: its look comes when it is (materialize)
+      const description = this.describe(n, reached, grad);
+      element.__hit.setAttribute("aria-label", description);
+      element.querySelector("title").textContent = description;
+      let badgeText = element.querySelector(".badge");
+      if (accumulated.has(id) && !badgeText) {
+        const box = this.layout.nodes.get(id);
+        badgeText = d3.select(element).append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").node();
       }
-      g.select(".badge").text(badge);
-      view.showRightGradient(this, g, rightGrad);
-      view.flashIfChanged(this, n, reached);
-      g.classed("pending", !reached)
-        .classed("active", isActive)
-        .classed("phase-forward", isActive && phase === "forward")
-        .classed("phase-backward", isActive && phase === "backward")
-        .classed("receiving", receiving)
-        .classed("accumulated", accumulated.has(id))
-        .classed("selected", selected === id);
-      if (reached) this.setAttribute("data-value", String(n.value));
-      else this.removeAttribute("data-value");
-      if (hasGrad) this.setAttribute("data-grad", String(grad));
-      else this.removeAttribute("data-grad");
-      const description = view.describe(n, reached, grad);
-      this.setAttribute("aria-label", description);
-      const title = this.querySelector("title");
-      if (title) title.textContent = description;
+      if (badgeText) badgeText.textContent = badge;
+      this.showRightGradient(element, rightGrad);
+      this.flashIfChanged(element, n, reached);
 
-      if (n.kind === "constant") return;
-      g.select(".value-text").text(reached ? formatNumber(n.value) : view.graph.failed === id ? "—" : "·");
+      if (n.kind === "constant") continue;
+      const parts = (element.__parts ??= {
+        value: element.querySelector(".value-text"),
+        grad: element.querySelector(".grad-text"),
+        caption: element.querySelector(".grad-caption"),
+        cell: element.querySelector(".grad-cell"),
+      });
+      parts.value.textContent = reached ? formatNumber(n.value) : this.graph.failed === id ? "—" : "·";
       const fill = hasGrad ? scale(grad) : "transparent";
-      const light = hasGrad && d3.hsl(fill).l < 0.55;
-      g.select(".grad-text").text(hasGrad ? formatNumber(grad) : "").classed("light", light);
-      g.select(".grad-caption").classed("light", light);
-      const cell = g.select(".grad-cell");
+      const light = hasGrad && wantsLightText(fill);
+      parts.grad.textContent = hasGrad ? formatNumber(grad) : "";
+      for (const text of parts.caption ? [parts.grad, parts.caption] : [parts.grad]) {
+        text.classList.toggle("light", light);
+        text.classList.toggle("dark", hasGrad && !light);
+      }
       // Animate only a gradient that changed; anything else lands at once (no half-faded colours).
-      if (duration && hasGrad && this.__grad !== grad) cell.transition().duration(duration).attr("fill", fill);
-      else cell.interrupt().attr("fill", fill);
-      this.__grad = grad;
-    });
+      if (duration && hasGrad && element.__grad !== grad) d3.select(parts.cell).transition().duration(duration).attr("fill", fill);
+      else {
+        if (parts.cell.__transition) d3.select(parts.cell).interrupt();
+        parts.cell.setAttribute("fill", fill);
+      }
+      element.__grad = grad;
+    }
 
     this.placeHalo(active, phase);
 
     const activeKeys = new Set(state.activeEdges.map((e) => `${e.target}:${e.position}`));
-    this.edgeLayer.selectAll("path.edge").each(function (e) {
+    for (const element of this.edgeElements.values()) {
+      const e = element.__data__;
       const lit = activeKeys.has(e.key) ? phase : "";
       const pending = !values.has(e.source);
       const sig = `${lit}|${pending}`;
-      if (this.__sig === sig) return;
-      this.__sig = sig;
-      const path = d3.select(this);
-      path
-        .classed("pending", pending)
-        .classed("active-forward", lit === "forward")
-        .classed("active-backward", lit === "backward")
-        .attr("marker-end", lit ? `url(#bpx-arrow-${lit})` : "url(#bpx-arrow)");
-      if (lit) this.parentNode.appendChild(this); // lit edges on top of the others
-    });
+      if (element.__sig === sig) continue;
+      element.__sig = sig;
+      element.classList.toggle("pending", pending);
+      element.classList.toggle("active-forward", lit === "forward");
+      element.classList.toggle("active-backward", lit === "backward");
+      element.setAttribute("marker-end", lit ? `url(#bpx-arrow-${lit})` : "url(#bpx-arrow)");
+      if (lit) element.parentNode.appendChild(element); // lit edges on top of the others
+    }
     this.drawEdgeLabels(state);
   }
 
   /**
    * The labels of the edges a backward step processes: each input's local derivative and the
-   * contribution it receives, at the middle of its edge. Constants receive nothing: no label.
+   * contribution it receives, at the middle of its edge. Constants receive nothing: no label; nor
+   * does an edge inside a folded box (it is not drawn).
    */
   drawEdgeLabels(state) {
     const labels = [];
@@ -297,8 +564,9 @@ export class GraphView {
     if (step && step.phase === "backward") {
       step.contributions.forEach((c, position) => {
         const input = this.nodeById.get(c.input);
-        if (!input || input.kind === "constant" || c.contribution === null) return;
-        labels.push({ key: `${step.node}:${position}`, text: edgeText(c.local, c.contribution) });
+        const key = `${step.node}:${position}`;
+        if (!input || input.kind === "constant" || c.contribution === null || !this.edgePaths.has(key)) return;
+        labels.push({ key, text: edgeText(c.local, c.contribution) });
       });
     }
     const paths = this.edgePaths;
@@ -324,15 +592,15 @@ export class GraphView {
   }
 
   /** With the `+=` bug on: the right gradient under a node whose buggy one differs (null: none). */
-  showRightGradient(element, g, rightGrad) {
+  showRightGradient(element, rightGrad) {
     let text = element.querySelector(".right-grad");
     if (rightGrad === null) {
       if (text) text.remove();
       return;
     }
-    const box = this.layout.nodes.get(element.__data__.id);
+    const box = element.__box;
     if (!text) {
-      text = g.append("text").attr("class", "right-grad").attr("text-anchor", "end").attr("x", box.width).attr("y", box.height + 12).node();
+      text = d3.select(element).append("text").attr("class", "right-grad").attr("text-anchor", "end").attr("x", box.width).attr("y", box.height + 12).node();
     }
     text.textContent = `with += : ${formatNumber(rightGrad)}`;
   }
@@ -352,7 +620,8 @@ export class GraphView {
   /** One sentence about a node, for screen readers and the tooltip. */
   describe(node, reached, grad) {
     const name = this.labels.get(node.id);
-    const parts = [name, node.kind === "operation" ? `operation ${node.op}` : node.kind];
+    const kind = node.collapsed ? `${node.members} nodes folded` : node.kind === "operation" ? `operation ${node.op}` : node.kind;
+    const parts = [name, kind];
     if (reached) parts.push(`value ${formatNumber(node.value)}`);
     if (this.graph.failed === node.id) parts.push("the math failed here");
     if (grad !== null) parts.push(`${gradientSymbol(this.outputName, name)} = ${formatNumber(grad)}`);
@@ -360,8 +629,9 @@ export class GraphView {
   }
 
   placeHalo(active, phase) {
-    const box = active ? this.layout.nodes.get(active) : null;
-    const node = box ? this.nodeById.get(active) : null;
+    const shown = active ? this.shownAs(active) : null;
+    const box = shown ? this.layout.nodes.get(shown) : null;
+    const node = box ? this.nodeById.get(shown) : null;
     if (!box || !node) {
       this.halo.attr("visibility", "hidden");
       return;
@@ -370,7 +640,7 @@ export class GraphView {
     const x = box.x + (constant ? 0 : box.recordX) - 5;
     this.halo
       .attr("visibility", "visible")
-      .attr("class", `halo phase-${this.graph.failed === active ? "failed" : phase}`)
+      .attr("class", `halo phase-${this.graph.failed === shown ? "failed" : phase}`)
       .attr("x", x)
       .attr("y", box.y - 5)
       .attr("width", box.x + box.width + 5 - x)

@@ -12,7 +12,12 @@ export const SIZES = Object.freeze({
   cellWidth: 68,
   constantWidth: 44,
   constantHeight: 22,
+  foldRoom: 18, // a named statement's fold control, left in its label cell
 });
+
+/** Room between nodes of one layer, and between layers. */
+const NODE_SEP = 16;
+const RANK_SEP = 44;
 
 // Long edges cost the layered layout one dummy node per rank they cross: a variable used by every
 // one of 250 lines would add ~100,000 of them. Past this budget the longest edges are drawn but
@@ -28,7 +33,8 @@ export function nodeBox(node, labelText = node.label || node.id) {
   if (node.kind === "constant") {
     return { width: SIZES.constantWidth, height: SIZES.constantHeight, recordX: 0, labelWidth: 0 };
   }
-  const labelWidth = Math.max(SIZES.labelMin, Math.ceil(labelText.length * SIZES.charWidth) + 14);
+  const fold = node.foldable ? SIZES.foldRoom : 0;
+  const labelWidth = Math.max(SIZES.labelMin, Math.ceil(labelText.length * SIZES.charWidth) + 14) + fold;
   const recordWidth = labelWidth + 2 * SIZES.cellWidth;
   const recordX = node.kind === "operation" ? 2 * SIZES.opRadius + SIZES.opGap : 0;
   return { width: recordX + recordWidth, height: SIZES.recordHeight, recordX, labelWidth };
@@ -121,20 +127,226 @@ export function chooseLayoutPairs(graph, budget = DUMMY_BUDGET) {
 }
 
 /**
+ * The order of the nodes within each layer, written into dagre's own layered graph (its `customOrder`
+ * hook). dagre's built-in crossing minimisation builds a compound graph per layer and sweep, which on
+ * a 1,000-node program costs more than the rest of the layout together; the same idea, the barycenter
+ * heuristic, runs here on plain arrays: a depth-first first order, then sweeps down and up that sort
+ * each layer by the mean position of its neighbours in the layer before, keeping the order with the
+ * fewest crossings.
+ * @param {object} g dagre's layered graph (ranks assigned, long edges already split into dummy nodes)
+ * @param {number} sweeps how many down/up sweeps to try
+ */
+export function orderLayers(g, sweeps = 4) {
+  // Plain arrays first: dagre's graph lookups cost more than the sorting itself.
+  const ids = g.nodes().filter((v) => !(g.children(v) ?? []).length && g.node(v).rank !== undefined);
+  const index = new Map(ids.map((v, i) => [v, i]));
+  const rank = ids.map((v) => g.node(v).rank);
+  const successors = ids.map((v) => (g.successors(v) ?? []).map((w) => index.get(w)).filter((w) => w !== undefined));
+  const layers = barycenterLayers(rank, successors, sweeps);
+  layers.forEach((layer) => layer.forEach((v, i) => (g.node(ids[v]).order = i)));
+}
+
+/**
+ * Nodes 0..n-1 with a layer each (`rank`) and their `successors`, ordered within their layers: a
+ * depth-first first order (a chain stays on one line), then barycenter sweeps down and up, keeping
+ * the order with the fewest crossings between neighbouring layers. Edges may skip layers (they count
+ * for the barycenters, not the crossings).
+ * @returns {number[][]} the nodes of each layer, in order
+ */
+export function barycenterLayers(rank, successors, sweeps = 4) {
+  const count = rank.length;
+  const predecessors = Array.from({ length: count }, () => []);
+  successors.forEach((next, v) => next.forEach((w) => predecessors[w].push(v)));
+  const layers = [];
+  const seen = new Uint8Array(count);
+  const byRank = Array.from({ length: count }, (_, i) => i).sort((a, b) => rank[a] - rank[b]);
+  for (const start of byRank) {
+    const stack = [start];
+    while (stack.length) {
+      const v = stack.pop();
+      if (seen[v]) continue;
+      seen[v] = 1;
+      (layers[rank[v]] ??= []).push(v);
+      const next = successors[v];
+      for (let i = next.length - 1; i >= 0; i--) if (!seen[next[i]]) stack.push(next[i]);
+    }
+  }
+  for (let r = 0; r < layers.length; r++) layers[r] ??= [];
+
+  const position = new Float64Array(count);
+  layers.forEach((layer) => layer.forEach((v, i) => (position[v] = i)));
+  let best = layers.map((layer) => layer.slice());
+  let bestCrossings = countCrossings(layers, successors, position, rank);
+  const key = new Float64Array(count);
+  for (let sweep = 0; sweep < sweeps && bestCrossings > 0; sweep++) {
+    const down = sweep % 2 === 0;
+    const neighbours = down ? predecessors : successors;
+    for (let k = 1; k < layers.length; k++) {
+      const layer = layers[down ? k : layers.length - 1 - k];
+      for (const v of layer) {
+        const around = neighbours[v];
+        let sum = 0;
+        for (const u of around) sum += position[u];
+        key[v] = around.length ? sum / around.length : position[v];
+      }
+      layer.sort((a, b) => key[a] - key[b] || position[a] - position[b]);
+      layer.forEach((v, i) => (position[v] = i));
+    }
+    const crossings = countCrossings(layers, successors, position, rank);
+    if (crossings < bestCrossings) {
+      bestCrossings = crossings;
+      best = layers.map((layer) => layer.slice());
+    }
+  }
+  return best;
+}
+
+/** Edge crossings between neighbouring layers (counted as inversions, by merge sort). */
+function countCrossings(layers, successors, position, rank) {
+  let total = 0;
+  for (let r = 1; r < layers.length; r++) {
+    const ends = [];
+    for (const v of layers[r - 1]) {
+      const targets = successors[v].filter((w) => rank[w] === r).map((w) => position[w]).sort((a, b) => a - b);
+      for (const t of targets) ends.push(t);
+    }
+    total += inversions(ends);
+  }
+  return total;
+}
+
+function inversions(values) {
+  if (values.length < 2) return 0;
+  let count = 0;
+  let run = values.slice();
+  let buffer = new Array(run.length);
+  for (let width = 1; width < run.length; width *= 2) {
+    for (let lo = 0; lo < run.length; lo += 2 * width) {
+      const mid = Math.min(lo + width, run.length);
+      const hi = Math.min(lo + 2 * width, run.length);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (run[j] < run[i]) {
+          count += mid - i;
+          buffer[k++] = run[j++];
+        } else buffer[k++] = run[i++];
+      }
+      while (i < mid) buffer[k++] = run[i++];
+      while (j < hi) buffer[k++] = run[j++];
+    }
+    [run, buffer] = [buffer, run];
+  }
+  return count;
+}
+
+/** Room between a node and the inputs drawn beside it (satellites). */
+const SATELLITE_GAP = 28;
+const SATELLITE_SPACING = 8;
+
+/**
+ * Leaves (variables, constants) with exactly one use, grouped by the node that uses them. On a big
+ * graph these ride along with their user instead of taking a layer slot of their own: a network's
+ * weights are a third of its nodes, and the layout's cost grows with every node it places.
+ * @returns {Map<string, string[]>} user id → its satellite leaves, in input order
+ */
+export function satelliteLeaves(graph) {
+  const uses = new Map();
+  for (const node of graph.nodes) for (const input of node.inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
+  const leaf = new Set(graph.nodes.filter((n) => n.inputs.length === 0 && uses.get(n.id) === 1).map((n) => n.id));
+  const satellites = new Map();
+  for (const node of graph.nodes) {
+    for (const input of node.inputs) {
+      if (!leaf.has(input)) continue;
+      if (!satellites.has(node.id)) satellites.set(node.id, []);
+      satellites.get(node.id).push(input);
+    }
+  }
+  return satellites;
+}
+
+/**
+ * What every layout of `graph` starts from: each node's box, and on big graphs the satellite leaves
+ * and the blocks (a node with its satellites: a column of leaves, a gap, the node) laid out as one.
+ */
+function layoutPlan(graph, satellitesOn, labels = null) {
+  const boxes = new Map(graph.nodes.map((node) => [node.id, nodeBox(node, labels?.get(node.id))]));
+  const satellites = satellitesOn ? satelliteLeaves(graph) : new Map();
+  const riding = new Set([...satellites.values()].flat());
+  const blocks = new Map();
+  for (const [user, leaves] of satellites) {
+    const box = boxes.get(user);
+    const column = Math.max(...leaves.map((id) => boxes.get(id).width));
+    const stack = leaves.reduce((sum, id) => sum + boxes.get(id).height, 0) + SATELLITE_SPACING * (leaves.length - 1);
+    blocks.set(user, { width: column + SATELLITE_GAP + box.width, height: Math.max(box.height, stack), column, stack });
+  }
+  /** The size the layout places for a node: its block's, or its own box's. */
+  const size = (id) => blocks.get(id) ?? boxes.get(id);
+  return { boxes, satellites, riding, blocks, size };
+}
+
+/** Every node's box from the centre each placed block (or lone node) got. */
+function placeNodes(graph, plan, centreOf) {
+  const { boxes, satellites, riding, blocks } = plan;
+  const nodes = new Map();
+  const place = (node, x, y) => nodes.set(node.id, { id: node.id, kind: node.kind, x, y, ...boxes.get(node.id) });
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  for (const node of graph.nodes) {
+    if (riding.has(node.id)) continue;
+    const centre = centreOf(node.id);
+    const box = boxes.get(node.id);
+    const block = blocks.get(node.id);
+    if (!block) {
+      place(node, centre.x - box.width / 2, centre.y - box.height / 2);
+      continue;
+    }
+    const left = centre.x - block.width / 2;
+    place(node, left + block.column + SATELLITE_GAP, centre.y - box.height / 2);
+    let y = centre.y - block.stack / 2;
+    for (const id of satellites.get(node.id)) {
+      const leafBox = boxes.get(id);
+      place(byId.get(id), left + block.column - leafBox.width, y); // right-aligned against the gap
+      y += leafBox.height + SATELLITE_SPACING;
+    }
+  }
+  let width = 0;
+  let height = 0;
+  for (const placed of nodes.values()) {
+    width = Math.max(width, placed.x + placed.width + 24);
+    height = Math.max(height, placed.y + placed.height + 24);
+  }
+  return { nodes, width, height };
+}
+
+/** The drawn edges, each with its SVG path and bounds; `pointsOf` gives a routed edge's bend points. */
+function routeEdges(graph, nodes, pointsOf = () => null) {
+  return (graph.edges ?? graphEdges(graph)).map((edge) => {
+    const points = edge.parallelCount === 1 ? pointsOf(edge.source, edge.target) : null;
+    const source = nodes.get(edge.source);
+    const target = nodes.get(edge.target);
+    return { ...edge, path: edgePath(source, target, edge, points), bounds: edgeBounds(source, target, edge, points) };
+  });
+}
+
+/**
  * Lay the graph out left to right.
- * @param {object} graph the API answer (nodes with id, kind, label, inputs; forward order)
+ * @param {object} graph the API answer, or a view of it (collapse.js): nodes with id, kind, label,
+ *   inputs, in forward order; `edges` when the view brings its own (keys of the answer's edges)
  * @param {object} dagre the @dagrejs/dagre module
- * @param {object} [options] `labels`: id → the name drawn (sizes the label cells); spacing and ranker
+ * @param {object} [options] `labels`: id → the name drawn (sizes the label cells); spacing and ranker;
+ *   `satellites`: leaves with one use ride beside their user (default: on big graphs)
  * @returns {{nodes: Map<string, object>, edges: object[], width: number, height: number}}
- *   nodes: id → {id, x, y (top-left), width, height, recordX, labelWidth}; edges with a `path` (SVG d).
+ *   nodes: id → {id, kind, x, y (top-left), width, height, recordX, labelWidth}; edges with a `path`
+ *   (SVG d) and `bounds` (a box the drawn curve stays inside).
  */
 export function layoutGraph(graph, dagre, options = {}) {
   const g = new dagre.graphlib.Graph({ multigraph: false, compound: false });
   const large = graph.nodes.length > 300;
   g.setGraph({
     rankdir: "LR",
-    nodesep: options.nodesep ?? 16,
-    ranksep: options.ranksep ?? 44,
+    nodesep: options.nodesep ?? NODE_SEP,
+    ranksep: options.ranksep ?? RANK_SEP,
     edgesep: 8,
     marginx: 24,
     marginy: 24,
@@ -142,36 +354,114 @@ export function layoutGraph(graph, dagre, options = {}) {
     ranker: options.ranker ?? (large ? "longest-path" : "network-simplex"),
   });
   g.setDefaultEdgeLabel(() => ({}));
-  const boxes = new Map();
+  const plan = layoutPlan(graph, options.satellites ?? large, options.labels);
   for (const node of graph.nodes) {
-    const box = nodeBox(node, options.labels?.get(node.id));
-    boxes.set(node.id, box);
-    g.setNode(node.id, { width: box.width, height: box.height });
+    if (plan.riding.has(node.id)) continue;
+    const { width, height } = plan.size(node.id);
+    g.setNode(node.id, { width, height });
   }
   const { kept } = chooseLayoutPairs(graph, options.dummyBudget ?? (large ? LARGE_DUMMY_BUDGET : DUMMY_BUDGET));
-  for (const pair of kept) g.setEdge(pair.source, pair.target, { weight: pair.weight, minlen: 1 });
+  for (const pair of kept) if (!plan.riding.has(pair.source)) g.setEdge(pair.source, pair.target, { weight: pair.weight, minlen: 1 });
 
-  // Crossing minimisation sweeps dominate on big graphs; their first ordering is kept instead.
-  dagre.layout(g, graph.nodes.length > 500 ? { disableOptimalOrderHeuristic: true } : {});
+  // Small graphs get dagre's own crossing minimisation; from a few hundred nodes on, ours (orderLayers).
+  dagre.layout(g, graph.nodes.length > 200 ? { customOrder: (layered) => orderLayers(layered, options.sweeps ?? 4) } : {});
 
-  const nodes = new Map();
-  let width = 0;
-  let height = 0;
-  for (const node of graph.nodes) {
-    const laid = g.node(node.id);
-    const box = boxes.get(node.id);
-    const placed = { id: node.id, x: laid.x - box.width / 2, y: laid.y - box.height / 2, ...box };
-    nodes.set(node.id, placed);
-    width = Math.max(width, placed.x + placed.width + 24);
-    height = Math.max(height, placed.y + placed.height + 24);
-  }
-
-  const edges = graphEdges(graph).map((edge) => {
-    const routed = g.edge(edge.source, edge.target);
-    const points = routed && routed.points && edge.parallelCount === 1 ? routed.points : null;
-    return { ...edge, path: edgePath(nodes.get(edge.source), nodes.get(edge.target), edge, points) };
-  });
+  const { nodes, width, height } = placeNodes(graph, plan, (id) => g.node(id));
+  const edges = routeEdges(graph, nodes, (source, target) => g.edge(source, target)?.points ?? null);
   return { nodes, edges, width, height };
+}
+
+/**
+ * The order-keeping placement nearest to `wanted`: centres y[i] ≥ y[i-1] + gaps[i-1], as close to
+ * wanted[i] as least squares allows (isotonic regression by pooling adjacent violators).
+ */
+export function placeInOrder(wanted, gaps) {
+  const count = wanted.length;
+  const offset = new Float64Array(count);
+  for (let i = 1; i < count; i++) offset[i] = offset[i - 1] + gaps[i - 1];
+  const values = [];
+  const sizes = [];
+  for (let i = 0; i < count; i++) {
+    let value = wanted[i] - offset[i];
+    let size = 1;
+    while (values.length && values[values.length - 1] > value) {
+      const before = sizes.pop();
+      value = (values.pop() * before + value * size) / (before + size);
+      size += before;
+    }
+    values.push(value);
+    sizes.push(size);
+  }
+  const placed = new Float64Array(count);
+  let i = 0;
+  values.forEach((value, block) => {
+    for (let k = 0; k < sizes[block]; k++, i++) placed[i] = value + offset[i];
+  });
+  return placed;
+}
+
+/**
+ * A quick layered layout, without dagre: a few milliseconds for a graph dagre takes half a second
+ * over. The page shows it while dagre's own is on its way (layout-worker.js), so a big graph is on
+ * screen at once. Layers: each node just left of its first user (as dagre's longest-path ranker);
+ * order: barycenterLayers; heights: each node pulled towards its neighbours, order and spacing kept
+ * (placeInOrder), in sweeps down and up. Edges are plain curves: no bends around other nodes.
+ * `options`: `labels` (as layoutGraph's), `satellites`, `sweeps`.
+ */
+export function quickLayout(graph, options = {}) {
+  const plan = layoutPlan(graph, options.satellites ?? graph.nodes.length > 300, options.labels);
+  const placed = graph.nodes.filter((n) => !plan.riding.has(n.id));
+  const index = new Map(placed.map((n, i) => [n.id, i]));
+  const successors = placed.map(() => []);
+  const predecessors = placed.map(() => []);
+  for (const node of placed) {
+    for (const input of new Set(node.inputs)) {
+      if (!index.has(input)) continue; // a satellite: it rides along
+      successors[index.get(input)].push(index.get(node.id));
+      predecessors[index.get(node.id)].push(index.get(input));
+    }
+  }
+  // Ranks from the right: a node sits one layer before its earliest user (forward order is topological).
+  const depth = new Int32Array(placed.length);
+  for (let v = placed.length - 1; v >= 0; v--) {
+    let d = 0;
+    for (const w of successors[v]) d = Math.max(d, depth[w] + 1);
+    depth[v] = d;
+  }
+  const deepest = Math.max(0, ...depth);
+  const rank = Array.from(depth, (d) => deepest - d);
+  const layers = barycenterLayers(rank, successors, options.sweeps ?? 4);
+
+  const size = placed.map((n) => plan.size(n.id));
+  const x = new Float64Array(placed.length);
+  let left = 24;
+  for (const layer of layers) {
+    const width = Math.max(0, ...layer.map((v) => size[v].width));
+    for (const v of layer) x[v] = left + width / 2;
+    left += width + RANK_SEP;
+  }
+  const y = new Float64Array(placed.length);
+  const gapsOf = (layer) => layer.slice(1).map((v, i) => (size[layer[i]].height + size[v].height) / 2 + NODE_SEP);
+  for (const layer of layers) {
+    const stacked = placeInOrder(new Array(layer.length).fill(0), gapsOf(layer));
+    layer.forEach((v, i) => (y[v] = stacked[i]));
+  }
+  const mean = (ids) => ids.reduce((sum, u) => sum + y[u], 0) / ids.length;
+  for (let sweep = 0; sweep < 4; sweep++) {
+    const down = sweep % 2 === 0;
+    const neighbours = down ? predecessors : successors;
+    for (let k = 0; k < layers.length; k++) {
+      const layer = layers[down ? k : layers.length - 1 - k];
+      const wanted = layer.map((v) => (neighbours[v].length ? mean(neighbours[v]) : y[v]));
+      const settled = placeInOrder(wanted, gapsOf(layer));
+      layer.forEach((v, i) => (y[v] = settled[i]));
+    }
+  }
+  let top = Infinity;
+  placed.forEach((n, v) => (top = Math.min(top, y[v] - size[v].height / 2)));
+  const shift = 24 - top;
+  const { nodes, width, height } = placeNodes(graph, plan, (id) => ({ x: x[index.get(id)], y: y[index.get(id)] + shift }));
+  return { nodes, edges: routeEdges(graph, nodes), width, height };
 }
 
 /** Where an edge leaves a node (right middle) and where it enters one (left middle, or its op circle). */
@@ -183,6 +473,26 @@ export function ports(sourceBox, targetBox) {
 }
 
 const round = (v) => Math.round(v * 10) / 10;
+
+/**
+ * A box the drawn edge stays inside: its ends and bend points, widened by as much as a curve's
+ * control points reach out (parallel edges bow by up to half their spread). For drawing only what is
+ * in view; a little too big is fine, too small is not.
+ */
+export function edgeBounds(sourceBox, targetBox, edge, points = null) {
+  const { start, end } = ports(sourceBox, targetBox);
+  const all = [start, end, ...(points ?? [])];
+  const reach = Math.max(30, Math.abs(end.x - start.x) / 2);
+  const bow = 30 + 13 * Math.max(0, (edge.parallelCount ?? 1) - 1);
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
+  return {
+    x0: Math.min(...xs) - reach,
+    y0: Math.min(...ys) - bow,
+    x1: Math.max(...xs) + reach,
+    y1: Math.max(...ys) + bow,
+  };
+}
 
 /**
  * The SVG path of one edge: a smooth curve through the layout's bend points when it has them,
@@ -210,4 +520,56 @@ export function edgePath(sourceBox, targetBox, edge, points = null) {
     d += `C${round(a.x + dx)},${round(a.y)} ${round(b.x - dx)},${round(b.y)} ${round(b.x)},${round(b.y)}`;
   }
   return d;
+}
+
+/**
+ * A layout as a few flat arrays, for the worker to post: copying thousands of small objects between
+ * threads costs the page's thread more than rebuilding them from numbers (unpackLayout).
+ */
+export function packLayout(layout) {
+  const boxes = [...layout.nodes.values()];
+  const numbers = new Float64Array(boxes.length * 6);
+  boxes.forEach((b, i) => numbers.set([b.x, b.y, b.width, b.height, b.recordX, b.labelWidth], i * 6));
+  const edges = layout.edges;
+  const edgeNumbers = new Float64Array(edges.length * 7);
+  edges.forEach((e, i) => {
+    const { x0, y0, x1, y1 } = e.bounds;
+    edgeNumbers.set([e.position, e.parallel, e.parallelCount, x0, y0, x1, y1], i * 7);
+  });
+  return {
+    ids: boxes.map((b) => b.id),
+    kinds: boxes.map((b) => b.kind),
+    numbers,
+    edgeKeys: edges.map((e) => e.key),
+    edgeSources: edges.map((e) => e.source),
+    edgeTargets: edges.map((e) => e.target),
+    edgePaths: edges.map((e) => e.path),
+    edgeNumbers,
+    width: layout.width,
+    height: layout.height,
+  };
+}
+
+/** The layout packLayout packed, as layoutGraph made it. */
+export function unpackLayout(packed) {
+  const { ids, kinds, numbers: v, edgeNumbers: w } = packed;
+  const nodes = new Map();
+  ids.forEach((id, i) => {
+    const at = i * 6;
+    nodes.set(id, { id, kind: kinds[i], x: v[at], y: v[at + 1], width: v[at + 2], height: v[at + 3], recordX: v[at + 4], labelWidth: v[at + 5] });
+  });
+  const edges = packed.edgeKeys.map((key, i) => {
+    const at = i * 7;
+    return {
+      key,
+      source: packed.edgeSources[i],
+      target: packed.edgeTargets[i],
+      position: w[at],
+      parallel: w[at + 1],
+      parallelCount: w[at + 2],
+      path: packed.edgePaths[i],
+      bounds: { x0: w[at + 3], y0: w[at + 4], x1: w[at + 5], y1: w[at + 6] },
+    };
+  });
+  return { nodes, edges, width: packed.width, height: packed.height };
 }

@@ -15,6 +15,43 @@ export function gradientScale(graph) {
   return d3.scaleDivergingSymlog(d3.interpolateRdBu).domain([-max, 0, max]).clamp(true);
 }
 
+/** `#rrggbb`, `#rgb` or `rgb(r, g, b)` (what d3's colour scales give) → [r, g, b] in 0–255. */
+export function parseColor(color) {
+  const text = String(color).trim();
+  let match = /^#([0-9a-f]{6})$/i.exec(text);
+  if (match) return [0, 2, 4].map((i) => parseInt(match[1].slice(i, i + 2), 16));
+  match = /^#([0-9a-f]{3})$/i.exec(text);
+  if (match) return [...match[1]].map((c) => parseInt(c + c, 16));
+  match = /^rgba?\(\s*([\d.]+)[,\s]+([\d.]+)[,\s]+([\d.]+)/i.exec(text);
+  if (match) return match.slice(1, 4).map(Number);
+  throw new Error(`not a colour: ${color}`);
+}
+
+/** WCAG's relative luminance of a colour. */
+export function relativeLuminance(color) {
+  const [r, g, b] = parseColor(color);
+  const channel = (c) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+/** WCAG's contrast ratio of two colours (1 to 21). */
+export function contrastRatio(a, b) {
+  const [hi, lo] = [relativeLuminance(a), relativeLuminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * Should text on a gradient-coloured cell be white (else black)? Whichever contrasts more. Black and
+ * white, not the page's softer inks: with them one of the two always reaches WCAG AA's 4.5:1, on
+ * every colour of the scale (the worst fill gets about 4.58:1 from both).
+ */
+export function wantsLightText(fill) {
+  return contrastRatio(fill, "#ffffff") > contrastRatio(fill, "#000000");
+}
+
 /** Draw the scale as a bar from -max to +max into the legend's SVG. */
 export function drawLegend(svgElement, scale) {
   const svg = d3.select(svgElement);

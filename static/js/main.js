@@ -9,10 +9,13 @@ import { ErrorsView } from "./errors-view.js";
 import { ExamplesMenu } from "./examples-menu.js";
 import { ExportMenu } from "./export-menu.js";
 import { Explorer } from "./explorer.js";
+import { FindBox } from "./find.js";
 import { keepGraphHeight } from "./graph-height.js";
 import { GraphView } from "./graph-view.js";
 import { InspectorPanel } from "./inspector.js";
 import { wireKeyboard } from "./keyboard.js";
+import { LayoutService } from "./layout-service.js";
+import { Minimap } from "./minimap.js";
 import { NudgePanel } from "./nudge-panel.js";
 import { indexOps, opGlyph } from "./ops.js";
 import { Player } from "./player.js";
@@ -50,15 +53,33 @@ async function start() {
   wireZoomButtons(viewport, { zoomIn: $("zoom-in"), zoomOut: $("zoom-out"), fit: $("zoom-fit") });
   const view = new GraphView(graph, viewport.layer, {
     onSelect: (id) => explorer.select(id),
+    onToggle: (id) => explorer.toggleFold(id),
     reducedMotion,
     glyph: (op) => opGlyph(explorer.opsByName, op),
   });
+  const minimap = new Minimap($("minimap"), (point) => viewport.centerAt(point));
+  viewport.onChange((shown) => {
+    view.setVisibleRect(shown.rect, shown.k);
+    minimap.setView(shown);
+  });
+  const layouts = new LayoutService({
+    dagre: globalThis.dagre,
+    createWorker: () => new Worker("/static/js/layout-worker.js", { name: "layout" }),
+  });
+  layouts.warmUp();
+  window.__bpx_layoutStats = layouts.stats; // how each layout was had: {inline, worker, cached}
+  const find = new FindBox($("find-node"), $("find-names"), $("find-message"), (id) => explorer.reveal(id));
+  const foldAll = $("fold-all");
+  foldAll.addEventListener("click", () => explorer.foldAll(foldAll.getAttribute("aria-pressed") !== "true"));
   const player = new Player((index, cause) => explorer.showStep(index, cause));
   const runs = new RunController({
     post: postGraph,
     source: () => editor.value,
     onBusy: (busy) => status.busy(busy),
-    onAnswer: (result, run) => explorer.showAnswer(result, run),
+    onAnswer: (result, run) => {
+      explorer.showAnswer(result, run);
+      find.setGraph(result.answer);
+    },
     onError: (error, expression) => explorer.showError(error, expression),
   });
   const cue = new EditCue($("not-run"), $("editor-card"), editor);
@@ -92,10 +113,16 @@ async function start() {
     ),
     exports: new ExportMenu(
       { svg: $("export-svg"), png: $("export-png"), json: $("export-json"), dot: $("export-dot") },
-      { graph, shown: () => explorer.shown, postDot: postGraphDot, status },
+      { graph, shown: () => explorer.forExport(), postDot: postGraphDot, status },
     ),
+    layouts,
+    minimap,
     elements: { graph, panel: $("graph-panel"), empty: $("graph-empty"), meta: $("graph-meta"), legend: $("legend-bar") },
     onStep: () => url.schedule(),
+    onFold: (folded) => {
+      foldAll.setAttribute("aria-pressed", String(folded));
+      foldAll.textContent = folded ? "Unfold all" : "Fold all";
+    },
     onShown: (expression) => {
       cue.ran(expression);
       nudges.clear();

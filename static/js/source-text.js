@@ -2,8 +2,16 @@
 // string indices, the statement a node belongs to, and a variable's declaration to write a value back
 // into. Pure: no DOM.
 
+/** Texts known to hold no character outside the BMP (the usual program): offsets need no converting. */
+let plainText = null;
+const ASTRAL = /[\uD800-\uDFFF]/;
+
 /** Python counts characters by code point, JavaScript strings by UTF-16 unit: convert an offset. */
 export function codePointToIndex(text, offset) {
+  // Every node's span is converted: walking a 10,000-character program once per node would add up.
+  if (text === plainText || (text.length > 256 && !ASTRAL.test(text) && (plainText = text))) {
+    return Math.min(Math.max(0, offset), text.length);
+  }
   let index = 0;
   let points = 0;
   for (const char of text) {

@@ -33,6 +33,11 @@ export async function standaloneSvg(svg, layout) {
   clone.setAttribute("viewBox", `0 0 ${w} ${h}`);
   clone.removeAttribute("data-testid");
   clone.querySelector(".viewport").removeAttribute("transform");
+  // The whole drawing, as if all of it were in view and near; the page's fold controls stay behind.
+  clone.classList.remove("far");
+  for (const element of clone.querySelectorAll(".culled")) element.classList.remove("culled");
+  for (const group of clone.querySelectorAll(".reserve")) group.removeAttribute("display");
+  for (const element of clone.querySelectorAll(".fold-toggle")) element.remove();
   const style = document.createElementNS(SVG_NS, "style");
   style.textContent = `${css}\n.edge.active-backward { animation: none; }`;
   clone.insertBefore(style, clone.firstChild);

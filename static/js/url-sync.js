@@ -22,10 +22,17 @@ export class UrlSync {
     });
   }
 
-  /** Write the URL soon: stepping through a graph writes it once, after the last step. */
+  /**
+   * Write the URL soon: stepping through a graph writes it once, after the last step, and when the
+   * page is idle (writing the URL makes the browser bring every style up to date there and then: in
+   * the middle of drawing a big graph that costs a long pause).
+   */
   schedule() {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.write(), URL_DELAY_MS);
+    this.timer = setTimeout(() => {
+      if (globalThis.requestIdleCallback) requestIdleCallback(() => this.write(), { timeout: 2000 });
+      else this.write();
+    }, URL_DELAY_MS);
   }
 
   write() {

@@ -1,7 +1,7 @@
 """Security headers on the page and the API, and error text that stays JSON text.
 
-The Content-Security-Policy allows scripts from the page's own origin only (no inline script, no
-eval, no other origin) and no framing; every answer (page, static file, API success and error, the
+The Content-Security-Policy allows scripts and workers from the page's own origin only (no inline
+script, no eval, no other origin) and no framing; every answer (page, static file, API success and error, the
 413 from the body limit, 404) carries nosniff, Referrer-Policy and the CSP. Input that looks like
 HTML comes back as JSON (application/json), never text/html. The browser side (nothing injected into
 the page) is the e2e suite's.
@@ -41,6 +41,7 @@ def assert_security_headers(response) -> None:
     directives = csp(response)
     assert directives["default-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval', no hosts
+    assert directives["worker-src"] == ["'self'"]  # the layout worker, from this origin only
     assert directives["frame-ancestors"] == ["'none'"]
     assert directives["object-src"] == ["'none'"]
     assert directives["base-uri"] == ["'none'"]

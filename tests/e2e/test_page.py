@@ -9,6 +9,7 @@ import urllib.parse
 import pytest
 
 from app.examples import EXAMPLES
+from tests.e2e.programs import tanh_chain
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +35,9 @@ def wait_for_new_graph(page, before: str | None, timeout: float = 15.0) -> None:
 
 
 def open_page(page, base_url, expression=None, values=None, step=0):
-    """Open the page (with a program in the URL, or the default example) and wait for its graph."""
+    """Open the page (with a program in the URL, or the default example) and wait for its graph; on a
+    page already open, for the graph of the new URL (only the hash changes: the page stays)."""
+    before = ready_sequence(page) if page.url.startswith(base_url) else None
     url = f"{base_url}/"
     if expression is not None:
         params = {"e": expression}
@@ -44,7 +47,10 @@ def open_page(page, base_url, expression=None, values=None, step=0):
             params["s"] = str(step)
         url += "#" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
     page.goto(url)
-    page.wait_for_selector("#graph[data-ready]")
+    if before is None:
+        page.wait_for_selector("#graph[data-ready]")
+    else:
+        wait_for_new_graph(page, before, timeout=60)
 
 
 def run_program(page, expression: str) -> None:
@@ -348,12 +354,7 @@ def test_examples_menu_loads_every_example(watched_page, base_url):
         assert page.locator('[data-testid="error"]').is_hidden()
 
 
-def big_program(lines: int = 250) -> str:
-    rows = ["s_0 = 0.5", "w = 0.9"]
-    for i in range(1, lines + 1):
-        rows.append(f"c_{i} = {0.1 + (i % 5) * 0.01:.2f}")
-        rows.append(f"s_{i} = tanh(s_{i - 1} * w + c_{i})")
-    return "\n".join(rows)
+big_program = tanh_chain  # 250 lines, 1,002 nodes
 
 
 def test_a_thousand_node_graph_draws_and_steps(watched_page, base_url, artifacts):

@@ -1,7 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
-import { chooseLayoutPairs, graphEdges, layoutGraph } from "../../static/js/layout.js";
+import {
+  chooseLayoutPairs,
+  graphEdges,
+  layoutGraph,
+  orderLayers,
+  packLayout,
+  placeInOrder,
+  quickLayout,
+  satelliteLeaves,
+  unpackLayout,
+} from "../../static/js/layout.js";
 import { fixture, tanhChain } from "./helpers.mjs";
 
 const overlaps = (a, b) =>
@@ -70,4 +80,119 @@ test("a ~1,000-node program gets a box per node and an edge per input", () => {
       if (input !== "w") assert.ok(layout.nodes.get(input).x + layout.nodes.get(input).width <= box.x, `${input} → ${node.id}`);
     }
   }
+});
+
+test("on a big graph, leaves with one use ride beside their user and stay out of the layers", () => {
+  const graph = tanhChain(250);
+  const satellites = satelliteLeaves(graph);
+  // Each c_i is used once (by a_i); s_0 once (by m_1); w by every m_i: not a satellite.
+  assert.equal(satellites.size, 251);
+  assert.deepEqual(satellites.get("a1"), ["c1"]);
+  assert.deepEqual(satellites.get("m1"), ["s0"]);
+  assert.ok(![...satellites.values()].flat().includes("w"));
+  const layout = layoutGraph(graph, dagre);
+  const boxes = [...layout.nodes.values()];
+  for (const [user, leaves] of satellites) {
+    const target = layout.nodes.get(user);
+    for (const id of leaves) {
+      const leaf = layout.nodes.get(id);
+      assert.ok(leaf.x + leaf.width <= target.x, `${id} left of ${user}`);
+      assert.ok(target.x - (leaf.x + leaf.width) < 40, `${id} beside ${user}`);
+    }
+  }
+  // Still no overlaps, checked where it matters: each box against its neighbours in x.
+  boxes.sort((a, b) => a.x - b.x);
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length && boxes[j].x < boxes[i].x + boxes[i].width; j++)
+      assert.ok(!overlaps(boxes[i], boxes[j]), `${boxes[i].id} ${boxes[j].id}`);
+  // A chain laid out like this runs straight: no staircase.
+  assert.ok(layout.height < 400, `height ${layout.height}`);
+});
+
+test("small graphs keep dagre's own layout: no satellites unless asked", () => {
+  const graph = fixture("lecture");
+  const plain = layoutGraph(graph, dagre);
+  const a = plain.nodes.get(graph.nodes.find((n) => n.label === "a").id);
+  const e = plain.nodes.get(graph.nodes.find((n) => n.label === "e").id);
+  assert.ok(e.x - (a.x + a.width) >= 44); // a whole layer gap
+  const riding = layoutGraph(graph, dagre, { satellites: true });
+  const a2 = riding.nodes.get(graph.nodes.find((n) => n.label === "a").id);
+  const e2 = riding.nodes.get(graph.nodes.find((n) => n.label === "e").id);
+  assert.equal(e2.x - (a2.x + a2.width), 28);
+});
+
+test("the layer order sweeps leave fewer crossings than the first depth-first order", () => {
+  // Two rows of four nodes wired as a reversal: the first order crosses every pair, sweeps undo it.
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({});
+  const top = ["a", "b", "c", "d"];
+  const bottom = ["p", "q", "r", "s"];
+  for (const v of top) g.setNode(v, { rank: 0 });
+  for (const v of bottom) g.setNode(v, { rank: 1 });
+  top.forEach((v, i) => g.setEdge(v, bottom[3 - i]));
+  // The depth-first first order (from a: s, then p; then r, q) crosses; the sweeps untangle it.
+  g.setEdge("a", "p");
+  const crossings = () => {
+    const edges = g.edges().map((e) => [g.node(e.v).order, g.node(e.w).order]);
+    let count = 0;
+    for (let i = 0; i < edges.length; i++)
+      for (let j = i + 1; j < edges.length; j++)
+        if ((edges[i][0] - edges[j][0]) * (edges[i][1] - edges[j][1]) < 0) count++;
+    return count;
+  };
+  orderLayers(g, 0);
+  const first = crossings();
+  orderLayers(g, 4);
+  const swept = crossings();
+  assert.ok(swept < first, `${swept} < ${first}`);
+  for (const layer of [top, bottom]) assert.deepEqual(layer.map((v) => g.node(v).order).sort(), [0, 1, 2, 3]);
+});
+
+test("each edge's bounds hold its whole curve", () => {
+  const layout = layoutGraph(fixture("lecture"), dagre);
+  for (const edge of layout.edges) {
+    const numbers = edge.path.match(/-?[\d.]+/g).map(Number);
+    for (let i = 0; i < numbers.length; i += 2) {
+      const [x, y] = [numbers[i], numbers[i + 1]];
+      const { x0, y0, x1, y1 } = edge.bounds;
+      assert.ok(x >= x0 && x <= x1 && y >= y0 && y <= y1, `${edge.key}: ${x},${y}`);
+    }
+  }
+});
+
+test("a layout packed into flat arrays for the worker's message unpacks to the same layout", () => {
+  for (const graph of [fixture("lecture"), fixture("square"), tanhChain(40)]) {
+    const layout = layoutGraph(graph, dagre);
+    const packed = packLayout(layout);
+    assert.ok(packed.numbers instanceof Float64Array && packed.edgeNumbers instanceof Float64Array);
+    assert.deepEqual(unpackLayout(structuredClone(packed)), layout);
+  }
+});
+
+test("placeInOrder keeps the order and the gaps, as near the wanted places as it can", () => {
+  assert.deepEqual([...placeInOrder([0, 100, 200], [10, 10])], [0, 100, 200]); // nothing to change
+  assert.deepEqual([...placeInOrder([5, 5, 5], [10, 10])], [-5, 5, 15]); // spread evenly around 5
+  assert.deepEqual([...placeInOrder([30, 0], [10])], [10, 20]); // an inversion pooled: mean 15, ±5
+  const placed = placeInOrder([3, 1, 4, 1, 5, 9, 2, 6], [2, 2, 2, 2, 2, 2, 2]);
+  for (let i = 1; i < placed.length; i++) assert.ok(placed[i] - placed[i - 1] >= 2 - 1e-9);
+});
+
+test("the quick layout: inputs left of their users, no overlaps, a chain in a straight line", () => {
+  for (const graph of [fixture("lecture"), fixture("neuron_statement"), tanhChain(250)]) {
+    const layout = quickLayout(graph);
+    assert.equal(layout.nodes.size, graph.nodes.length);
+    assert.equal(layout.edges.length, graphEdges(graph).length);
+    for (const node of graph.nodes) {
+      const box = layout.nodes.get(node.id);
+      for (const input of node.inputs) assert.ok(layout.nodes.get(input).x + layout.nodes.get(input).width <= box.x, `${input} → ${node.id}`);
+    }
+    const boxes = [...layout.nodes.values()].sort((a, b) => a.x - b.x);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length && boxes[j].x < boxes[i].x + boxes[i].width; j++)
+        assert.ok(!overlaps(boxes[i], boxes[j]), `${boxes[i].id} ${boxes[j].id}`);
+  }
+  // The chain's line: s_{i-1} → m_i → a_i → s_i all at one height.
+  const chain = quickLayout(tanhChain(250));
+  const heights = new Set(["s1", "m2", "a2", "s2", "m250", "s250"].map((id) => chain.nodes.get(id).y));
+  assert.equal(heights.size, 1);
 });

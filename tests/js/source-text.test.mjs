@@ -75,3 +75,23 @@ test("an edge label sits at the middle of its edge's path, sized without measuri
   assert.equal(pathMidpoint("M0,0L10,10"), null);
   assert.equal(labelWidth("×(-3) → 6"), 9 * 7.6 + 10);
 });
+
+test("long programs convert offsets the same, with or without characters outside the BMP", () => {
+  const byWalking = (text, offset) => {
+    let index = 0;
+    let points = 0;
+    for (const char of text) {
+      if (points >= offset) break;
+      index += char.length;
+      points += 1;
+    }
+    return index;
+  };
+  const plain = "x1 = 2\n".repeat(60);
+  const astral = `${"x1 = 2\n".repeat(60)}# 😀 here\ny = x1*2\n`;
+  for (const text of [plain, astral]) {
+    for (const offset of [0, 1, 100, 419, 420, 425, 430, text.length + 5]) {
+      assert.equal(codePointToIndex(text, offset), byWalking(text, offset), `${text.length} ${offset}`);
+    }
+  }
+});
