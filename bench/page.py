@@ -15,13 +15,17 @@
 3. A value change on the 984-node graph → repainted: from the input event to the repainted graph
    (this includes the page's deliberate wait for a dragged slider to pause, RECOMPUTE_DELAY_MS), and
    from the recompute's start (after that wait) to the repainted graph. Target: ≤ 100 ms (the latter).
-   Also counted: layouts computed meanwhile (should be none: the layout is cached per structure).
+   Its stages, from the recompute's start: the answer back and decoded, the drawing on show taking
+   the new numbers (names, timeline; no layout), the step drawn, painted. Also counted: layouts
+   computed meanwhile (should be none: the layout is kept per structure). Then the same with the
+   whole graph in view (Fit), where every node is drawn and so redrawn.
 4. One step on the 984-node graph: the script a step costs (performance.now() around the click's
    handlers: timeline state, drawing update, chain-rule text, panels; target ≤ 16 ms) and the time
    until it is painted (two animation frames later: never under ~33 ms at 60 Hz), for forward steps
    from the start and backward steps from the end.
 
-Run: .venv/bin/python bench/page.py [--runs 7] [--steps 40]
+Run: .venv/bin/python bench/page.py [--runs 7] [--steps 40] [--only run|change|step] [--app-dir DIR]
+``--app-dir`` serves another checkout (an older commit: before/after in the same conditions).
 Loopback only; the server (bench/server.py) and the browser are started and stopped by this script.
 The machine's load average is printed with the figures: they mean little on a busy machine. Figures
 a page version does not publish (an older page) print as "-".
@@ -197,13 +201,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--only", choices=("run", "change", "step"), help="measure one part only (1–2, 3 or 4)")
+    parser.add_argument("--app-dir", type=Path, default=None, help="serve the page from this checkout")
     args = parser.parse_args()
+    want = {args.only} if args.only else {"run", "change", "step"}
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     load_before = os.getloadavg()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port)
+    server = start_server(port, cwd=args.app_dir)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -215,32 +222,45 @@ def main() -> None:
             run_program(page, mlp_program(weight_name="warm"))  # warm-up: caches, JIT, the worker
             nodes = page.locator("[data-node-id]").count()
 
-            run_program(page, tanh_chain(weight_name="warm"))
             small, large, chain = [], [], []
-            for run in range(args.runs):
-                small.append(run_program(page, LECTURE))
-                chain.append(run_program(page, tanh_chain(weight_name=f"w{run}")))
-                large.append(run_program(page, mlp_program(weight_name=f"w{run}")))
-
-            traced = traced_run(browser, page, mlp_program(weight_name="traced"))
+            if "run" in want:
+                run_program(page, tanh_chain(weight_name="warm"))
+                for run in range(args.runs):
+                    small.append(run_program(page, LECTURE))
+                    chain.append(run_program(page, tanh_chain(weight_name=f"w{run}")))
+                    large.append(run_program(page, mlp_program(weight_name=f"w{run}")))
+                traced = traced_run(browser, page, mlp_program(weight_name="traced"))
+            else:
+                run_program(page, mlp_program(weight_name="traced"))
 
             # Value changes on the big graph: no new layout, only new numbers.
             page.click('[data-testid="to-end"]')
             stats_before = layout_stats(page)
             changes = []
-            for run in range(args.runs):
+            for run in range(args.runs if "change" in want else 0):
                 changed_at, painted_at = page.evaluate(CHANGE_VALUE, ["x1", round(0.1 + 0.05 * run, 2)])
                 timings = page.evaluate("window.__bpx_timings")
                 freezes = page.evaluate(FREEZES, [changed_at, painted_at])
-                changes.append({"input": painted_at - changed_at, "recompute": timings["painted"], **freezes})
+                changes.append({"input": painted_at - changed_at, "recompute": timings["painted"], **timings, **freezes})
+            # The same with the whole graph in view (Fit): every node drawn, so every node redrawn.
+            fitted = []
+            if "change" in want:
+                page.click('[data-testid="zoom-fit"]')
+                page.wait_for_timeout(1000)
+                for run in range(args.runs):
+                    changed_at, painted_at = page.evaluate(CHANGE_VALUE, ["x1", round(0.6 + 0.05 * run, 2)])
+                    timings = page.evaluate("window.__bpx_timings")
+                    freezes = page.evaluate(FREEZES, [changed_at, painted_at])
+                    fitted.append({"input": painted_at - changed_at, "recompute": timings["painted"], **timings, **freezes})
             stats_after = layout_stats(page)
 
-            page.click('[data-testid="to-start"]')
-            forward_script = page.evaluate(STEP_SCRIPT, ['[data-testid="step-forward"]', args.steps])
-            forward_painted = page.evaluate(STEP_PAINTED, ['[data-testid="step-forward"]', args.steps])
-            page.click('[data-testid="to-end"]')
-            backward_script = page.evaluate(STEP_SCRIPT, ['[data-testid="step-back"]', args.steps])
-            backward_painted = page.evaluate(STEP_PAINTED, ['[data-testid="step-back"]', args.steps])
+            if "step" in want:
+                page.click('[data-testid="to-start"]')
+                forward_script = page.evaluate(STEP_SCRIPT, ['[data-testid="step-forward"]', args.steps])
+                forward_painted = page.evaluate(STEP_PAINTED, ['[data-testid="step-forward"]', args.steps])
+                page.click('[data-testid="to-end"]')
+                backward_script = page.evaluate(STEP_SCRIPT, ['[data-testid="step-back"]', args.steps])
+                backward_painted = page.evaluate(STEP_PAINTED, ['[data-testid="step-back"]', args.steps])
             total = page.text_content('[data-testid="step-counter"]').split("/")[1].strip()
             version = browser.version
             browser.close()
@@ -253,6 +273,21 @@ def main() -> None:
     print(f"load average (1, 5, 15 min): before {' '.join(f'{x:.2f}' for x in load_before)}, "
           f"after {' '.join(f'{x:.2f}' for x in load_after)}")  # fmt: skip
     big = f"{nodes:,}-node"
+    if "run" in want:
+        print_runs(big, small, large, chain, traced)
+    if "change" in want:
+        print_changes(big, args.runs, changes, fitted, stats_before, stats_after)
+    if "step" in want:
+        print(f"4. One step on the {big} graph ({total} steps), median of {args.steps} (target: script ≤ 16 ms):")
+        for name, script, painted in (
+            ("forward, from the start:", forward_script, forward_painted),
+            ("backward, from the end: ", backward_script, backward_painted),
+        ):
+            print(f"   {name} script {statistics.median(script):6.2f} ms (worst {max(script):5.1f}), "
+                  f"painted {statistics.median(painted):6.1f} ms")  # fmt: skip
+
+
+def print_runs(big: str, small: list[dict], large: list[dict], chain: list[dict], traced: dict) -> None:
     print("1. Run → painted, median ms since the click")
     print("   (answer back, quick layout there, first view painted, dagre's layout there, painted with it):")
     print(f"   lecture (7 nodes)               {stages_line(small)}")
@@ -268,22 +303,26 @@ def main() -> None:
     wall, wall_cpu, cpu = traced["longestWall"], traced["longestWallCpu"], traced["longestCpu"]
     print(f"   traced run ({traced['tasks']} main-thread tasks): longest {wall:.0f} ms wall "
           f"({wall_cpu:.0f} ms of it on the CPU); most CPU in one task {cpu:.0f} ms")  # fmt: skip
+
+
+def print_changes(big: str, runs: int, changes: list[dict], fitted: list[dict], stats_before, stats_after) -> None:
     if stats_before and stats_after:
         layouts = f"{sum(stats_after[k] - stats_before[k] for k in ('inline', 'worker'))} layouts computed"
     else:
         layouts = "layouts computed: not published by this page"
-    print(f"3. A value change on the {big} graph → repainted, median of {args.runs} ({layouts}):")
-    print(f"   recompute → repainted {ms(median(changes, 'recompute'))} ms (target ≤ 100 ms)")
+    print(f"3. A value change on the {big} graph → repainted, median of {runs} ({layouts}):")
+    print(f"   recompute → repainted {ms(median(changes, 'recompute'))} ms (target ≤ 100 ms); "
+          f"worst {ms(max(c['recompute'] for c in changes), 0)} ms")  # fmt: skip
+    stages = ("answered", "laidOut", "viewDrawn", "painted")
+    print("   stages since the recompute's start (answer decoded, numbers on the drawing, step drawn, painted):")
+    print("   " + "  ".join(f"{stage} {ms(median(changes, stage))}" for stage in stages))
     print(f"   input → repainted     {ms(median(changes, 'input'))} ms (with the pause for a slider)")
     print(f"   longest freeze: {ms(max(c['longTask'] for c in changes))} ms task, "
           f"{ms(max(c['frameGap'] for c in changes))} ms between frames")  # fmt: skip
-    print(f"4. One step on the {big} graph ({total} steps), median of {args.steps} (target: script ≤ 16 ms):")
-    for name, script, painted in (
-        ("forward, from the start:", forward_script, forward_painted),
-        ("backward, from the end: ", backward_script, backward_painted),
-    ):
-        print(f"   {name} script {statistics.median(script):6.2f} ms (worst {max(script):5.1f}), "
-              f"painted {statistics.median(painted):6.1f} ms")  # fmt: skip
+    print(f"   with the whole graph in view (Fit: every node drawn): recompute → repainted "
+          f"{ms(median(fitted, 'recompute'))} ms, worst {ms(max(c['recompute'] for c in fitted), 0)} ms; "
+          f"longest freeze {ms(max(c['longTask'] for c in fitted), 0)} ms task, "
+          f"{ms(max(c['frameGap'] for c in fitted), 0)} ms between frames")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -108,3 +108,23 @@ export function collapsedView(graph, collapsed, groups = collapsibleGroups(graph
   const forward = graph.forward.filter((id) => representative.get(id) === id);
   return { nodes, edges, forward, representative, groups };
 }
+
+/**
+ * The view `view` with the numbers of `graph`, a recompute of the answer `view` was made from (the same
+ * structure: collapsedView would give the same nodes, edges and groups). Only the node objects are
+ * new: the edges, the representatives and the groups are `view`'s own, so nothing is worked out again.
+ * @param {ReturnType<typeof collapsedView>} view
+ * @param {{nodes: object[]}} graph
+ * @returns {ReturnType<typeof collapsedView>}
+ */
+export function revaluedView(view, graph) {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const nodes = view.nodes.map((drawn) => {
+    const node = byId.get(drawn.id);
+    if (node === undefined) throw new Error(`revaluedView: ${drawn.id} is not in the new answer`);
+    if (!drawn.foldable) return node;
+    if (!drawn.collapsed) return { ...node, foldable: true };
+    return { ...node, inputs: drawn.inputs, foldable: true, collapsed: true, members: drawn.members };
+  });
+  return { ...view, nodes };
+}

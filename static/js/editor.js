@@ -32,6 +32,19 @@ export function markSegments(length, marks) {
   return segments;
 }
 
+/**
+ * What turns `before` into `after` as one replacement: [start, end) of `before` becomes `replacement`
+ * (the longest common start and end are kept). Pure.
+ */
+export function textChange(before, after) {
+  const shorter = Math.min(before.length, after.length);
+  let start = 0;
+  while (start < shorter && before[start] === after[start]) start += 1;
+  let tail = 0;
+  while (tail < shorter - start && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail += 1;
+  return { start, end: before.length - tail, replacement: after.slice(start, after.length - tail) };
+}
+
 export class Editor {
   constructor(textarea, backdrop) {
     this.textarea = textarea;
@@ -71,11 +84,11 @@ export class Editor {
    * written back from a slider). Marks are dropped: their positions belonged to the old text.
    */
   replaceText(text) {
-    const { selectionStart, selectionEnd, scrollTop } = this.textarea;
-    const focused = document.activeElement === this.textarea;
-    this.textarea.value = text;
-    if (focused) this.textarea.setSelectionRange(Math.min(selectionStart, text.length), Math.min(selectionEnd, text.length));
-    this.textarea.scrollTop = scrollTop;
+    // Only the part that differs is replaced (setRangeText keeps the caret and the scroll as they
+    // are): reading or setting the scroll position would make the browser lay the page out there
+    // and then, on every move of a slider.
+    const { start, end, replacement } = textChange(this.textarea.value, text);
+    this.textarea.setRangeText(replacement, start, end, "preserve");
     this.marks = [];
     this.paint();
     this.syncScroll();
@@ -146,7 +159,14 @@ export class Editor {
 
   paint() {
     const text = this.textarea.value;
-    const parts = markSegments(text.length, this.marks).map(({ start, end, classes }) => {
+    const segments = markSegments(text.length, this.marks);
+    // The same text marked the same way (a recompute shows the step it stood at): the backdrop stays,
+    // and the browser need not lay a long program's text out again.
+    const marked = segments.map(({ start, end, classes }) => `${start}:${end}:${classes.join(" ")}`).join(",");
+    if (this.shownText === text && this.shownMarks === marked) return;
+    this.shownText = text;
+    this.shownMarks = marked;
+    const parts = segments.map(({ start, end, classes }) => {
       if (!classes.length) return document.createTextNode(text.slice(start, end));
       const mark = document.createElement("mark");
       mark.className = [...new Set(classes)].join(" ");

@@ -6,7 +6,7 @@
 
 import { setInsteadOfAccumulate } from "./bug-replay.js";
 import { chainRuleLines } from "./chainrule.js";
-import { collapsedView, collapsibleGroups } from "./collapse.js";
+import { collapsedView, collapsibleGroups, revaluedView } from "./collapse.js";
 import { sameStructure } from "./graph-structure.js";
 import { GraphView } from "./graph-view.js";
 import { drawLegend } from "./legend.js";
@@ -86,7 +86,8 @@ export class Explorer {
     this.onFold = onFold ?? (() => {});
     this.opsByName = new Map();
     // {answer, body, expression, timeline, bugTimeline, labels, failed, groups (collapse.js), view (what
-    // is drawn), layout, final (dagre's layout, not the quick one)}
+    // is drawn), folds (the `collapsed` set the view was made with), layout, final (dagre's layout, not
+    // the quick one), complete (drawn whole with it)}
     this.shown = null;
     this.drawn = null; // the `shown` whose graph is drawn (a big one's layout may still be on its way)
     this.drawing = 0; // numbers each drawing; a newer one makes an older one give up
@@ -131,13 +132,16 @@ export class Explorer {
    */
   draw({ answer, body, expression, timeline, labels, failed = false }, timing = null) {
     // Recomputing with new values keeps the same graph: keep its layout, its folds and the zoom too.
-    const same = sameStructure(this.shown?.answer, answer) && sameLabels(this.shown?.labels, labels);
-    const keepZoom = same && this.drawn === this.shown;
-    const groups = same ? this.shown.groups : collapsibleGroups(answer);
+    const previous = this.shown;
+    const same = sameStructure(previous?.answer, answer) && sameLabels(previous?.labels, labels);
+    const keepZoom = same && this.drawn === previous;
+    const groups = same ? previous.groups : collapsibleGroups(answer);
     if (!same && this.collapsed.size) {
       this.collapsed = new Set();
       this.onFold(false);
     }
+    // New numbers on the drawing on show (a slider, a typed value): its layout, elements and folds stay.
+    const revalue = keepZoom && !failed && !previous.failed && previous.complete && previous.folds === this.collapsed;
     this.shown = { answer, body, expression, timeline, labels, failed, bugTimeline: null, groups, view: null, layout: null, final: false };
     this.state = null;
     this.answered.clear();
@@ -147,8 +151,36 @@ export class Explorer {
     if (this.selected && !timeline.nodeById.has(this.selected)) this.selected = null;
     this.view.setSelected(this.selected);
     this.controls.setTimeline(timeline);
-    this.drawGraph({ timing: timing ?? new RunTiming(performance.now()), keepZoom });
+    timing ??= new RunTiming(performance.now());
+    if (revalue) this.revalue(this.shown, previous, timing);
+    else this.drawGraph({ timing, keepZoom });
     return this.shown;
+  }
+
+  /**
+   * Draw `shown`, a recompute of `previous` (drawn whole with its final layout; the same structure,
+   * names and folds), with `previous`'s layout and elements: only numbers change. No layout is looked
+   * up (the structure's key would cost as much as the rest) and no element is made or moved.
+   */
+  async revalue(shown, previous, timing) {
+    const drawing = ++this.drawing;
+    shown.view = revaluedView(previous.view, shown.answer);
+    shown.folds = previous.folds;
+    shown.layout = previous.layout;
+    shown.final = true;
+    this.layouts.reused();
+    timing.mark("laidOut");
+    this.drawn = shown;
+    this.view.revalue(shown.answer, shown.view);
+    // The step is shown next (the caller's player.setTotal: showStep updates the drawing once, with
+    // the new numbers); the rest follows after it.
+    await null;
+    if (drawing !== this.drawing) return;
+    if (this.state && this.view.state !== this.state) this.view.update(this.state, { right: this.state.rightGrads });
+    timing.mark("viewDrawn");
+    timing.whenFramePainted("viewPainted");
+    drawLegend(this.elements.legend, this.view.scale);
+    this.painted(shown, timing);
   }
 
   async drawGraph({ timing = new RunTiming(performance.now()), keepZoom = true, anchor = null }) {
@@ -192,6 +224,7 @@ export class Explorer {
   async place(shown, view, layout, { timing, drawing, keepZoom, anchor, final }) {
     const anchorAt = anchor ? this.viewport.screenPosition(anchor) : null;
     shown.view = view;
+    shown.folds = this.collapsed; // what `view` folds (toggleFold and foldAll make a new set)
     shown.layout = layout;
     shown.final = final;
 
@@ -229,6 +262,12 @@ export class Explorer {
       this.elements.meta.textContent = `Laying out ${view.nodes.length.toLocaleString("en")} nodes… (a quick layout meanwhile)`;
       return;
     }
+    this.painted(shown, timing);
+  }
+
+  /** `shown` is drawn whole: publish the timings once it is painted, and say so above the graph. */
+  painted(shown, timing) {
+    shown.complete = true;
     timing.mark("drawn");
     const { timeline } = shown;
     timing.whenPainted(this.elements.graph, ++this.paints, (ms) => {

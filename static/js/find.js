@@ -43,6 +43,7 @@ export class FindBox {
     this.message = message;
     this.onFind = onFind;
     this.graph = null;
+    this.names = null; // the names listed as suggestions
     this.last = { query: null, index: -1 };
     input.addEventListener("keydown", (event) => {
       if (event.key === "Enter") {
@@ -63,6 +64,9 @@ export class FindBox {
     this.graph = graph;
     this.last = { query: null, index: -1 };
     const names = nodeNames(graph);
+    // A recompute (new values) has the same names: the list stays (a thousand options to make again).
+    if (this.names && names.length === this.names.length && names.every((name, i) => name === this.names[i])) return;
+    this.names = names;
     const options = names.map((name) => {
       const option = document.createElement("option");
       option.value = name;

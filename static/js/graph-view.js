@@ -55,6 +55,17 @@ function yieldToPage() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * Set an element's text. A text node that is already there takes the new characters: replacing it
+ * (textContent) would make the browser work out its style again, a cost over hundreds of nodes.
+ */
+function setText(element, text) {
+  const first = element.firstChild;
+  if (first !== null && first === element.lastChild && first.nodeType === 3) {
+    if (first.data !== text) first.data = text;
+  } else element.textContent = text;
+}
+
 /** Path of a rectangle with only its left (side = "left") or right corners rounded. */
 function halfRoundedRect(x, y, width, height, r, side) {
   if (side === "left") {
@@ -155,6 +166,7 @@ export class GraphView {
     this.layout = layout;
     this.labels = labels;
     this.outputName = labels.get(graph.output);
+    this.symbols = new Map(); // name → ∂L/∂name, as describe() writes it
     this.edgePaths = new Map(layout.edges.map((e) => [e.key, e.path]));
     this.representative = view.representative;
     this.scale = gradientScale(graph);
@@ -166,7 +178,8 @@ export class GraphView {
     this.edgeLabelLayer.selectAll("*").remove();
     // What is in view decides what is drawn first, and on a big graph what is not drawn at all.
     this.visibleRect = focus ? grow(focus, CULL_MARGIN) : null;
-    this.svg.classed("far", large && scale < FAR_SCALE);
+    this.far = large && scale < FAR_SCALE;
+    this.svg.classed("far", this.far);
 
     // What the new graph keeps stays (a recompute keeps everything); the rest goes now.
     const oldNodes = this.nodeElements;
@@ -286,6 +299,28 @@ export class GraphView {
     return true;
   }
 
+  /**
+   * The drawing on show with new numbers: `graph` is a recompute of the graph drawn (the same
+   * structure and names) and `view` collapse.js's revaluedView of the view drawn, laid out as it is.
+   * No element is made, keyed, moved or culled; the next update() redraws only the nodes whose value
+   * changed (all of them when the gradient colour scale changed) and whatever the step changes.
+   */
+  revalue(graph, view) {
+    const before = this.scale.domain();
+    this.graph = graph;
+    this.view = view;
+    this.representative = view.representative;
+    this.scale = gradientScale(graph);
+    this.nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+    const rescaled = this.scale.domain().some((end, i) => end !== before[i]);
+    const drawnById = new Map(view.nodes.map((n) => [n.id, n]));
+    for (const element of this.nodeElements.values()) {
+      const n = drawnById.get(element.__data__.id);
+      if (rescaled || n.value !== element.__data__.value) element.__sig = null;
+      element.__data__ = n;
+    }
+  }
+
   /** Draw nothing (no program on show): every node, edge and label goes. */
   clear() {
     this.generation += 1; // a drawing under way stops
@@ -312,7 +347,8 @@ export class GraphView {
    */
   setVisibleRect(rect, k) {
     this.visibleRect = rect ? grow(rect, CULL_MARGIN) : null;
-    this.svg.classed("far", this.large && k < FAR_SCALE);
+    this.far = this.large && k < FAR_SCALE;
+    this.svg.classed("far", this.far);
     this.materialized = 0;
     for (const element of this.edgeElements.values()) this.cull(element, element.__data__.bounds);
     for (const element of this.nodeElements.values()) this.cull(element, nodeBounds(element.__box));
@@ -465,13 +501,15 @@ export class GraphView {
     const badge = right ? "=" : "+=";
     const scale = this.scale;
     const duration = this.duration(260);
+    const motion = !this.reducedMotion();
     const selected = this.selected === null ? null : this.shownAs(this.selected);
     this.state = state;
     // A folded box stands for its whole group: it is active while any of its nodes is.
     const activeShown = active === null ? null : this.shownAs(active);
     const changedShown = this.view.groups.size ? new Set([...changed].map((id) => this.shownAs(id))) : changed;
 
-    // A 1,000-node graph is walked on every step: plain DOM calls here, D3 only for transitions.
+    // A 1,000-node graph is walked on every step: plain DOM calls here, D3 only for transitions, and
+    // each part of a node (its classes, its two numbers, its drawn text) touched only when it changed.
     for (const element of this.nodeElements.values()) {
       const n = element.__data__;
       const id = n.id;
@@ -480,35 +518,51 @@ export class GraphView {
       const grad = hasGrad ? grads.get(id) : null;
       const isActive = activeShown === id;
       const receiving = phase === "backward" && !isActive && changedShown.has(id);
+      const isAccumulated = accumulated.has(id);
       const rightGrad = right && hasGrad && right.has(id) && right.get(id) !== grad ? right.get(id) : null;
-      const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${accumulated.has(id)}|${selected === id}|${badge}|${rightGrad}`;
+      const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${isAccumulated}|${selected === id}|${badge}|${rightGrad}`;
       if (element.__sig === sig) continue;
       element.__sig = sig;
 
-      const classes = element.classList;
-      classes.toggle("pending", !reached);
-      classes.toggle("active", isActive);
-      classes.toggle("phase-forward", isActive && phase === "forward");
-      classes.toggle("phase-backward", isActive && phase === "backward");
-      classes.toggle("receiving", receiving);
-      classes.toggle("accumulated", accumulated.has(id));
-      classes.toggle("selected", selected === id);
-      if (reached) element.setAttribute("data-value", String(n.value));
-      else element.removeAttribute("data-value");
-      if (hasGrad) element.setAttribute("data-grad", String(grad));
-      else element.removeAttribute("data-grad");
-      if (!element.__built) continue; // not in view yet: its look comes when it is (materialize)
-      const description = this.describe(n, reached, grad);
-      element.__hit.setAttribute("aria-label", description);
-      element.querySelector("title").textContent = description;
-      let badgeText = element.querySelector(".badge");
-      if (accumulated.has(id) && !badgeText) {
-        const box = this.layout.nodes.get(id);
-        badgeText = d3.select(element).append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").node();
+      const marks = `${reached}|${isActive ? phase : ""}|${receiving}|${isAccumulated}|${selected === id}`;
+      if (element.__marks !== marks) {
+        element.__marks = marks;
+        const classes = element.classList;
+        classes.toggle("pending", !reached);
+        classes.toggle("active", isActive);
+        classes.toggle("phase-forward", isActive && phase === "forward");
+        classes.toggle("phase-backward", isActive && phase === "backward");
+        classes.toggle("receiving", receiving);
+        classes.toggle("accumulated", isAccumulated);
+        classes.toggle("selected", selected === id);
       }
-      if (badgeText) badgeText.textContent = badge;
+      const value = reached ? n.value : null;
+      if (element.__dataValue !== value) {
+        element.__dataValue = value;
+        if (reached) element.setAttribute("data-value", String(value));
+        else element.removeAttribute("data-value");
+      }
+      if (element.__dataGrad !== grad) {
+        element.__dataGrad = grad;
+        if (hasGrad) element.setAttribute("data-grad", String(grad));
+        else element.removeAttribute("data-grad");
+      }
+      if (!element.__built) continue; // not in view yet: its look comes when it is (materialize)
+      const valueText = reached ? formatNumber(n.value) : null;
+      const gradText = hasGrad ? formatNumber(grad) : null;
+      const description = this.describe(n, valueText, gradText);
+      if (element.__description !== description) {
+        element.__description = description;
+        element.__hit.setAttribute("aria-label", description);
+        setText((element.__title ??= element.querySelector("title")), description);
+      }
+      if (isAccumulated && !element.__badge) {
+        const box = this.layout.nodes.get(id);
+        element.__badge = d3.select(element).append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").node();
+      }
+      if (element.__badge) setText(element.__badge, badge);
       this.showRightGradient(element, rightGrad);
-      this.flashIfChanged(element, n, reached);
+      this.flashIfChanged(element, n, reached, motion);
 
       if (n.kind === "constant") continue;
       const parts = (element.__parts ??= {
@@ -517,19 +571,20 @@ export class GraphView {
         caption: element.querySelector(".grad-caption"),
         cell: element.querySelector(".grad-cell"),
       });
-      parts.value.textContent = reached ? formatNumber(n.value) : this.graph.failed === id ? "—" : "·";
+      setText(parts.value, reached ? valueText : this.graph.failed === id ? "—" : "·");
       const fill = hasGrad ? scale(grad) : "transparent";
       const light = hasGrad && wantsLightText(fill);
-      parts.grad.textContent = hasGrad ? formatNumber(grad) : "";
+      setText(parts.grad, hasGrad ? gradText : "");
       for (const text of parts.caption ? [parts.grad, parts.caption] : [parts.grad]) {
         text.classList.toggle("light", light);
         text.classList.toggle("dark", hasGrad && !light);
       }
-      // Animate only a gradient that changed; anything else lands at once (no half-faded colours).
-      if (duration && hasGrad && element.__grad !== grad) d3.select(parts.cell).transition().duration(duration).attr("fill", fill);
+      // Animate only a gradient that changed, and never on a big graph (hundreds of transitions at
+      // once); anything else lands at once (no half-faded colours).
+      if (duration && !this.large && hasGrad && element.__grad !== grad) d3.select(parts.cell).transition().duration(duration).attr("fill", fill);
       else {
         if (parts.cell.__transition) d3.select(parts.cell).interrupt();
-        parts.cell.setAttribute("fill", fill);
+        if (parts.cell.getAttribute("fill") !== fill) parts.cell.setAttribute("fill", fill);
       }
       element.__grad = grad;
     }
@@ -593,39 +648,68 @@ export class GraphView {
 
   /** With the `+=` bug on: the right gradient under a node whose buggy one differs (null: none). */
   showRightGradient(element, rightGrad) {
-    let text = element.querySelector(".right-grad");
+    let text = element.__rightGrad;
     if (rightGrad === null) {
-      if (text) text.remove();
+      if (text) {
+        text.remove();
+        element.__rightGrad = null;
+      }
       return;
     }
     const box = element.__box;
     if (!text) {
       text = d3.select(element).append("text").attr("class", "right-grad").attr("text-anchor", "end").attr("x", box.width).attr("y", box.height + 12).node();
+      element.__rightGrad = text;
     }
-    text.textContent = `with += : ${formatNumber(rightGrad)}`;
+    setText(text, `with += : ${formatNumber(rightGrad)}`);
   }
 
-  /** A value that changed since the last drawing (a slider moved) flashes once. */
-  flashIfChanged(element, node, reached) {
+  /**
+   * A value that changed since the last drawing (a slider moved) flashes once. Every node that
+   * changed in one update starts flashing on the same frame (one callback, not one per node). Nodes
+   * out of view (culled) do not flash, nor do a big graph's nodes at a zoom too far to read numbers:
+   * there is no number to see change, and hundreds of flashing boxes cost the browser dearly.
+   */
+  flashIfChanged(element, node, reached, motion) {
     const before = element.__shownValue;
     element.__shownValue = reached ? node.value : undefined;
-    if (!reached || before === undefined || before === node.value || this.reducedMotion()) return;
+    if (!reached || before === undefined || before === node.value || !motion || element.__culled || this.far) return;
     // Removed now and added on the next frame, so a second change restarts the animation.
     element.classList.remove("value-changed");
-    requestAnimationFrame(() => element.classList.add("value-changed"));
-    clearTimeout(element.__flash);
-    element.__flash = setTimeout(() => element.classList.remove("value-changed"), 900);
+    const flash = (this.flash ??= { elements: new Set(), frame: null, count: 0 });
+    flash.elements.add(element);
+    flash.frame ??= requestAnimationFrame(() => {
+      const batch = [...flash.elements];
+      const stamp = ++flash.count;
+      flash.elements.clear();
+      flash.frame = null;
+      for (const flashing of batch) {
+        flashing.__flashStamp = stamp;
+        flashing.classList.add("value-changed");
+      }
+      setTimeout(() => {
+        for (const flashing of batch) if (flashing.__flashStamp === stamp) flashing.classList.remove("value-changed");
+      }, 900);
+    });
   }
 
-  /** One sentence about a node, for screen readers and the tooltip. */
-  describe(node, reached, grad) {
+  /**
+   * One sentence about a node, for screen readers and the tooltip; `valueText` and `gradText` are
+   * its value and gradient as shown (formatNumber's), null when not reached yet.
+   */
+  describe(node, valueText, gradText) {
     const name = this.labels.get(node.id);
     const kind = node.collapsed ? `${node.members} nodes folded` : node.kind === "operation" ? `operation ${node.op}` : node.kind;
-    const parts = [name, kind];
-    if (reached) parts.push(`value ${formatNumber(node.value)}`);
-    if (this.graph.failed === node.id) parts.push("the math failed here");
-    if (grad !== null) parts.push(`${gradientSymbol(this.outputName, name)} = ${formatNumber(grad)}`);
-    return parts.join(", ");
+    let text = `${name}, ${kind}`;
+    if (valueText !== null) text += `, value ${valueText}`;
+    if (this.graph.failed === node.id) text += ", the math failed here";
+    if (gradText !== null) {
+      // The same name is asked for on every update of a big graph: worked out once per name.
+      let symbol = this.symbols.get(name);
+      if (symbol === undefined) this.symbols.set(name, (symbol = gradientSymbol(this.outputName, name)));
+      text += `, ${symbol} = ${gradText}`;
+    }
+    return text;
   }
 
   placeHalo(active, phase) {

@@ -49,8 +49,17 @@ export function contrastRatio(a, b) {
  * every colour of the scale (the worst fill gets about 4.58:1 from both).
  */
 export function wantsLightText(fill) {
-  return contrastRatio(fill, "#ffffff") > contrastRatio(fill, "#000000");
+  let light = lightTextByFill.get(fill);
+  if (light === undefined) {
+    light = contrastRatio(fill, "#ffffff") > contrastRatio(fill, "#000000");
+    // A scale has at most a few thousand distinct colours; a big graph asks for each many times.
+    if (lightTextByFill.size >= LIGHT_TEXT_CACHE) lightTextByFill.clear();
+    lightTextByFill.set(fill, light);
+  }
+  return light;
 }
+const LIGHT_TEXT_CACHE = 4096;
+const lightTextByFill = new Map();
 
 /** Draw the scale as a bar from -max to +max into the legend's SVG. */
 export function drawLegend(svgElement, scale) {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
-import { collapsedView, collapsibleGroups } from "../../static/js/collapse.js";
+import { collapsedView, collapsibleGroups, revaluedView } from "../../static/js/collapse.js";
 import { graphEdges, layoutGraph } from "../../static/js/layout.js";
 import { fixture, tanhChain } from "./helpers.mjs";
 
@@ -89,4 +89,25 @@ test("a folded view lays out with the box to the right of its inputs", () => {
   const box = layout.nodes.get("n8");
   for (const input of ["n0", "n1", "n2", "n3", "n4"]) assert.ok(layout.nodes.get(input).x + layout.nodes.get(input).width <= box.x);
   assert.ok(box.x + box.width <= layout.nodes.get("n9").x);
+});
+
+test("a recompute's view takes the new numbers and keeps the old view's edges, folded or not", () => {
+  const before = fixture("neuron_statement");
+  const after = structuredClone(before);
+  after.nodes.forEach((n, i) => {
+    n.value = i + 0.5;
+    n.grad = -i;
+  });
+  for (const folded of [[], ["n8"]]) {
+    const view = collapsedView(before, folded);
+    const revalued = revaluedView(view, after);
+    assert.deepEqual(revalued.nodes, collapsedView(after, folded).nodes); // values, folds, inputs, members
+    assert.equal(revalued.edges, view.edges);
+    assert.equal(revalued.representative, view.representative);
+    assert.deepEqual(revalued.forward, view.forward);
+    assert.equal(revalued.nodes.find((n) => n.id === "n0"), after.nodes[0]); // a plain node is the answer's own
+  }
+  const box = revaluedView(collapsedView(before, ["n8"]), after).nodes.find((n) => n.id === "n8");
+  assert.deepEqual([box.value, box.grad, box.collapsed, box.members], [8.5, -8, true, 4]);
+  assert.throws(() => revaluedView(collapsedView(before, []), { nodes: after.nodes.slice(1) }), /n0 is not in the new answer/);
 });

@@ -67,6 +67,10 @@ test("new values, same structure: the layout comes from the cache", async () => 
   assert.equal(service.now(collapsedView(recomputed, [])), layout);
   assert.equal(messages().length, 1);
   assert.equal(service.stats.cached, 1);
+  // The page keeps the layout on show for a recompute without asking: counted as from the cache.
+  service.reused();
+  assert.deepEqual(service.stats, { inline: 0, worker: 1, cached: 2 });
+  assert.equal(messages().length, 1);
 });
 
 test("when the worker fails, this thread lays the graph out instead", async () => {

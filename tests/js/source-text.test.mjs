@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { markSegments } from "../../static/js/editor.js";
+import { markSegments, textChange } from "../../static/js/editor.js";
 import { codePointToIndex, spanRange, spanText, statementRange, writeBackValue } from "../../static/js/source-text.js";
 import { warningRange } from "../../static/js/warnings-view.js";
 import { fixture, program } from "./helpers.mjs";
@@ -93,5 +93,18 @@ test("long programs convert offsets the same, with or without characters outside
     for (const offset of [0, 1, 100, 419, 420, 425, 430, text.length + 5]) {
       assert.equal(codePointToIndex(text, offset), byWalking(text, offset), `${text.length} ${offset}`);
     }
+  }
+});
+
+test("a value written back replaces only the characters that changed", () => {
+  const apply = (text, { start, end, replacement }) => text.slice(0, start) + replacement + text.slice(end);
+  const before = "a = 2\nb = a*3\nL = b";
+  const after = writeBackValue(before, "a", 2.75);
+  assert.deepEqual(textChange(before, after), { start: 5, end: 5, replacement: ".75" });
+  assert.deepEqual(textChange("x = 10\ny = x", "x = 7\ny = x"), { start: 4, end: 6, replacement: "7" });
+  assert.deepEqual(textChange("x = 1", "x = 1"), { start: 5, end: 5, replacement: "" });
+  assert.deepEqual(textChange("x = 11", "x = 1"), { start: 5, end: 6, replacement: "" }); // never past the shorter text
+  for (const [a, b] of [["", "abc"], ["abc", ""], ["aXa", "aYYa"], ["x = 0.5; y = 0.5", "x = 0.25; y = 0.5"], ["é𝑥 = 1", "é𝑥 = 12"]]) {
+    assert.equal(apply(a, textChange(a, b)), b);
   }
 });
