@@ -4,7 +4,7 @@
 // fails, the page's thread does the work: slower, never wrong.
 
 import { LayoutCache, optionsKey, structureKey } from "./layout-cache.js";
-import { layoutGraph, unpackLayout } from "./layout.js";
+import { layoutGraph, OWN_LAYOUT_ABOVE, unpackLayout } from "./layout.js";
 
 /** Graphs up to this many drawn nodes are laid out at once, on the page's thread. */
 export const INLINE_LAYOUT_LIMIT = 150;
@@ -59,8 +59,9 @@ export class LayoutService {
 
   /**
    * The layout of `view`: at once when cached or small, otherwise from the worker. Meanwhile the
-   * worker's quick layout (layout.js's quickLayout) goes to `onQuick`, for the page to show until
-   * the real one is there.
+   * worker's quick layout (layout.js's layeredLayout) goes to `onQuick`, for the page to show until
+   * dagre's is there; a graph of more than OWN_LAYOUT_ABOVE nodes gets layeredLayout as its layout,
+   * as soon as a quick one would come: no quick one first.
    */
   layout(view, options = {}, onQuick = null) {
     const key = layoutKey(view, options);
@@ -82,8 +83,9 @@ export class LayoutService {
     this.ids.set(id, key);
     const graph = structureOnly(view);
     // The quick layout in a worker of its own: dagre's starts at once beside it (two cores, two threads).
-    const quickHere = onQuick !== null && !this.quickWorker;
-    if (onQuick !== null && this.quickWorker) this.quickWorker.postMessage({ id, graph, options, phases: ["quick"] });
+    const quick = onQuick !== null && view.nodes.length <= OWN_LAYOUT_ABOVE;
+    const quickHere = quick && !this.quickWorker;
+    if (quick && this.quickWorker) this.quickWorker.postMessage({ id, graph, options, phases: ["quick"] });
     this.worker.postMessage({ id, graph, options, phases: quickHere ? ["quick", "final"] : ["final"] });
     return promise;
   }

@@ -23,7 +23,18 @@ const RANK_SEP = 44;
 // one of 250 lines would add ~100,000 of them. Past this budget the longest edges are drawn but
 // left out of the layout (each node keeps its shortest edge, so it still sits beside a user).
 const DUMMY_BUDGET = 1500;
-const LARGE_DUMMY_BUDGET = 300;
+// The page's own layered layout places a dummy in microseconds: it routes more (a 16-16-1 network
+// needs ~1,900).
+const LAYERED_DUMMY_BUDGET = 2500;
+/** Room between two long edges passing through one layer. */
+const EDGE_SEP = 8;
+
+/**
+ * Graphs with more nodes than this get the page's own layered layout (layeredLayout) instead of
+ * dagre's: on a 1,000-node program dagre takes half a second (most of it placing nodes within their
+ * layers and routing long edges through its own graph objects), ours a few tens of milliseconds.
+ */
+export const OWN_LAYOUT_ABOVE = 300;
 
 /**
  * The size of one node's box, and where its record (label | data | grad) starts inside it.
@@ -106,24 +117,38 @@ export function chooseLayoutPairs(graph, budget = DUMMY_BUDGET) {
       else pairs.set(key, { source, target: node.id, weight: 1, span: rank.get(node.id) - rank.get(source) });
     }
   }
-  let dummies = 0;
-  for (const pair of pairs.values()) dummies += Math.max(0, pair.span - 1);
-  if (dummies <= budget) return { kept: [...pairs.values()], skipped: [] };
+  return withinBudget([...pairs.values()], budget);
+}
 
-  // Keep each source's shortest edge no matter what, then drop the longest edges first.
+/**
+ * Pairs `{source, span}` (span: layers crossed + 1) split into those kept in the layout and those
+ * skipped (drawn as free curves), so that the kept ones need at most `budget` dummy nodes. Each
+ * source keeps its shortest pair no matter what; the sources whose long edges need the most dummies
+ * lose theirs first, all of them: a variable used by every line of a long program would otherwise
+ * have a few of its hundreds of edges routed, a band of lines that pushes the program's own chain
+ * aside, and the rest over it anyway.
+ */
+function withinBudget(pairs, budget) {
+  let dummies = 0;
+  const demand = new Map(); // source → the dummies its pairs but the shortest need
   const shortest = new Map();
-  for (const pair of pairs.values()) {
+  for (const pair of pairs) {
+    dummies += Math.max(0, pair.span - 1);
     const best = shortest.get(pair.source);
     if (!best || pair.span < best.span) shortest.set(pair.source, pair);
   }
-  const candidates = [...pairs.values()].filter((p) => shortest.get(p.source) !== p).sort((a, b) => b.span - a.span);
-  const skipped = new Set();
-  for (const pair of candidates) {
-    if (dummies <= budget || pair.span <= 1) break;
-    skipped.add(pair);
-    dummies -= pair.span - 1;
+  if (dummies <= budget) return { kept: pairs, skipped: [] };
+  for (const pair of pairs) {
+    if (shortest.get(pair.source) !== pair) demand.set(pair.source, (demand.get(pair.source) ?? 0) + Math.max(0, pair.span - 1));
   }
-  return { kept: [...pairs.values()].filter((p) => !skipped.has(p)), skipped: [...skipped] };
+  const dropped = new Set();
+  for (const [source, need] of [...demand].sort((a, b) => b[1] - a[1])) {
+    if (dummies <= budget || need === 0) break;
+    dropped.add(source);
+    dummies -= need;
+  }
+  const skip = (p) => dropped.has(p.source) && shortest.get(p.source) !== p && p.span > 1;
+  return { kept: pairs.filter((p) => !skip(p)), skipped: pairs.filter(skip) };
 }
 
 /**
@@ -330,7 +355,9 @@ function routeEdges(graph, nodes, pointsOf = () => null) {
 }
 
 /**
- * Lay the graph out left to right.
+ * Lay the graph out left to right: with dagre up to OWN_LAYOUT_ABOVE nodes (network simplex ranks
+ * and dagre's own crossing minimisation below 200 nodes give small graphs the tidiest drawing),
+ * with layeredLayout above.
  * @param {object} graph the API answer, or a view of it (collapse.js): nodes with id, kind, label,
  *   inputs, in forward order; `edges` when the view brings its own (keys of the answer's edges)
  * @param {object} dagre the @dagrejs/dagre module
@@ -341,26 +368,25 @@ function routeEdges(graph, nodes, pointsOf = () => null) {
  *   (SVG d) and `bounds` (a box the drawn curve stays inside).
  */
 export function layoutGraph(graph, dagre, options = {}) {
+  if (graph.nodes.length > OWN_LAYOUT_ABOVE) return layeredLayout(graph, options);
   const g = new dagre.graphlib.Graph({ multigraph: false, compound: false });
-  const large = graph.nodes.length > 300;
   g.setGraph({
     rankdir: "LR",
     nodesep: options.nodesep ?? NODE_SEP,
     ranksep: options.ranksep ?? RANK_SEP,
-    edgesep: 8,
+    edgesep: EDGE_SEP,
     marginx: 24,
     marginy: 24,
-    // Network simplex gives the tidiest layers; on big graphs the cheaper ranker keeps it fast.
-    ranker: options.ranker ?? (large ? "longest-path" : "network-simplex"),
+    ranker: options.ranker ?? "network-simplex",
   });
   g.setDefaultEdgeLabel(() => ({}));
-  const plan = layoutPlan(graph, options.satellites ?? large, options.labels);
+  const plan = layoutPlan(graph, options.satellites ?? false, options.labels);
   for (const node of graph.nodes) {
     if (plan.riding.has(node.id)) continue;
     const { width, height } = plan.size(node.id);
     g.setNode(node.id, { width, height });
   }
-  const { kept } = chooseLayoutPairs(graph, options.dummyBudget ?? (large ? LARGE_DUMMY_BUDGET : DUMMY_BUDGET));
+  const { kept } = chooseLayoutPairs(graph, options.dummyBudget ?? DUMMY_BUDGET);
   for (const pair of kept) if (!plan.riding.has(pair.source)) g.setEdge(pair.source, pair.target, { weight: pair.weight, minlen: 1 });
 
   // Small graphs get dagre's own crossing minimisation; from a few hundred nodes on, ours (orderLayers).
@@ -401,47 +427,86 @@ export function placeInOrder(wanted, gaps) {
 }
 
 /**
- * A quick layered layout, without dagre: a few milliseconds for a graph dagre takes half a second
- * over. The page shows it while dagre's own is on its way (layout-worker.js), so a big graph is on
- * screen at once. Layers: each node just left of its first user (as dagre's longest-path ranker);
- * order: barycenterLayers; heights: each node pulled towards its neighbours, order and spacing kept
- * (placeInOrder), in sweeps down and up. Edges are plain curves: no bends around other nodes.
- * `options`: `labels` (as layoutGraph's), `satellites`, `sweeps`.
+ * The page's own layered layout, without dagre: a few tens of milliseconds for a graph dagre takes
+ * half a second over. Graphs of more than OWN_LAYOUT_ABOVE nodes get it as their layout
+ * (layoutGraph); smaller ones are shown with it while dagre's is on its way (layout-worker.js).
+ * Layers: each node one layer before its first user (as dagre's longest-path ranker). Long edges: a
+ * dummy node in every layer they cross (within a budget, as chooseLayoutPairs: past it the longest
+ * are drawn as free curves), so they take a slot of their own beside the nodes instead of running
+ * over them. Order: barycenterLayers, dummies included. Heights: each node pulled towards its
+ * neighbours, order and spacing kept (placeInOrder), in sweeps down and up. Edges: curves through
+ * their dummies' places.
+ * `options`: `labels` (as layoutGraph's), `satellites`, `sweeps`, `dummyBudget`.
  */
-export function quickLayout(graph, options = {}) {
-  const plan = layoutPlan(graph, options.satellites ?? graph.nodes.length > 300, options.labels);
+export function layeredLayout(graph, options = {}) {
+  const plan = layoutPlan(graph, options.satellites ?? graph.nodes.length > OWN_LAYOUT_ABOVE, options.labels);
   const placed = graph.nodes.filter((n) => !plan.riding.has(n.id));
+  const count = placed.length;
   const index = new Map(placed.map((n, i) => [n.id, i]));
-  const successors = placed.map(() => []);
-  const predecessors = placed.map(() => []);
+  const users = placed.map(() => []);
+  const pairs = [];
   for (const node of placed) {
+    const target = index.get(node.id);
     for (const input of new Set(node.inputs)) {
-      if (!index.has(input)) continue; // a satellite: it rides along
-      successors[index.get(input)].push(index.get(node.id));
-      predecessors[index.get(node.id)].push(index.get(input));
+      const source = index.get(input);
+      if (source === undefined) continue; // a satellite: it rides along
+      users[source].push(target);
+      pairs.push({ source, target, span: 0 });
     }
   }
   // Ranks from the right: a node sits one layer before its earliest user (forward order is topological).
-  const depth = new Int32Array(placed.length);
-  for (let v = placed.length - 1; v >= 0; v--) {
+  const depth = new Int32Array(count);
+  for (let v = count - 1; v >= 0; v--) {
     let d = 0;
-    for (const w of successors[v]) d = Math.max(d, depth[w] + 1);
+    for (const w of users[v]) d = Math.max(d, depth[w] + 1);
     depth[v] = d;
   }
-  const deepest = Math.max(0, ...depth);
+  let deepest = 0;
+  for (const d of depth) deepest = Math.max(deepest, d);
   const rank = Array.from(depth, (d) => deepest - d);
+  for (const pair of pairs) pair.span = rank[pair.target] - rank[pair.source];
+
+  // The layered graph: the placed nodes 0..count-1, then the dummies of the long edges kept.
+  const { kept } = withinBudget(pairs, options.dummyBudget ?? LAYERED_DUMMY_BUDGET);
+  const successors = placed.map(() => []);
+  const routes = new Map(); // "source\u0000target" → the dummies along that edge, left to right
+  for (const { source, target } of kept) {
+    let from = source;
+    const dummies = [];
+    for (let r = rank[source] + 1; r < rank[target]; r++) {
+      const dummy = rank.length;
+      rank.push(r);
+      successors.push([]);
+      successors[from].push(dummy);
+      dummies.push(dummy);
+      from = dummy;
+    }
+    successors[from].push(target);
+    if (dummies.length) routes.set(`${placed[source].id}\u0000${placed[target].id}`, dummies);
+  }
+  const total = rank.length;
+  const predecessors = Array.from({ length: total }, () => []);
+  successors.forEach((next, v) => next.forEach((w) => predecessors[w].push(v)));
   const layers = barycenterLayers(rank, successors, options.sweeps ?? 4);
 
-  const size = placed.map((n) => plan.size(n.id));
-  const x = new Float64Array(placed.length);
+  const width = new Float64Array(total); // dummies: no size, only the room between edges
+  const height = new Float64Array(total);
+  placed.forEach((node, v) => {
+    const size = plan.size(node.id);
+    width[v] = size.width;
+    height[v] = size.height;
+  });
+  const room = (v) => (v < count ? NODE_SEP : EDGE_SEP) / 2;
+  const gapsOf = (layer) => layer.slice(1).map((v, i) => (height[layer[i]] + height[v]) / 2 + room(layer[i]) + room(v));
+  const layerX = [];
   let left = 24;
   for (const layer of layers) {
-    const width = Math.max(0, ...layer.map((v) => size[v].width));
-    for (const v of layer) x[v] = left + width / 2;
-    left += width + RANK_SEP;
+    let widest = 0;
+    for (const v of layer) widest = Math.max(widest, width[v]);
+    layerX.push(left + widest / 2);
+    left += widest + RANK_SEP;
   }
-  const y = new Float64Array(placed.length);
-  const gapsOf = (layer) => layer.slice(1).map((v, i) => (size[layer[i]].height + size[v].height) / 2 + NODE_SEP);
+  const y = new Float64Array(total);
   for (const layer of layers) {
     const stacked = placeInOrder(new Array(layer.length).fill(0), gapsOf(layer));
     layer.forEach((v, i) => (y[v] = stacked[i]));
@@ -458,10 +523,22 @@ export function quickLayout(graph, options = {}) {
     }
   }
   let top = Infinity;
-  placed.forEach((n, v) => (top = Math.min(top, y[v] - size[v].height / 2)));
+  for (let v = 0; v < total; v++) top = Math.min(top, y[v] - height[v] / 2);
   const shift = 24 - top;
-  const { nodes, width, height } = placeNodes(graph, plan, (id) => ({ x: x[index.get(id)], y: y[index.get(id)] + shift }));
-  return { nodes, edges: routeEdges(graph, nodes), width, height };
+  const placedNodes = placeNodes(graph, plan, (id) => {
+    const v = index.get(id);
+    return { x: layerX[rank[v]], y: y[v] + shift };
+  });
+  const { nodes } = placedNodes;
+  let bottom = placedNodes.height;
+  for (let v = count; v < total; v++) bottom = Math.max(bottom, y[v] + shift + 24);
+  const pointsOf = (source, target) => {
+    const dummies = routes.get(`${source}\u0000${target}`);
+    if (!dummies) return null;
+    const { start, end } = ports(nodes.get(source), nodes.get(target));
+    return [start, ...dummies.map((d) => ({ x: layerX[rank[d]], y: y[d] + shift })), end];
+  };
+  return { nodes, edges: routeEdges(graph, nodes, pointsOf), width: placedNodes.width, height: bottom };
 }
 
 /** Where an edge leaves a node (right middle) and where it enters one (left middle, or its op circle). */

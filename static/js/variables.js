@@ -152,7 +152,10 @@ export class VariablesPanel {
   }
 
   updateRow(row, node, graph) {
-    if (document.activeElement !== row.number) row.number.value = String(node.value);
+    // Only what changed is written: a recompute after a slider moved changes one row's value, and
+    // every write to an input makes the browser lay it out again.
+    const text = String(node.value);
+    if (document.activeElement !== row.number && row.number.value !== text) row.number.value = text;
     if (document.activeElement !== row.slider) {
       if (node.value < Number(row.slider.min) || node.value > Number(row.slider.max)) {
         const range = sliderRange(node.value);
@@ -160,7 +163,7 @@ export class VariablesPanel {
         row.slider.max = String(range.max);
         row.slider.step = String(range.step);
       }
-      row.slider.value = String(node.value);
+      if (row.slider.value !== text) row.slider.value = text;
     }
     row.nodeId = node.id;
     row.free.hidden = node.free !== true;
@@ -188,11 +191,12 @@ export class VariablesPanel {
     const pending = grad === undefined;
     const right = this.right?.get(row.nodeId);
     const wrong = !pending && right !== undefined && right !== grad;
-    row.grad.textContent = this.failed
+    const gradText = this.failed
       ? "no gradient: the math failed"
       : pending
       ? `${symbol} = ? (backward pass)`
       : `${symbol} = ${formatNumber(grad)}${wrong ? `  (with +=: ${formatNumber(right)})` : ""}`;
+    if (row.grad.textContent !== gradText) row.grad.textContent = gradText;
     row.grad.classList.toggle("pending", pending);
     row.grad.classList.toggle("wrong", wrong);
     this.showCheck(row, name, this.complete?.has(row.nodeId) ? grad : undefined);

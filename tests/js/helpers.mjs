@@ -57,3 +57,41 @@ export function fakeGraphApi(programs, ApiError) {
 export function program(name) {
   return fixture("programs")[name];
 }
+
+/**
+ * The graph shape of a small neural network's squared error, as tests/e2e/programs.py's mlp_program
+ * writes it (one statement a neuron, `z = w1*x1 + … + wk*xk + b`, `h = tanh(z)`, `loss = (out - 1)**2`):
+ * structure only, for layout. With the defaults, 2 inputs and two layers of 16: ~980 nodes.
+ */
+export function network(inputs = 2, hidden = [16, 16]) {
+  const nodes = [];
+  const add = (node) => {
+    const id = `n${nodes.length}`;
+    nodes.push({ id, value: 0, grad: 0, op: null, label: "", inputs: [], kind: "operation", ...node });
+    return id;
+  };
+  let previous = Array.from({ length: inputs }, (_, i) => add({ kind: "variable", label: `x${i + 1}` }));
+  let out = null;
+  [...hidden, 1].forEach((size, layer) => {
+    const last = layer === hidden.length;
+    const current = [];
+    for (let j = 1; j <= size; j++) {
+      let sum = null;
+      previous.forEach((source, k) => {
+        const weight = add({ kind: "variable", label: `w${layer + 1}_${j}_${k + 1}` });
+        const product = add({ op: "mul", inputs: [weight, source] });
+        sum = sum === null ? product : add({ op: "add", inputs: [sum, product] });
+      });
+      const bias = add({ kind: "variable", label: `b${layer + 1}_${j}` });
+      const z = add({ op: "add", inputs: [sum, bias], label: last ? "out" : `z${layer + 1}_${j}` });
+      current.push(last ? z : add({ op: "tanh", inputs: [z], label: `h${layer + 1}_${j}` }));
+      out = z;
+    }
+    previous = current;
+  });
+  const one = add({ kind: "constant", value: -1 });
+  const difference = add({ op: "add", inputs: [out, one] });
+  const two = add({ kind: "constant", value: 2 });
+  const loss = add({ op: "pow", inputs: [difference, two], label: "loss" });
+  return { output: loss, nodes, forward: nodes.map((n) => n.id), backward: [] };
+}

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
 import { collapsedView } from "../../static/js/collapse.js";
-import { layoutGraph, packLayout, quickLayout } from "../../static/js/layout.js";
+import { layoutGraph, packLayout, layeredLayout } from "../../static/js/layout.js";
 import { LayoutService } from "../../static/js/layout-service.js";
 import { fixture, tanhChain } from "./helpers.mjs";
 
@@ -19,7 +19,7 @@ function fakeWorker({ fail = false } = {}) {
           return;
         }
         const { id, graph, options, phases } = message;
-        if (phases.includes("quick")) worker.onmessage({ data: { id, phase: "quick", layout: packLayout(quickLayout(graph, options)) } });
+        if (phases.includes("quick")) worker.onmessage({ data: { id, phase: "quick", layout: packLayout(layeredLayout(graph, options)) } });
         if (phases.includes("final")) worker.onmessage({ data: { id, phase: "final", layout: packLayout(layoutGraph(graph, dagre, options)) } });
       }, 1);
     },
@@ -108,7 +108,7 @@ test("the quick layout comes first, from a worker of its own, for the newest ask
   assert.equal(workers.length, 2); // dagre's, and the quick one's
   assert.deepEqual(workers.map((w) => w.messages.map((m) => m.phases)), [[["final"]], [["quick"]]]);
   assert.equal(seen.length, 1);
-  assert.deepEqual(seen[0], quickLayout(big));
+  assert.deepEqual(seen[0], layeredLayout(big));
   assert.notDeepEqual(seen[0], final);
   assert.equal(service.now(big), final); // the cache holds dagre's layout, never the quick one
 });

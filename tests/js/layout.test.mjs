@@ -5,14 +5,15 @@ import {
   chooseLayoutPairs,
   graphEdges,
   layoutGraph,
+  OWN_LAYOUT_ABOVE,
   orderLayers,
   packLayout,
   placeInOrder,
-  quickLayout,
+  layeredLayout,
   satelliteLeaves,
   unpackLayout,
 } from "../../static/js/layout.js";
-import { fixture, tanhChain } from "./helpers.mjs";
+import { fixture, network, tanhChain } from "./helpers.mjs";
 
 const overlaps = (a, b) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -179,7 +180,7 @@ test("placeInOrder keeps the order and the gaps, as near the wanted places as it
 
 test("the quick layout: inputs left of their users, no overlaps, a chain in a straight line", () => {
   for (const graph of [fixture("lecture"), fixture("neuron_statement"), tanhChain(250)]) {
-    const layout = quickLayout(graph);
+    const layout = layeredLayout(graph);
     assert.equal(layout.nodes.size, graph.nodes.length);
     assert.equal(layout.edges.length, graphEdges(graph).length);
     for (const node of graph.nodes) {
@@ -192,7 +193,70 @@ test("the quick layout: inputs left of their users, no overlaps, a chain in a st
         assert.ok(!overlaps(boxes[i], boxes[j]), `${boxes[i].id} ${boxes[j].id}`);
   }
   // The chain's line: s_{i-1} → m_i → a_i → s_i all at one height.
-  const chain = quickLayout(tanhChain(250));
+  const chain = layeredLayout(tanhChain(250));
   const heights = new Set(["s1", "m2", "a2", "s2", "m250", "s250"].map((id) => chain.nodes.get(id).y));
   assert.equal(heights.size, 1);
+});
+
+/** The bend points of an edge's path (its curve's end points but the first and the last). */
+function bendPoints(path) {
+  const ends = [...path.matchAll(/ (-?[\d.]+),(-?[\d.]+)(?=C|$)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+  return ends.slice(0, -1);
+}
+
+test("big graphs get the page's own layered layout; small ones dagre's", () => {
+  const big = tanhChain(80); // 322 nodes
+  assert.ok(big.nodes.length > OWN_LAYOUT_ABOVE);
+  assert.deepEqual(layoutGraph(big, dagre), layeredLayout(big));
+  const small = tanhChain(70); // 282 nodes: dagre's (its edges bend at dagre's points, ours are plain here)
+  assert.ok(small.nodes.length <= OWN_LAYOUT_ABOVE);
+  assert.notDeepEqual(layoutGraph(small, dagre), layeredLayout(small));
+});
+
+test("the layered layout routes a network's long edges between the nodes, never over them", () => {
+  const graph = network();
+  const layout = layeredLayout(graph);
+  assert.equal(layout.nodes.size, graph.nodes.length);
+  assert.equal(layout.edges.length, graphEdges(graph).length);
+  const boxes = [...layout.nodes.values()];
+  for (const box of boxes) assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height, box.id);
+  for (const node of graph.nodes) {
+    for (const input of node.inputs) assert.ok(layout.nodes.get(input).x + layout.nodes.get(input).width <= layout.nodes.get(node.id).x, `${input} → ${node.id}`);
+  }
+  let routed = 0;
+  for (const edge of layout.edges) {
+    const bends = bendPoints(edge.path);
+    if (!bends.length) continue;
+    routed += 1;
+    for (const point of bends) {
+      assert.ok(point.y <= layout.height, `${edge.key} inside the drawing`);
+      const { x0, y0, x1, y1 } = edge.bounds;
+      assert.ok(point.x >= x0 && point.x <= x1 && point.y >= y0 && point.y <= y1, `${edge.key}: bounds hold ${point.x},${point.y}`);
+      for (const box of boxes) {
+        const inside = point.x > box.x && point.x < box.x + box.width && point.y > box.y && point.y < box.y + box.height;
+        assert.ok(!inside, `${edge.key} passes over ${box.id} at ${point.x},${point.y}`);
+      }
+    }
+  }
+  // Every hidden value feeds 16 products at as many depths: hundreds of edges cross layers.
+  assert.ok(routed > 200, `${routed} routed`);
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `${boxes[i].id} ${boxes[j].id}`);
+});
+
+test("past the budget, the sources whose long edges need the most room lose them first, all of them", () => {
+  // The chain's w feeds every line: routing its edges would take ~93,000 dummies. It keeps only its
+  // shortest edge in the layout, and the chain runs straight.
+  const graph = tanhChain(250);
+  const layout = layeredLayout(graph, { dummyBudget: 50 });
+  const fromW = layout.edges.filter((e) => e.source === "w");
+  assert.equal(fromW.filter((e) => bendPoints(e.path).length).length, 0);
+  assert.ok(layout.height < 200, `height ${layout.height}`);
+  // A network's sources need about as much each: with room for some, those that fit keep theirs.
+  const net = network();
+  const all = layeredLayout(net).edges.filter((e) => bendPoints(e.path).length).length;
+  const some = layeredLayout(net, { dummyBudget: 600 }).edges.filter((e) => bendPoints(e.path).length).length;
+  const none = layeredLayout(net, { dummyBudget: 0 }).edges.filter((e) => bendPoints(e.path).length).length;
+  assert.ok(all > some && some > none, `${all} > ${some} > ${none}`);
+  assert.equal(none, 0);
 });
