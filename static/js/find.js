@@ -54,8 +54,12 @@ export class FindBox {
         this.say("");
       }
     });
+    // The suggestions are made when someone is about to use them: a thousand options made on every
+    // run would cost the page as much as drawing what is in view.
+    input.addEventListener("focus", () => this.listNames());
     // Picking a name from the list is a find too (the browser fires `input` with the whole name).
     input.addEventListener("input", (event) => {
+      this.listNames();
       if (event.inputType === "insertReplacementText" || event.inputType === undefined) this.find();
     });
   }
@@ -63,8 +67,13 @@ export class FindBox {
   setGraph(graph) {
     this.graph = graph;
     this.last = { query: null, index: -1 };
-    const names = nodeNames(graph);
-    // A recompute (new values) has the same names: the list stays (a thousand options to make again).
+    if (document.activeElement === this.input) this.listNames();
+  }
+
+  /** The names of the graph on show as the box's suggestions (a recompute's are the same: kept). */
+  listNames() {
+    if (!this.graph) return;
+    const names = nodeNames(this.graph);
     if (this.names && names.length === this.names.length && names.every((name, i) => name === this.names[i])) return;
     this.names = names;
     const options = names.map((name) => {

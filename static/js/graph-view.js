@@ -55,6 +55,12 @@ function yieldToPage() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** A node's marks (the classes update() gives it) as one number, to compare without making a string. */
+function markBits(reached, activePhase, receiving, accumulated, selected) {
+  const phaseBits = activePhase === "forward" ? 16 : activePhase === "backward" ? 32 : activePhase ? 64 : 0;
+  return (reached ? 1 : 0) | (receiving ? 2 : 0) | (accumulated ? 4 : 0) | (selected ? 8 : 0) | phaseBits;
+}
+
 /**
  * Set an element's text. A text node that is already there takes the new characters: replacing it
  * (textContent) would make the browser work out its style again, a cost over hundreds of nodes.
@@ -520,11 +526,15 @@ export class GraphView {
       const receiving = phase === "backward" && !isActive && changedShown.has(id);
       const isAccumulated = accumulated.has(id);
       const rightGrad = right && hasGrad && right.has(id) && right.get(id) !== grad ? right.get(id) : null;
-      const sig = `${reached}|${grad}|${isActive ? phase : ""}|${receiving}|${isAccumulated}|${selected === id}|${badge}|${rightGrad}`;
-      if (element.__sig === sig) continue;
-      element.__sig = sig;
+      // What the node shows, compared field by field: a string per node per step would be a thousand
+      // strings of garbage a step, and the collector's pauses would come back as slow steps.
+      const marks = markBits(reached, isActive ? phase : "", receiving, isAccumulated, selected === id);
+      if (element.__sig === marks && element.__sigGrad === grad && element.__sigBadge === badge && element.__sigRight === rightGrad) continue;
+      element.__sig = marks;
+      element.__sigGrad = grad;
+      element.__sigBadge = badge;
+      element.__sigRight = rightGrad;
 
-      const marks = `${reached}|${isActive ? phase : ""}|${receiving}|${isAccumulated}|${selected === id}`;
       if (element.__marks !== marks) {
         element.__marks = marks;
         const classes = element.classList;
@@ -596,7 +606,7 @@ export class GraphView {
       const e = element.__data__;
       const lit = activeKeys.has(e.key) ? phase : "";
       const pending = !values.has(e.source);
-      const sig = `${lit}|${pending}`;
+      const sig = (lit === "forward" ? 1 : lit === "backward" ? 2 : 0) | (pending ? 4 : 0);
       if (element.__sig === sig) continue;
       element.__sig = sig;
       element.classList.toggle("pending", pending);
