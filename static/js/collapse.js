@@ -17,6 +17,7 @@ import { graphEdges } from "./layout.js";
  */
 export function collapsibleGroups(graph) {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const position = new Map(graph.nodes.map((n, i) => [n.id, i]));
   const users = new Map(graph.nodes.map((n) => [n.id, []]));
   for (const node of graph.nodes) for (const input of node.inputs) users.get(input)?.push(node.id);
   const canJoin = (node) => node && !node.label && (node.kind === "operation" || node.kind === "constant");
@@ -46,7 +47,8 @@ export function collapsibleGroups(graph) {
       }
     }
     if (candidates.size) {
-      const order = graph.nodes.filter((n) => candidates.has(n.id)).map((n) => n.id);
+      // In forward order (a pass over the whole graph per group would make this quadratic).
+      const order = [...candidates].sort((a, b) => position.get(a) - position.get(b));
       groups.set(root.id, [root.id, ...order]);
     }
   }
@@ -76,6 +78,11 @@ export function collapsedView(graph, collapsed, groups = collapsibleGroups(graph
     for (const id of members) representative.set(id, root);
   }
 
+  if (!folded.size) {
+    // Nothing folded: the answer's own edges (graphEdges already numbers repeated inputs apart).
+    const nodes = graph.nodes.map((node) => (groups.has(node.id) ? { ...node, foldable: true } : node));
+    return { nodes, edges: graphEdges(graph), forward: graph.forward, representative, groups };
+  }
   const edges = [];
   const inputs = new Map(); // drawn node id → its drawn inputs, in edge order
   for (const edge of graphEdges(graph)) {

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
 import { collapsedView } from "../../static/js/collapse.js";
-import { layoutGraph, packLayout, layeredLayout } from "../../static/js/layout.js";
+import { layeredLayout, layoutGraph, OWN_LAYOUT_ABOVE, packLayout } from "../../static/js/layout.js";
 import { LayoutService } from "../../static/js/layout-service.js";
 import { fixture, tanhChain } from "./helpers.mjs";
 
@@ -129,4 +129,24 @@ test("the names drawn are part of the layout: other names, another layout", asyn
   const layout = await service.layout(big, { labels });
   assert.equal(messages()[0].options.labels, labels);
   assert.deepEqual(layout, layoutGraph(big, dagre, { labels }));
+});
+
+test("a graph past OWN_LAYOUT_ABOVE nodes gets its layered layout with no quick one first; folds travel with their edges", async () => {
+  const { made: workers, create } = fakeWorkers();
+  const service = new LayoutService({ dagre, createWorker: create, inlineLimit: 150 });
+  const graph = tanhChain(100); // 402 nodes
+  const big = collapsedView(graph, []);
+  assert.ok(big.nodes.length > OWN_LAYOUT_ABOVE);
+  const seen = [];
+  const layout = await service.layout(big, {}, (quick) => seen.push(quick));
+  assert.deepEqual(seen, []);
+  assert.deepEqual(workers.map((w) => w.messages.map((m) => m.phases)), [[["final"]], []]);
+  assert.deepEqual(layout, layeredLayout(big));
+  // Nothing folded: the worker works the edges out itself. Folded: they come with the message.
+  assert.equal(workers[0].messages[0].graph.edges, undefined);
+  const folded = collapsedView(graph, ["s1", "s2"]);
+  const foldedLayout = await service.layout(folded, {}, () => {});
+  assert.deepEqual(workers[0].messages[1].graph.edges, folded.edges);
+  assert.deepEqual(foldedLayout, layoutGraph(folded, dagre));
+  assert.equal(foldedLayout.nodes.has("m1"), false); // inside s1's box
 });
