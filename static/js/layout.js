@@ -229,26 +229,40 @@ export function barycenterLayers(rank, successors, sweeps = 4) {
 /** Edge crossings between neighbouring layers (counted as inversions, by merge sort). */
 function countCrossings(layers, successors, position, rank) {
   let total = 0;
+  const ends = [];
   for (let r = 1; r < layers.length; r++) {
-    const ends = [];
+    // The positions of the edges' ends in layer r, in the order of their starts in layer r - 1.
+    ends.length = 0;
     for (const v of layers[r - 1]) {
-      const targets = successors[v].filter((w) => rank[w] === r).map((w) => position[w]).sort((a, b) => a - b);
-      for (const t of targets) ends.push(t);
+      const first = ends.length;
+      for (const w of successors[v]) {
+        if (rank[w] !== r) continue;
+        // Insertion sort among this node's own few edges.
+        const at = position[w];
+        let i = ends.length;
+        while (i > first && ends[i - 1] > at) {
+          ends[i] = ends[i - 1];
+          i -= 1;
+        }
+        ends[i] = at;
+      }
     }
     total += inversions(ends);
   }
   return total;
 }
 
+/** How many pairs of `values` are out of order (merge sort; `values` is left as it was). */
 function inversions(values) {
-  if (values.length < 2) return 0;
+  const length = values.length;
+  if (length < 2) return 0;
   let count = 0;
-  let run = values.slice();
-  let buffer = new Array(run.length);
-  for (let width = 1; width < run.length; width *= 2) {
-    for (let lo = 0; lo < run.length; lo += 2 * width) {
-      const mid = Math.min(lo + width, run.length);
-      const hi = Math.min(lo + 2 * width, run.length);
+  let run = Float64Array.from(values);
+  let buffer = new Float64Array(length);
+  for (let width = 1; width < length; width *= 2) {
+    for (let lo = 0; lo < length; lo += 2 * width) {
+      const mid = Math.min(lo + width, length);
+      const hi = Math.min(lo + 2 * width, length);
       let i = lo;
       let j = mid;
       let k = lo;
@@ -558,17 +572,19 @@ const round = (v) => Math.round(v * 10) / 10;
  */
 export function edgeBounds(sourceBox, targetBox, edge, points = null) {
   const { start, end } = ports(sourceBox, targetBox);
-  const all = [start, end, ...(points ?? [])];
+  let x0 = Math.min(start.x, end.x);
+  let x1 = Math.max(start.x, end.x);
+  let y0 = Math.min(start.y, end.y);
+  let y1 = Math.max(start.y, end.y);
+  for (const p of points ?? []) {
+    x0 = Math.min(x0, p.x);
+    x1 = Math.max(x1, p.x);
+    y0 = Math.min(y0, p.y);
+    y1 = Math.max(y1, p.y);
+  }
   const reach = Math.max(30, Math.abs(end.x - start.x) / 2);
   const bow = 30 + 13 * Math.max(0, (edge.parallelCount ?? 1) - 1);
-  const xs = all.map((p) => p.x);
-  const ys = all.map((p) => p.y);
-  return {
-    x0: Math.min(...xs) - reach,
-    y0: Math.min(...ys) - bow,
-    x1: Math.max(...xs) + reach,
-    y1: Math.max(...ys) + bow,
-  };
+  return { x0: x0 - reach, y0: y0 - bow, x1: x1 + reach, y1: y1 + bow };
 }
 
 /**
