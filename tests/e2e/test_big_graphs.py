@@ -68,6 +68,16 @@ def settle(page, timeout: float = 10.0) -> None:
     raise AssertionError("the zoom never came to rest")
 
 
+# Records whether the graph card was ever marked "laying-out" (a layout on its way from the worker).
+SEE_LAYING_OUT = """() => {
+  window.__sawLayingOut = false;
+  const panel = document.querySelector('#graph-panel');
+  new MutationObserver(() => {
+    if (panel.classList.contains('laying-out')) window.__sawLayingOut = true;
+  }).observe(panel, {attributes: true, attributeFilter: ['class']});
+}"""
+
+
 def layout_stats(page) -> dict[str, int]:
     return page.evaluate("({...window.__bpx_layoutStats})")
 
@@ -98,10 +108,16 @@ def test_a_big_graph_is_laid_out_off_the_page_thread_and_opens_readable(
     open_page(page, base_url, "x = 1")
     before_stats = layout_stats(page)
     before = ready_sequence(page)
+    # The drawing is dimmed while the worker lays the graph out: seen by an observer in the page, as
+    # the worker may be done before a poll from here would look.
+    page.evaluate(SEE_LAYING_OUT)
     page.fill('[data-testid="expression"]', MLP)
     page.click('[data-testid="run"]')
-    # While the worker lays it out, the page answers: the new timeline steps already.
-    page.wait_for_selector("#graph-panel.laying-out")
+    deadline = time.monotonic() + 30
+    while not page.evaluate("window.__sawLayingOut === true"):
+        assert time.monotonic() < deadline, "the graph was never laid out off the page's thread"
+        page.wait_for_timeout(20)
+    # Meanwhile (or just after) the page answers: the new timeline steps already.
     # After a run the timeline stands at the end of the forward pass: 984 steps in.
     total = counter(page).split("/")[1].strip()
     page.click('[data-testid="step-forward"]')
