@@ -5,8 +5,9 @@
    shape, another structure, so the layout cache cannot help); the same for the 1,002-node tanh chain
    (a 250-line recurrence, long and thin); as their peer in the same run the 7-node lecture graph.
    The stages are the page's own (``window.__bpx_timings``): answer back, the worker's quick layout
-   there, the part in view painted (with the quick layout), dagre's layout there, painted with it.
-   Target: painted ≤ 400 ms on a quiet machine.
+   there (only for graphs dagre lays out, up to 300 nodes: these get layout.js's layered layout as
+   their final one, and no quick one), the part in view painted, the final layout there, every
+   element drawn with it and painted ("painted"). Target: painted ≤ 400 ms on a quiet machine.
 2. The longest main-thread freeze during each of those runs, two ways: the longest task Chromium
    reports (PerformanceObserver, 'longtask': tasks over 50 ms) and the longest gap between animation
    frames; and for one more run under Chromium's tracing, the longest main-thread task with the CPU
@@ -180,6 +181,19 @@ def traced_run(browser, page, expression: str) -> dict[str, float]:
     }
 
 
+def change_values(page, runs: int, first: float) -> list[dict]:
+    """Type ``runs`` values into x1's input, one at a time: for each, the page's timings of the
+    recompute, the time from the input event to the repainted graph, and the longest freezes."""
+    changes = []
+    for run in range(runs):
+        changed_at, painted_at = page.evaluate(CHANGE_VALUE, ["x1", round(first + 0.05 * run, 2)])
+        timings = page.evaluate("window.__bpx_timings")
+        freezes = page.evaluate(FREEZES, [changed_at, painted_at])
+        timings["recompute"] = timings["painted"]
+        changes.append({**timings, **freezes, "input": painted_at - changed_at})
+    return changes
+
+
 def median(samples: list[dict], key: str) -> float | None:
     values = [s[key] for s in samples if s.get(key) is not None]
     return statistics.median(values) if values else None
@@ -201,7 +215,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--steps", type=int, default=40)
-    parser.add_argument("--only", choices=("run", "change", "step"), help="measure one part only (1–2, 3 or 4)")
+    parser.add_argument("--only", choices=("run", "change", "step"), help="one part only: 1–2, 3 or 4")
     parser.add_argument("--app-dir", type=Path, default=None, help="serve the page from this checkout")
     args = parser.parse_args()
     want = {args.only} if args.only else {"run", "change", "step"}
@@ -236,22 +250,13 @@ def main() -> None:
             # Value changes on the big graph: no new layout, only new numbers.
             page.click('[data-testid="to-end"]')
             stats_before = layout_stats(page)
-            changes = []
-            for run in range(args.runs if "change" in want else 0):
-                changed_at, painted_at = page.evaluate(CHANGE_VALUE, ["x1", round(0.1 + 0.05 * run, 2)])
-                timings = page.evaluate("window.__bpx_timings")
-                freezes = page.evaluate(FREEZES, [changed_at, painted_at])
-                changes.append({"input": painted_at - changed_at, "recompute": timings["painted"], **timings, **freezes})
-            # The same with the whole graph in view (Fit): every node drawn, so every node redrawn.
-            fitted = []
+            changes, fitted = [], []
             if "change" in want:
+                changes = change_values(page, args.runs, first=0.1)
+                # The same with the whole graph in view (Fit): every node drawn, so every node redrawn.
                 page.click('[data-testid="zoom-fit"]')
                 page.wait_for_timeout(1000)
-                for run in range(args.runs):
-                    changed_at, painted_at = page.evaluate(CHANGE_VALUE, ["x1", round(0.6 + 0.05 * run, 2)])
-                    timings = page.evaluate("window.__bpx_timings")
-                    freezes = page.evaluate(FREEZES, [changed_at, painted_at])
-                    fitted.append({"input": painted_at - changed_at, "recompute": timings["painted"], **timings, **freezes})
+                fitted = change_values(page, args.runs, first=0.6)
             stats_after = layout_stats(page)
 
             if "step" in want:
@@ -278,7 +283,8 @@ def main() -> None:
     if "change" in want:
         print_changes(big, args.runs, changes, fitted, stats_before, stats_after)
     if "step" in want:
-        print(f"4. One step on the {big} graph ({total} steps), median of {args.steps} (target: script ≤ 16 ms):")
+        print(f"4. One step on the {big} graph ({total} steps), median of {args.steps} "
+              "(target: script ≤ 16 ms):")  # fmt: skip
         for name, script, painted in (
             ("forward, from the start:", forward_script, forward_painted),
             ("backward, from the end: ", backward_script, backward_painted),
@@ -289,7 +295,8 @@ def main() -> None:
 
 def print_runs(big: str, small: list[dict], large: list[dict], chain: list[dict], traced: dict) -> None:
     print("1. Run → painted, median ms since the click")
-    print("   (answer back, quick layout there, first view painted, dagre's layout there, painted with it):")
+    print("   (answer back, a quick layout there (only while dagre lays out: up to 300 nodes), first view")
+    print("   painted, the final layout there, painted with it):")
     print(f"   lecture (7 nodes)               {stages_line(small)}")
     print(f"   MLP ({big}, fresh layout)  {stages_line(large)}   (target: painted ≤ 400 ms quiet)")
     print(f"   tanh chain (1,002 nodes, fresh) {stages_line(chain)}")
@@ -305,16 +312,17 @@ def print_runs(big: str, small: list[dict], large: list[dict], chain: list[dict]
           f"({wall_cpu:.0f} ms of it on the CPU); most CPU in one task {cpu:.0f} ms")  # fmt: skip
 
 
-def print_changes(big: str, runs: int, changes: list[dict], fitted: list[dict], stats_before, stats_after) -> None:
-    if stats_before and stats_after:
-        layouts = f"{sum(stats_after[k] - stats_before[k] for k in ('inline', 'worker'))} layouts computed"
+def print_changes(big: str, runs: int, changes: list[dict], fitted: list[dict], before, after) -> None:
+    if before and after:
+        layouts = f"{sum(after[k] - before[k] for k in ('inline', 'worker'))} layouts computed"
     else:
         layouts = "layouts computed: not published by this page"
     print(f"3. A value change on the {big} graph → repainted, median of {runs} ({layouts}):")
     print(f"   recompute → repainted {ms(median(changes, 'recompute'))} ms (target ≤ 100 ms); "
           f"worst {ms(max(c['recompute'] for c in changes), 0)} ms")  # fmt: skip
     stages = ("answered", "laidOut", "viewDrawn", "painted")
-    print("   stages since the recompute's start (answer decoded, numbers on the drawing, step drawn, painted):")
+    print("   stages since the recompute's start "
+          "(answer decoded, numbers on the drawing, step drawn, painted):")  # fmt: skip
     print("   " + "  ".join(f"{stage} {ms(median(changes, stage))}" for stage in stages))
     print(f"   input → repainted     {ms(median(changes, 'input'))} ms (with the pause for a slider)")
     print(f"   longest freeze: {ms(max(c['longTask'] for c in changes))} ms task, "
