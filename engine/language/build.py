@@ -1,27 +1,28 @@
-"""The build stage: an analysed program becomes a graph of the engine's Scalars, differentiated.
+"""The build stage: an analysed program becomes a graph, computed and differentiated by the engine.
 
 Input: an ``Analysis``. Output: a ``Graph`` — every node's kind, operation, label, source text, value
 and gradient, in forward order; the variables by name; the traced backward pass; and the warnings of
-both stages. Each node is one Scalar made by the engine's own operations, so the numbers are the
-engine's.
+both stages.
 
 The graph is kept as columns (one list per field, node ``i`` at index ``i`` of each), not as an
-object per node: a program of 50,000 nodes is built, answered and freed within a second, and the
-API's compact answer is these very lists. ``Graph.node(i)`` gives one node as an object for people,
-tests and the DOT picture.
+object per node: a program of 50,000 nodes is built, answered and freed well within a second, and
+the API's compact answer is these very lists. The numbers are the engine's, to the last bit: each
+value comes from the operation's own checked value rule (``scalar.value_function``, what a Scalar's
+data is made with), the backward pass from ``autodiff.trace_columns`` (what ``trace_backward`` and
+``backward()`` compute on Scalars). ``Graph.scalars`` gives the same graph as engine Scalars and
+``Graph.node(i)`` one node as an object, for people, tests and the DOT picture, when asked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, chain, compress
-from operator import attrgetter, is_, itemgetter
+from itertools import accumulate
 
-from ..autodiff import trace_backward
+from ..autodiff import trace_columns
 from ..errors import MathError
-from ..scalar import Scalar, apply_function
-from ..scalar_functions import DerivedOperation, ScalarFunction
+from ..scalar import Scalar, scalars_of_columns, value_function
+from ..scalar_functions import BUILTINS, DerivedOperation, ScalarFunction
 from .analysis import MAX_NODES, Analysis, ProgramWarning
 from .errors import ProgramMathError, TooLargeError
 from .syntax import CALL, MINUS, NAME, NUMBER, Program, SourceMap, Span, Statement
@@ -29,10 +30,10 @@ from .vocabulary import BINARY_OPERATORS, FUNCTIONS, NEGATE, NODES_MADE
 
 VARIABLE, CONSTANT, OPERATION = "variable", "constant", "operation"
 
-_unique_id = attrgetter("unique_id")
-_data = attrgetter("data")
-_step_node, _step_grad, _step_shares = itemgetter(0), itemgetter(1), itemgetter(2)  # a BackwardStep's
-_share_local, _share_contribution = itemgetter(1), itemgetter(2)  # a Contribution's
+#: The engine's operation for each operation name a node type has.
+_OPERATIONS: dict[str, type[ScalarFunction]] = {op.name: op for op in BUILTINS}
+#: Each operation's value rule on floats, checked as the engine checks a Scalar's (a MathError).
+_VALUE_OF = {op: value_function(op) for op in BUILTINS}
 
 
 @dataclass(slots=True, eq=False)
@@ -95,7 +96,7 @@ class Graph:
     types: list[tuple[str, str | None]]  # the legend of type codes: (kind, op)
     type_codes: list[int]  # each node's index into `types`
     labels: list[str | None]  # the variable's name, or the name assigned to the expression
-    scalars: list[Scalar]
+    values: list[float]
     grads: list[float | None]  # d output / d node; None for constants
     free: list[int]  # the free variables' nodes: used, never assigned
     inputs: list[int]  # every node's inputs one after another, in order, repeats kept
@@ -111,11 +112,30 @@ class Graph:
 
     @property
     def count(self) -> int:
-        return len(self.scalars)
+        return len(self.values)
 
     @property
-    def values(self) -> list[float]:
-        return list(map(_data, self.scalars))
+    def functions(self) -> list[type[ScalarFunction] | None]:
+        """The engine's operation that made each node (None for a variable or a constant)."""
+        table = [_OPERATIONS.get(op) for kind, op in self.types]
+        return list(map(table.__getitem__, self.type_codes))
+
+    @property
+    def constant(self) -> list[bool]:
+        """True for each constant node: it never gets a gradient."""
+        table = [kind == CONSTANT for kind, op in self.types]
+        return list(map(table.__getitem__, self.type_codes))
+
+    def reaching_output(self) -> list[bool]:
+        """For each node, whether the output depends on it."""
+        return _reaching(self.inputs, self.input_counts, self.count - 1)
+
+    @cached_property
+    def scalars(self) -> list[Scalar]:
+        """The same graph as engine Scalars, with the same values, names and gradients (made when
+        first asked for: the API's answers never ask)."""
+        return scalars_of_columns(self.functions, self.values, self.inputs, self.input_counts, self.constant,
+                                  self.labels, self.grads)  # fmt: skip
 
     @cached_property
     def free_set(self) -> frozenset[int]:
@@ -166,7 +186,7 @@ class _Columns:
     types: list[tuple[str, str | None]] = field(default_factory=list)
     type_codes: list[int] = field(default_factory=list)
     labels: list[str | None] = field(default_factory=list)
-    scalars: list[Scalar] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
     inputs: list[int] = field(default_factory=list)
     input_counts: list[int] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
@@ -178,7 +198,7 @@ class _Columns:
 
 
 class _Builder:
-    """Runs the program's code and makes one Scalar per node, remembering kinds, labels and text."""
+    """Runs the program's code and makes one node per value, remembering kinds, labels and text."""
 
     def __init__(self, analysis: Analysis):
         self.program = analysis.program
@@ -190,19 +210,23 @@ class _Builder:
         self.bindings: dict[str, int] = {}
         self.variables: dict[str, int] = {}
 
-    def add(self, scalar: Scalar, kind: str, op: str | None, label: str | None, start: int, end: int,
-            inputs: tuple[int, ...] = ()) -> int:  # fmt: skip
-        columns = self.columns
-        node = len(columns.scalars)
-        if node >= MAX_NODES:  # analyze() counts first; this is the safety net
-            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+    def code_of(self, kind: str, op: str | None) -> int:
+        """The node type's code, a new one the first time it is met."""
         code = self.type_code.get(op or kind)
         if code is None:
-            code = self.type_code[op or kind] = len(columns.types)
-            columns.types.append((kind, op))
+            code = self.type_code[op or kind] = len(self.columns.types)
+            self.columns.types.append((kind, op))
+        return code
+
+    def add(self, value: float, code: int, label: str | None, start: int, end: int,
+            inputs: tuple[int, ...] = ()) -> int:  # fmt: skip
+        columns = self.columns
+        node = len(columns.values)
+        if node >= MAX_NODES:  # analyze() counts first; this is the safety net
+            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
         columns.type_codes.append(code)
         columns.labels.append(label)
-        columns.scalars.append(scalar)
+        columns.values.append(value)
         columns.inputs.extend(inputs)
         columns.input_counts.append(len(inputs))
         columns.starts.append(start)
@@ -210,7 +234,7 @@ class _Builder:
         return node
 
     def variable(self, name: str, start: int, end: int) -> int:
-        node = self.add(Scalar(self.values[name], name=name), VARIABLE, None, name, start, end)
+        node = self.add(float(self.values[name]), self.code_of(VARIABLE, None), name, start, end)
         if name in self.free:
             self.columns.free.append(node)
         self.variables[name] = node
@@ -218,13 +242,13 @@ class _Builder:
 
     def apply(self, fn: type[ScalarFunction], start: int, end: int, inputs: tuple[int, ...]) -> int:
         try:
-            scalar = apply_function(fn, tuple(map(self.columns.scalars.__getitem__, inputs)))
+            value = _VALUE_OF[fn](*map(self.columns.values.__getitem__, inputs))
         except MathError as exc:
             line, column = self.source_map.position(start)
             error = ProgramMathError(f"line {line}, column {column}: {exc}", line, column)
             error.partial = self.forward_failure(fn, start, end, inputs)
             raise error from None
-        return self.add(scalar, OPERATION, fn.name, None, start, end, inputs)
+        return self.add(value, self.code_of(OPERATION, fn.name), None, start, end, inputs)
 
     def statement(self, statement: Statement) -> int:
         target = statement.target
@@ -238,7 +262,6 @@ class _Builder:
             columns = self.columns
             if target is not None and columns.types[columns.type_codes[node]][0] == OPERATION:
                 columns.labels[node] = target
-                columns.scalars[node].name = target
         if target is not None:
             self.bindings[target] = node
         return node
@@ -255,7 +278,7 @@ class _Builder:
             if kind == NAME:
                 push(self.name(arguments[i], starts[i], ends[i]))
             elif kind == NUMBER:
-                push(self.add(Scalar.constant(arguments[i]), CONSTANT, None, None, starts[i], ends[i]))
+                push(self.add(float(arguments[i]), self.code_of(CONSTANT, None), None, starts[i], ends[i]))
             elif kind == CALL:
                 function = FUNCTIONS[arguments[i]]
                 operands = tuple(stack[-function.arity :])
@@ -296,7 +319,7 @@ class _Builder:
     def forward_failure(self, fn: type[ScalarFunction], start: int, end: int,
                         inputs: tuple[int, ...]) -> Partial:  # fmt: skip
         """The nodes made so far and the operation that failed, which has no value."""
-        graph = _graph(self.columns, self.variables, [None] * len(self.columns.scalars), None, [],
+        graph = _graph(self.columns, self.variables, [None] * len(self.columns.values), None, [],
                        self.program)  # fmt: skip
         span = self.source_map.span((start, end))
         failed = Node(f"n{graph.count}", OPERATION, fn.name, None, None, tuple(f"n{i}" for i in inputs), span)
@@ -307,7 +330,7 @@ def _graph(columns: _Columns, variables: dict[str, int], grads: list, backward: 
            warnings: list[ProgramWarning], program: Program) -> Graph:  # fmt: skip
     # Each node's text is within its statement's: the statements' lines are all the nodes' lines.
     lines = program.source_map.lines(statement.loc for statement in program.statements)
-    return Graph(columns.types, columns.type_codes, columns.labels, columns.scalars, grads, columns.free,
+    return Graph(columns.types, columns.type_codes, columns.labels, columns.values, grads, columns.free,
                  columns.inputs, columns.input_counts, columns.starts, columns.ends, variables, backward,
                  warnings, program.source_map, lines)  # fmt: skip
 
@@ -316,7 +339,7 @@ def _forward_order(columns: _Columns, output: int) -> list[int] | None:
     """Every node once, inputs first, output last: creation order without the output's own
     descendants (possible only when the last statement names an earlier node). None when that is
     creation order itself: the output was made last."""
-    count = len(columns.scalars)
+    count = len(columns.values)
     if output == count - 1:
         return None
     offsets = list(accumulate(columns.input_counts, initial=0))
@@ -337,7 +360,7 @@ def _reorder(columns: _Columns, order: list[int], variables: dict[str, int]) -> 
     for node in order:
         reordered.type_codes.append(code[columns.type_codes[node]])
         reordered.labels.append(columns.labels[node])
-        reordered.scalars.append(columns.scalars[node])
+        reordered.values.append(columns.values[node])
         reordered.inputs.extend(position[i] for i in columns.inputs_of(offsets, node))
         reordered.input_counts.append(columns.input_counts[node])
         reordered.starts.append(columns.starts[node])
@@ -346,22 +369,28 @@ def _reorder(columns: _Columns, order: list[int], variables: dict[str, int]) -> 
     return reordered, {name: position[node] for name, node in variables.items()}
 
 
+def _reaching(inputs: list[int], input_counts: list[int], output: int) -> list[bool]:
+    """For each node, whether ``output`` depends on it (the output itself included)."""
+    offsets = list(accumulate(input_counts, initial=0))
+    reached = [False] * len(input_counts)
+    reached[output] = True
+    for node in range(output, -1, -1):  # inputs are made before the nodes that use them
+        if reached[node]:
+            for i in inputs[offsets[node] : offsets[node + 1]]:
+                reached[i] = True
+    return reached
+
+
 def _unreachable_warnings(program: Program, made: list[int], columns: _Columns,
                           output: int) -> list[ProgramWarning]:  # fmt: skip
     """Statements whose node the output does not depend on: their gradients are all 0."""
-    count = len(columns.scalars)
+    count = len(columns.values)
     used = set(columns.inputs)
     if output == count - 1 and len(used) == count - 1:
         # Every node but the output is an input of a later one: following its users from any node
         # ends at the only node nobody uses, the output. Everything reaches it.
         return []
-    offsets = list(accumulate(columns.input_counts, initial=0))
-    reached = [False] * count
-    reached[output] = True
-    for node in range(output, -1, -1):  # inputs are made before the nodes that use them
-        if reached[node]:
-            for i in columns.inputs_of(offsets, node):
-                reached[i] = True
+    reached = _reaching(columns.inputs, columns.input_counts, output)
     warnings = []
     output_label = columns.labels[output]
     for statement, node in zip(program.statements[:-1], made[:-1], strict=True):
@@ -378,29 +407,6 @@ def _unreachable_warnings(program: Program, made: list[int], columns: _Columns,
     return warnings
 
 
-def _flat_backward(graph: Graph, trace) -> BackwardPass:
-    """The engine's Trace as flat lists of numbers and node indices (and then the Trace is dropped).
-
-    Every pass here is a map over a whole column, in C: no tuple or iterator per step or per share,
-    which at 50,000 nodes would also wake the cycle collector over the whole graph again and again.
-    """
-    steps = trace.steps
-    counts = graph.input_counts
-    # The engine walks the forward order from the output back and makes a step for each operation,
-    # i.e. for each node with inputs: so this is the steps' order. Checked, not assumed.
-    nodes = list(compress(range(graph.count - 1, -1, -1), reversed(counts)))
-    made = map(graph.scalars.__getitem__, nodes)
-    if len(nodes) != len(steps) or not all(map(is_, map(_step_node, steps), made)):
-        position = dict(zip(map(_unique_id, graph.scalars), range(graph.count), strict=True))
-        nodes = [position[step.node.unique_id] for step in steps]
-    shares = list(map(_step_shares, steps))
-    if list(map(len, shares)) != list(map(counts.__getitem__, nodes)):
-        raise RuntimeError("the engine's trace has a step whose shares do not match its node's inputs")
-    flat = list(chain.from_iterable(shares))
-    return BackwardPass(nodes, list(map(_step_grad, steps)), list(map(_share_local, flat)),
-                        list(map(_share_contribution, flat)))  # fmt: skip
-
-
 def build(analysis: Analysis) -> Graph:
     """Make the graph of an analysed program and backpropagate from its last statement."""
     builder = _Builder(analysis)
@@ -413,16 +419,16 @@ def build(analysis: Analysis) -> Graph:
     order = _forward_order(columns, output)
     if order is not None:
         columns, variables = _reorder(columns, order, variables)
-    graph = _graph(columns, variables, [None] * len(columns.scalars), None, warnings, program)
-    scalars = graph.scalars
+    graph = _graph(columns, variables, [None] * len(columns.values), None, warnings, program)
     try:
-        trace = trace_backward(scalars[-1], 1.0, order=scalars)
+        trace = trace_columns(graph.functions, graph.values, graph.inputs, graph.input_counts, graph.constant,
+                              names=graph.labels)  # fmt: skip
     except MathError as exc:
-        failed = next((i for i, s in enumerate(scalars) if s is exc.node), graph.count - 1)
+        failed = exc.node  # its position
         line, column = program.source_map.position(graph.starts[failed])
         error = ProgramMathError(f"line {line}, column {column}: {exc}", line, column)
         error.partial = Partial(graph.nodes, graph.node(failed), "backward")
         raise error from None
-    graph.grads = list(map(trace.gradients.get, map(_unique_id, scalars)))
-    graph.backward = _flat_backward(graph, trace)
+    graph.grads = trace.gradients
+    graph.backward = BackwardPass(trace.nodes, trace.grads, trace.local_derivatives, trace.contributions)
     return graph

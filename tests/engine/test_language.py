@@ -324,22 +324,6 @@ def test_the_backward_pass_is_flat():
     assert backward.contributions == [-2.0, 4.0, -2.0, -2.0, 6.0, -4.0]
 
 
-def test_steps_in_another_order_are_placed_by_identity_and_a_mismatch_is_refused():
-    from engine.autodiff import Trace, trace_backward
-    from engine.language.build import _flat_backward
-
-    graph = evaluate(LECTURE)
-    trace = trace_backward(graph.scalars[-1], 1.0, order=graph.scalars)
-    shuffled = Trace(trace.output, trace.forward, trace.steps[::-1], trace.gradients)
-    backward = _flat_backward(graph, shuffled)
-    assert backward.nodes == [3, 4, 6] and backward.local_derivatives == [-3.0, 2.0, 1.0, 1.0, -2.0, 4.0]
-    first = trace.steps[0]
-    short = Trace(trace.output, trace.forward, (first._replace(contributions=first.contributions[:1]),
-                                                *trace.steps[1:]), trace.gradients)  # fmt: skip
-    with pytest.raises(RuntimeError):
-        _flat_backward(graph, short)
-
-
 def test_a_dead_chain_of_statements_is_unreachable_all_along():
     result = evaluate("a = 2\nt = a*2\nu = t*3\nout = a + 1")
     assert [(w.code, w.line, w.names) for w in result.warnings] == [
