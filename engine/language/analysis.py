@@ -9,10 +9,12 @@ Scalar: a program over a limit is refused before any work is spent on it.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
+from operator import concat, itemgetter
 
 from .errors import (
     DuplicateVariableError,
@@ -21,7 +23,7 @@ from .errors import (
     UnboundVariableError,
     UnknownVariableError,
 )
-from .syntax import NAME, NUMBER, Program, Span
+from .syntax import NAME, NUMBER, Program
 from .vocabulary import NODES_MADE
 
 MAX_NODES = 50_000
@@ -48,8 +50,8 @@ class Analysis:
     """A program with its names resolved: what the build stage needs, and nothing it must recompute."""
 
     program: Program
-    declared: dict[str, Span]  # name = <number>: where each is declared
-    free: dict[str, Span]  # used before (or without) any assignment: where first used
+    declared: dict[str, tuple[int, int]]  # name = <number>: where each declaration is (offsets)
+    free: dict[str, tuple[int, int]]  # used before (or without) any assignment: where first used
     values: dict[str, float]  # every variable's value: `values`, else its number, else the default
     warnings: list[ProgramWarning]
 
@@ -59,30 +61,84 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
     """Resolve the program's names against ``values``; refuse a variable made twice, a program over
     the node limit, unknown or non-finite values and free variables left without a value."""
     values = dict(values or {})
-    span = program.source_map.span
-    kinds, arguments = program.code.kinds, program.code.arguments
-    starts, ends = program.code.starts, program.code.ends
-    declared: dict[str, Span] = {}
-    free: dict[str, Span] = {}
+    code = program.code
+    kinds, arguments, starts, ends = code.kinds, code.arguments, code.starts, code.ends
+    statements = program.statements
+    # The names the program uses, where each is first used, and the statement that first assigns
+    # each: every pass over the code is a map or a dict made in C, none a Python loop per instruction
+    # (a program has up to 200,000 of them).
+    name_at = list(compress(range(len(kinds)), map(NAME.__eq__, kinds)))
+    names = list(map(arguments.__getitem__, name_at))
+    first_use = dict(zip(reversed(names), reversed(name_at), strict=True))  # the last write is the first use
+    targets = [statement.target for statement in statements]
+    first_assigned = dict(zip(reversed(targets), range(len(targets) - 1, -1, -1), strict=True))
+    begins = [statement.begin for statement in statements]
+    # A name is free when it is used before any statement assigns it; a use in the statement that
+    # assigns it (x = x + 1) comes first. Free names are kept in order of first use.
+    free_names = [
+        name for name, at in first_use.items()
+        if first_assigned.get(name, len(statements)) >= bisect_right(begins, at) - 1
+    ]  # fmt: skip
+    free_names.sort(key=first_use.__getitem__)
+    free = {name: (starts[first_use[name]], ends[first_use[name]]) for name in free_names}
+    # Every instruction makes a node, but a name (which uses one) and a derived operator (which makes
+    # one per operation it is made of: a - b makes a neg, then an add); each free variable is one.
+    nodes = len(kinds) - len(name_at) + len(free)
+    nodes += sum((made - 1) * kinds.count(symbol) for symbol, made in NODES_MADE.items())
+    if nodes > MAX_NODES:
+        _refuse_in_order(program)  # raises the first refusal, in the order the statements come
+    declared: dict[str, tuple[int, int]] = {}
     numbers: dict[str, float] = {}
+    for statement in statements:
+        target = statement.target
+        if target is None or program.lone(statement) != NUMBER:
+            continue
+        if target in declared or (target in free and first_use[target] < statement.begin):
+            _refuse_duplicate(program, statement, declared.get(target) or free[target], target in declared)
+        declared[target] = statement.loc
+        numbers[target] = arguments[statement.begin]
+    _check_values(program, declared, free, values, default_value)
+    resolved = {}
+    for name in (*declared, *free):
+        resolved[name] = float(values[name]) if name in values else numbers.get(name, default_value)
+    bound = first_assigned.keys() - {None}
+    warnings = _typo_warnings(program, free, bound) + _unused_warnings(program, declared, set(names))
+    return Analysis(program, declared, free, resolved, warnings)
+
+
+def _refuse_duplicate(program: Program, statement, earlier: tuple[int, int], was_declared: bool) -> None:
+    where = program.source_map.span(statement.target_loc)
+    earlier_line = program.source_map.position(earlier[0])[0]
+    target = statement.target
+    how = "declared" if was_declared else "used"
+    raise DuplicateVariableError(
+        f"line {where.line}, column {where.column}: {target!r} is already a variable "
+        f"({how} on line {earlier_line}); give this one another name",
+        where.line,
+        where.column,
+        [target],
+    )
+
+
+def _refuse_in_order(program: Program) -> None:
+    """For a program over the node limit: statement by statement, count its nodes and check its
+    declaration, and raise at the first statement that goes over the limit or declares a variable
+    again (whichever comes first, as a reader meets them)."""
+    kinds, arguments = program.code.kinds, program.code.arguments
+    declared: dict[str, tuple[int, int]] = {}
+    free: dict[str, tuple[int, int]] = {}
     bound: set[str] = set()
-    used: set[str] = set()
     nodes = 0
     for statement in program.statements:
-        # Every instruction makes a node, but a name (which uses one) and a derived operator (which
-        # makes one per operation it is made of: a - b makes a neg, then an add).
         for i in range(statement.begin, statement.end):
             kind = kinds[i]
             if kind != NAME:
                 nodes += NODES_MADE.get(kind, 1)
-                continue
-            name = arguments[i]
-            used.add(name)
-            if name not in bound and name not in free:
-                free[name] = span((starts[i], ends[i]))
+            elif arguments[i] not in bound and arguments[i] not in free:
+                free[arguments[i]] = (program.code.starts[i], program.code.ends[i])
                 nodes += 1
         if nodes > MAX_NODES:
-            where = span(statement.loc)
+            where = program.source_map.span(statement.loc)
             raise TooLargeError(
                 f"line {where.line}: the program makes more than {MAX_NODES:,} nodes",
                 where.line,
@@ -92,31 +148,17 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
         if target is None:
             continue
         if program.lone(statement) == NUMBER:
-            where = span(statement.target_loc)
-            earlier = declared.get(target) or free.get(target)
-            if earlier is not None:
-                how = "declared" if target in declared else "used"
-                raise DuplicateVariableError(
-                    f"line {where.line}, column {where.column}: {target!r} is already a variable "
-                    f"({how} on line {earlier.line}); give this one another name",
-                    where.line,
-                    where.column,
-                    [target],
+            if target in declared or target in free:
+                _refuse_duplicate(
+                    program, statement, declared.get(target) or free[target], target in declared
                 )
-            declared[target] = span(statement.loc)
-            numbers[target] = arguments[statement.begin]
+            declared[target] = statement.loc
         bound.add(target)
-    _check_values(declared, free, values, default_value)
-    resolved = {}
-    for name in (*declared, *free):
-        resolved[name] = float(values[name]) if name in values else numbers.get(name, default_value)
-    warnings = _typo_warnings(free, bound) + _unused_warnings(program, declared, used)
-    return Analysis(program, declared, free, resolved, warnings)
+    raise AssertionError("a program over the node limit was not refused")  # counted twice the same way
 
 
-def _check_values(
-    declared: dict, free: dict, values: Mapping[str, float], default_value: float | None
-) -> None:
+def _check_values(program: Program, declared: dict, free: dict, values: Mapping[str, float],
+                  default_value: float | None) -> None:  # fmt: skip
     """Every key must name a variable, every value be finite, every free variable have a value."""
     if len(values) > MAX_VALUES:
         raise ProgramError(f"'values' has {len(values):,} names; the limit is {MAX_VALUES:,}")
@@ -133,7 +175,7 @@ def _check_values(
         raise ProgramError("'default_value' must be a finite number")
     missing = [name for name in free if name not in values]
     if missing and default_value is None:
-        first = free[missing[0]]
+        first = program.source_map.span(free[missing[0]])
         shown = ", ".join(repr(n) for n in missing[:10])
         one = len(missing) == 1
         raise UnboundVariableError(
@@ -175,32 +217,50 @@ def _deletions(name: str) -> list[str]:
     return [name[:i] + name[i + 1 :] for i in range(len(name) + 1)]
 
 
-def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarning]:
+def _typo_warnings(
+    program: Program, free: dict[str, tuple[int, int]], bound: set[str]
+) -> list[ProgramWarning]:
     """A free name one edit away from a name the program assigns is probably that name, mistyped.
     Two one-letter names (``a``, ``b``) are too alike by nature to say so.
 
     Two names one edit apart (insertion, deletion, replacement, swap of neighbours) always share a
-    string made by leaving out at most one character of each, so only names that share one are
-    compared: a program with thousands of free and assigned names must not compare every pair.
+    string made by leaving out at most one character of each (``_deletions``), so only names that
+    share one are compared: a program with thousands of free and assigned names must not compare
+    every pair. The keys are made a character position at a time for all names at once (``map``s,
+    in C); only free names that share a key with an assigned name are looked at one by one.
     """
-    lengths = {len(name) for name in free if len(name) <= TYPO_MAX_LENGTH}
+    names = [name for name in free if len(name) <= TYPO_MAX_LENGTH]
+    lengths = set(map(len, names))
+    others = [other for other in bound if len(other) in lengths or len(other) - 1 in lengths
+              or len(other) + 1 in lengths]  # fmt: skip
+    if not names or not others:
+        return []
+    positions = range(max(lengths) + 2)  # every character of the longest name compared, and none
+    other_keys = set(chain.from_iterable(_deletions_at(others, i) for i in positions))
+    suspects = set()
+    for i in positions:
+        suspects.update(compress(names, map(other_keys.__contains__, _deletions_at(names, i))))
+    if not suspects:
+        return []
+    suspect_keys = set(chain.from_iterable(map(_deletions, suspects)))
     by_deletion: defaultdict[str, list[str]] = defaultdict(list)
-    for other in bound:
-        if len(other) in lengths or len(other) - 1 in lengths or len(other) + 1 in lengths:
-            for key in _deletions(other):
-                by_deletion[key].append(other)
+    near = set()  # the assigned names that share a key with a suspect
+    for i in positions:
+        near.update(compress(others, map(suspect_keys.__contains__, _deletions_at(others, i))))
+    for other in near:
+        for key in _deletions(other):
+            by_deletion[key].append(other)
     warnings = []
-    for name, where in free.items():
-        if len(name) not in lengths:
+    for name in names:
+        if name not in suspects:
             continue
         shared = [by_deletion[key] for key in _deletions(name) if key in by_deletion]
-        if not shared:
-            continue
         candidates = set(chain.from_iterable(shared))
         close = sorted(
             other for other in candidates if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
         )
         if close:
+            where = program.source_map.span(free[name])
             guess = " or ".join(f"'{other}'" for other in close[:3])
             warnings.append(ProgramWarning(
                 "possible_typo",
@@ -211,15 +271,22 @@ def _typo_warnings(free: dict[str, Span], bound: set[str]) -> list[ProgramWarnin
     return warnings
 
 
-def _unused_warnings(program: Program, declared: dict[str, Span], used: set[str]) -> list[ProgramWarning]:
+def _deletions_at(names: list[str], i: int) -> Iterator[str]:
+    """Each of ``names`` with its character ``i`` left out (the name itself when it has none)."""
+    return map(concat, map(itemgetter(slice(None, i)), names), map(itemgetter(slice(i + 1, None)), names))
+
+
+def _unused_warnings(program: Program, declared: dict[str, tuple[int, int]],
+                     used: set[str]) -> list[ProgramWarning]:  # fmt: skip
     """A declared variable that no statement uses (and that is not itself the output)."""
     last = program.statements[-1]
     output_name = last.target
     if output_name is None and program.lone(last) == NAME:
         output_name = program.code.arguments[last.begin]
     warnings = []
-    for name, where in declared.items():
+    for name, loc in declared.items():
         if name not in used and name != output_name:
+            where = program.source_map.span(loc)
             warnings.append(ProgramWarning(
                 "unused_variable",
                 f"line {where.line}, column {where.column}: '{name}' is declared but never used",

@@ -26,7 +26,7 @@ from ..scalar_functions import BUILTINS, DerivedOperation, ScalarFunction
 from .analysis import MAX_NODES, Analysis, ProgramWarning
 from .errors import ProgramMathError, TooLargeError
 from .syntax import CALL, MINUS, NAME, NUMBER, Program, SourceMap, Span, Statement
-from .vocabulary import BINARY_OPERATORS, FUNCTIONS, NEGATE, NODES_MADE
+from .vocabulary import BINARY_OPERATORS, DERIVED_STEPS, FUNCTIONS, NEGATE
 
 VARIABLE, CONSTANT, OPERATION = "variable", "constant", "operation"
 
@@ -207,6 +207,7 @@ class _Builder:
         self.source_map = analysis.program.source_map
         self.columns = _Columns()
         self.type_code: dict[str, int] = {}  # the op's name, or the kind for leaves -> code
+        self.op_codes: dict[type[ScalarFunction], int] = {}  # the same codes by operation
         self.bindings: dict[str, int] = {}
         self.variables: dict[str, int] = {}
 
@@ -244,11 +245,16 @@ class _Builder:
         try:
             value = _VALUE_OF[fn](*map(self.columns.values.__getitem__, inputs))
         except MathError as exc:
-            line, column = self.source_map.position(start)
-            error = ProgramMathError(f"line {line}, column {column}: {exc}", line, column)
-            error.partial = self.forward_failure(fn, start, end, inputs)
-            raise error from None
+            raise self.forward_error(exc, fn, start, end, inputs) from None
         return self.add(value, self.code_of(OPERATION, fn.name), None, start, end, inputs)
+
+    def forward_error(self, exc: MathError, fn: type[ScalarFunction], start: int, end: int,
+                      inputs: tuple[int, ...]) -> ProgramMathError:  # fmt: skip
+        """The error for an operation whose value is not a finite number, with the graph so far."""
+        line, column = self.source_map.position(start)
+        error = ProgramMathError(f"line {line}, column {column}: {exc}", line, column)
+        error.partial = self.forward_failure(fn, start, end, inputs)
+        return error
 
     def statement(self, statement: Statement) -> int:
         target = statement.target
@@ -271,24 +277,63 @@ class _Builder:
         node left on it is the expression's."""
         code = self.program.code
         kinds, arguments, starts, ends = code.kinds, code.arguments, code.starts, code.ends
+        columns = self.columns
+        values, inputs, bindings = columns.values, columns.inputs, self.bindings
+        op_codes = self.op_codes
+        constant_code = self.type_code.get(CONSTANT)
         stack: list[int] = []
         push, pop = stack.append, stack.pop
         for i in range(begin, end):
             kind = kinds[i]
             if kind == NAME:
-                push(self.name(arguments[i], starts[i], ends[i]))
-            elif kind == NUMBER:
-                push(self.add(float(arguments[i]), self.code_of(CONSTANT, None), None, starts[i], ends[i]))
-            elif kind == CALL:
+                node = bindings.get(arguments[i])
+                push(self.name(arguments[i], starts[i], ends[i]) if node is None else node)
+                continue
+            if kind == NUMBER:
+                if constant_code is None:  # codes are given in order of first appearance
+                    constant_code = self.code_of(CONSTANT, None)
+                push(self.add(float(arguments[i]), constant_code, None, starts[i], ends[i]))
+                continue
+            if kind == CALL:
                 function = FUNCTIONS[arguments[i]]
-                operands = tuple(stack[-function.arity :])
-                del stack[-function.arity :]
-                push(self.apply(function.function, starts[i], ends[i], operands))
+                op, arity = function.function, function.arity
             elif kind == MINUS:
-                push(self.apply(NEGATE, starts[i], ends[i], (pop(),)))
+                op, arity = NEGATE, 1
             else:
-                right = pop()
-                push(self.binary(kind, arguments[i], starts[i], ends[i], pop(), right))
+                op, arity = BINARY_OPERATORS[kind], 2
+                if op.__class__ is DerivedOperation:
+                    right = pop()
+                    push(self.derived(kind, arguments[i], starts[i], ends[i], pop(), right))
+                    continue
+            # One operation node, made here rather than in `apply`: this runs once per node of a
+            # 50,000-node program. Its operands are on top of the stack; it takes their place.
+            node = len(values)
+            if node >= MAX_NODES:  # analyze() counts first; this is the safety net
+                raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+            try:
+                if arity == 2:
+                    b = pop()
+                    a = stack[-1]
+                    value = _VALUE_OF[op](values[a], values[b])
+                    inputs.append(a)
+                    inputs.append(b)
+                else:
+                    a = stack[-1]  # (a call has one argument or two)
+                    value = _VALUE_OF[op](values[a])
+                    inputs.append(a)
+            except MathError as exc:
+                operands = (a, b) if arity == 2 else (a,)
+                raise self.forward_error(exc, op, starts[i], ends[i], operands) from None
+            stack[-1] = node
+            values.append(value)
+            type_code = op_codes.get(op)
+            if type_code is None:
+                type_code = op_codes[op] = self.code_of(OPERATION, op.name)
+            columns.type_codes.append(type_code)
+            columns.labels.append(None)
+            columns.input_counts.append(arity)
+            columns.starts.append(starts[i])
+            columns.ends.append(ends[i])
         return pop()
 
     def name(self, name: str, start: int, end: int) -> int:
@@ -300,21 +345,18 @@ class _Builder:
         self.bindings[name] = node
         return node
 
-    def binary(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
-        operator = BINARY_OPERATORS[op]
-        if not isinstance(operator, DerivedOperation):
-            return self.apply(operator, start, end, (left, right))
-        # A derived operator is built from its one declaration (a - b = a + (-b)). Its last node is
-        # its result and spans the whole expression; the ones before it (the neg of `a - b`) span
-        # the text from the operator on.
-        total, made = NODES_MADE[op], 0
-
-        def apply(fn: type[ScalarFunction], *inputs: int) -> int:
-            nonlocal made
-            made += 1
-            return self.apply(fn, start if made == total else op_start, end, inputs)
-
-        return operator.build(apply, left, right)
+    def derived(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
+        """A derived operator's nodes, built from its one declaration (a - b = a + (-b)). Its last node
+        is its result and spans the whole expression; the ones before it (the neg of `a - b`) span
+        the text from the operator on."""
+        steps = DERIVED_STEPS[op]
+        made = [left, right]
+        last = len(steps) - 1
+        for k, (fn, operands) in enumerate(steps):
+            made.append(
+                self.apply(fn, start if k == last else op_start, end, tuple(map(made.__getitem__, operands)))
+            )
+        return made[-1]
 
     def forward_failure(self, fn: type[ScalarFunction], start: int, end: int,
                         inputs: tuple[int, ...]) -> Partial:  # fmt: skip
