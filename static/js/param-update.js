@@ -3,6 +3,8 @@
 // (POST /api/train/gradients) so `+=` over the dataset shows. Pure: no DOM. The numbers are the API's;
 // only `w − lr·g` and running sums of its terms are done here, in the order they are shown.
 
+import { formatFactor, formatNumber } from "./format.js";
+
 /**
  * The learning rate epoch `done + 1` uses: the preset's schedule, as engine/training.py's
  * `learning_rate_at` has it (micrograd's demo decays it: lr·(1 − 0.9·k/epochs) at step k, 0-based;
@@ -87,4 +89,21 @@ export function strongestPulls(terms, count) {
     .sort((a, b) => b.size - a.size || a.index - b.index)
     .slice(0, count)
     .map((entry) => entry.index);
+}
+
+// -- the lines written out ------------------------------------------------------------------------------
+
+/** A point's weight in the batch: `1/50` when it is one over the count, else the number. */
+export function weightText(weight, count) {
+  return weight * count === 1 || Math.abs(weight * count - 1) < 1e-12 ? `1/${count}` : formatNumber(weight);
+}
+
+/** `w − lr·g = next` with the numbers: `0.4376 − 0.5·(-0.25) = 0.5626`. */
+export function updateText(value, learningRate, grad, next) {
+  return `${formatNumber(value)} − ${formatNumber(learningRate)}·${formatFactor(grad)} = ${formatNumber(next)}`;
+}
+
+/** A point's term of the batch gradient: `(1/50)·(-0.0123) = -0.000246`. */
+export function termText(weight, count, grad, term) {
+  return `(${weightText(weight, count)})·${formatFactor(grad)} = ${formatNumber(term)}`;
 }
