@@ -1,6 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { batchTerms, exampleUpdate, learningRateAt, parameterRows, strongestPulls } from "../../static/js/param-update.js";
+import {
+  batchTerms,
+  exampleUpdate,
+  learningRateAt,
+  parameterRows,
+  strongestPulls,
+  termText,
+  updateText,
+  weightText,
+} from "../../static/js/param-update.js";
 import { fixture } from "./helpers.mjs";
 
 test("the learning rate of the next epoch follows the preset's schedule", () => {
@@ -59,4 +68,12 @@ test("micrograd's batch gradient adds its L2 share to the sum of the terms", () 
 test("the strongest pulls, largest |term| first (ties by index)", () => {
   assert.deepEqual(strongestPulls([0.1, -0.5, 0.5, 0, 0.2], 3), [1, 2, 4]);
   assert.deepEqual(strongestPulls([0.1], 3), [0]);
+});
+
+test("the arithmetic written out with the numbers", () => {
+  assert.equal(updateText(0.4376177764452165, 0.5, -0.25, 0.5626177764452165), "0.4376 − 0.5·(-0.25) = 0.5626");
+  assert.equal(weightText(1 / 50, 50), "1/50");
+  assert.equal(weightText(1 / 3, 3), "1/3");
+  assert.equal(weightText(0.25, 3), "0.25");
+  assert.equal(termText(1 / 50, 50, -0.0123, -0.000246), "(1/50)·(-0.0123) = -2.46e-4");
 });
