@@ -33,6 +33,7 @@ export class TrainPlot {
   constructor(svg, { onPick = null, compact = false } = {}) {
     this.svg = d3.select(svg);
     this.onPick = onPick;
+    this.compact = compact;
     const margin = compact ? COMPACT_MARGIN : FULL_MARGIN;
     this.inner = Math.min(PLOT_SIZE - margin.left - margin.right, PLOT_SIZE - margin.top - margin.bottom);
     this.margin = margin;
@@ -81,10 +82,11 @@ export class TrainPlot {
       })
       .attr("cx", (d) => this.scale.x(d.x1))
       .attr("cy", (d) => this.scale.y(d.x2))
-      .attr("data-point-index", (d) => d.index)
-      .attr("data-x1", (d) => d.x1)
-      .attr("data-x2", (d) => d.x2)
-      .attr("data-label", (d) => d.label)
+      // The test hooks are the Train plot's alone: `[data-point-index]` is a point a click opens.
+      .attr(this.compact ? "data-index" : "data-point-index", (d) => d.index)
+      .attr("data-x1", (d) => (this.compact ? null : d.x1))
+      .attr("data-x2", (d) => (this.compact ? null : d.x2))
+      .attr("data-label", (d) => (this.compact ? null : d.label))
       .select("title")
       .text((d) => `#${d.index}: (${formatNumber(d.x1)}, ${formatNumber(d.x2)}), label ${d.label}${this.onPick ? " (click: its loss in the explorer)" : ""}`);
     this.svg.attr("data-points", points.length);
