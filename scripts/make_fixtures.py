@@ -59,7 +59,8 @@ def training_requests() -> dict[str, dict]:
     return {
         "train_gradients": {"preset": "minitorch", "dataset": "simple", "names": ["l1_w0_0", "l3_b0"]},
         "train_gradients_micrograd": {
-            "preset": "micrograd", "dataset": "moons", "points": 12, "hidden": 3, "names": ["l1_w0_0", "l3_b0"]
+            "preset": "micrograd", "dataset": "moons", "points": 12, "hidden": 3,
+            "names": ["l1_w0_0", "l3_b0"],
         },
     }  # fmt: skip
 

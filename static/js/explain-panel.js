@@ -69,7 +69,8 @@ export class ExplainPanel {
     const { index, epoch, settings, labels, points } = this.context;
     elements.summary.textContent =
       `Point #${index} of ${points.length} (${settings.dataset}, label ${labels[index]}) at epoch ${epoch} ` +
-      `of the ${settings.preset} preset: its own loss is ${formatNumber(example.loss)}. ` +
+      `of the ${settings.preset} preset: its own loss is ${formatNumber(example.loss)}` +
+      (example.loss === 0 ? " (past the hinge's margin: every ∂Lₙ/∂w will be 0, this point pulls on nothing). " : ". ") +
       "Step the backward pass: at its end, each parameter's ∂Lₙ/∂w is ready for gradient descent.";
     elements.edited.hidden = true;
     elements.actions.hidden = false;
@@ -110,7 +111,8 @@ export class ExplainPanel {
   /** Each parameter's update by this example alone, then the strongest one's sum over the batch. */
   showUpdate() {
     if (!this.context || !this.answer) return;
-    const { names, example, learningRate, epoch } = this.context;
+    const { names, example, learningRate, epoch, settings } = this.context;
+    const when = epoch < settings.epochs ? `at epoch ${epoch + 1}` : "(the schedule's rate, were the run to go on)";
     const rows = exampleUpdate(names, example.values, this.answer.gradients, learningRate);
     this.rows = rows;
     const { update } = this.elements;
@@ -119,7 +121,7 @@ export class ExplainPanel {
     intro.append(
       "Gradient descent moves each parameter against its gradient, ",
       el("code", "", "w ← w − lr·∂L/∂w"),
-      `, with lr = ${formatNumber(learningRate)} at epoch ${epoch + 1}. With this point's own ∂Lₙ/∂w, `,
+      `, with lr = ${formatNumber(learningRate)} ${when}. With this point's own ∂Lₙ/∂w, `,
       el("code", "", "new w = w − lr·∂Lₙ/∂w"),
       ":",
     );

@@ -52,7 +52,9 @@ def open_train(page, url: str, points: int) -> None:
     """Open the Train view at `url` and wait until its points and their boundary are drawn, at rest."""
     page.goto(url)
     page.wait_for_selector('[data-testid="train-plot"][data-boundary-epoch]')
-    wait_until(page, lambda: page.locator("[data-point-index]").count() == points, "the points were not drawn")
+    wait_until(
+        page, lambda: page.locator("[data-point-index]").count() == points, "the points were not drawn"
+    )
     wait_until(page, lambda: status(page) in ("ready", "paused", "done"), "the run did not come to rest")
 
 
@@ -68,7 +70,9 @@ def step(page) -> int:
     """Press Step and wait for its epoch; the epoch reached."""
     before = epoch(page)
     page.click('[data-testid="train-step"]')
-    wait_until(page, lambda: epoch(page) == before + 1 and status(page) in ("paused", "done"), "Step did not run")
+    wait_until(
+        page, lambda: epoch(page) == before + 1 and status(page) in ("paused", "done"), "Step did not run"
+    )
     return before + 1
 
 
@@ -116,9 +120,11 @@ def test_train_watch_stop_step_and_reset(sized_page, base_url, artifacts):
     # The points are the API's, in its order, with their labels.
     start = stream(base_url, {**settings, "steps": 1})[0]
     drawn = page.eval_on_selector_all(
-        "[data-point-index]", "els => els.map(e => [+e.dataset.pointIndex, +e.dataset.x1, +e.dataset.x2, +e.dataset.label])"
+        "[data-point-index]",
+        "els => els.map(e => [+e.dataset.pointIndex, +e.dataset.x1, +e.dataset.x2, +e.dataset.label])",
     )
-    assert sorted(drawn) == [[i, x1, x2, label] for i, ((x1, x2), label) in enumerate(zip(start["points"], start["labels"]))]
+    pairs = enumerate(zip(start["points"], start["labels"], strict=True))
+    assert sorted(drawn) == [[i, x1, x2, label] for i, ((x1, x2), label) in pairs]
     initial = table_parameters(page)
     assert initial == start["parameters"]
 
@@ -130,15 +136,28 @@ def test_train_watch_stop_step_and_reset(sized_page, base_url, artifacts):
     assert page.text_content('[data-testid="train-accuracy"]').endswith("%")
     wait_until(
         page,
-        lambda: epoch(page) >= first_epoch + 10 and page.text_content('[data-testid="train-loss"]') != first_loss,
+        lambda: (
+            epoch(page) >= first_epoch + 10 and page.text_content('[data-testid="train-loss"]') != first_loss
+        ),
         "the loss did not change as training went on",
     )
     curve = page.locator('[data-testid="train-loss-curve"]')
-    wait_until(page, lambda: int(curve.get_attribute("data-epochs")) >= first_epoch + 10, "the curve did not grow")
-    assert page.locator('[data-testid="train-loss-curve"] path.chart-loss').get_attribute("d").count("L") >= first_epoch
+    wait_until(
+        page, lambda: int(curve.get_attribute("data-epochs")) >= first_epoch + 10, "the curve did not grow"
+    )
+    assert (
+        page.locator('[data-testid="train-loss-curve"] path.chart-loss').get_attribute("d").count("L")
+        >= first_epoch
+    )
     plot = page.locator('[data-testid="train-plot"]')
-    wait_until(page, lambda: int(plot.get_attribute("data-boundary-epoch")) > 0, "no boundary came with the frames")
-    assert page.locator('[data-testid="train-plot"] image.heatmap').get_attribute("href").startswith("data:image/png")
+    wait_until(
+        page, lambda: int(plot.get_attribute("data-boundary-epoch")) > 0, "no boundary came with the frames"
+    )
+    assert (
+        page.locator('[data-testid="train-plot"] image.heatmap')
+        .get_attribute("href")
+        .startswith("data:image/png")
+    )
     page.screenshot(path=str(artifacts / "screenshots" / f"train-running-{page.size}.png"))
 
     # Stop: the request is aborted (the server stops on the disconnect) and the epoch stays.
@@ -182,8 +201,8 @@ def test_a_point_opens_in_the_explorer_and_closes_the_loop(sized_page, base_url,
     page.wait_for_selector("#graph[data-ready]")
 
     # The explorer runs the example's loss program at the run's parameters, at the end of its forward pass.
-    example = api_post("/api/train/example", {**{k: MINITORCH[k] for k in ("preset", "dataset", "points", "hidden", "activation", "seed")},
-                                              "parameters": parameters, "index": index})  # fmt: skip
+    model = {k: MINITORCH[k] for k in ("preset", "dataset", "points", "hidden", "activation", "seed")}
+    example = api_post("/api/train/example", {**model, "parameters": parameters, "index": index})
     assert page.input_value('[data-testid="expression"]') == example["program"]
     answer = api_post("/api/graph", {"expression": example["program"], "default_value": 1.0})
     forward, total = len(answer["forward"]), len(answer["forward"]) + len(answer["backward"])
@@ -220,14 +239,16 @@ def test_a_point_opens_in_the_explorer_and_closes_the_loop(sized_page, base_url,
     # The strongest parameter's batch gradient, point by point, as /api/train/gradients takes it apart.
     batch = page.locator('[data-testid="train-batch"]')
     batch.wait_for(state="visible")
-    wait_until(page, lambda: batch.get_attribute("data-param") == strongest, "the batch gradient did not show")
-    model = {k: MINITORCH[k] for k in ("preset", "dataset", "points", "hidden", "activation", "seed")}
+    wait_until(
+        page, lambda: batch.get_attribute("data-param") == strongest, "the batch gradient did not show"
+    )
     apart = api_post("/api/train/gradients", {**model, "parameters": parameters, "names": [strongest]})
     assert float(batch.get_attribute("data-gradient")) == apart["gradients"][strongest]
     terms = page.eval_on_selector_all(
-        '[data-testid="train-batch"] tr[data-term]', "rows => rows.map(r => [+r.dataset.index, +r.dataset.term])"
+        '[data-testid="train-batch"] tr[data-term]',
+        "rows => rows.map(r => [+r.dataset.index, +r.dataset.term])",
     )
-    expected = [w * g for w, g in zip(apart["weights"], apart["example_gradients"][strongest])]
+    expected = [w * g for w, g in zip(apart["weights"], apart["example_gradients"][strongest], strict=True)]
     assert terms == [[i, term] for i, term in enumerate(expected)]
     assert abs(sum(expected) - apart["gradients"][strongest]) < 1e-12
     # This point's term is its ∂Lₙ/∂w from the explorer, over N.
@@ -239,7 +260,9 @@ def test_a_point_opens_in_the_explorer_and_closes_the_loop(sized_page, base_url,
     # Another parameter, picked by hand.
     other = next(name for name, *_ in rows if name != strongest)
     page.click(f'[data-testid="train-update"] tr[data-param="{other}"] button')
-    wait_until(page, lambda: batch.get_attribute("data-param") == other, "picking a parameter did not show its sum")
+    wait_until(
+        page, lambda: batch.get_attribute("data-param") == other, "picking a parameter did not show its sum"
+    )
 
     # Back: the run is as it was, and its plot shows the chosen parameter's pulls.
     page.click('[data-testid="train-back"]')
@@ -255,7 +278,11 @@ def test_a_point_opens_in_the_explorer_and_closes_the_loop(sized_page, base_url,
 
     # Closing the loop for real: the next epoch moves the strongest parameter to the number shown.
     page.click(f'#train-parameters tr[data-param="{strongest}"] button')
-    wait_until(page, lambda: plot.get_attribute("data-terms") == strongest, "the table's pick did not colour the points")
+    wait_until(
+        page,
+        lambda: plot.get_attribute("data-terms") == strongest,
+        "the table's pick did not colour the points",
+    )
     step(page)
     assert abs(table_parameters(page)[strongest] - next_value) < 1e-12
     page.screenshot(path=str(artifacts / "screenshots" / f"train-terms-{page.size}.png"))
@@ -310,13 +337,14 @@ def test_a_preset_brings_its_defaults_and_bad_numbers_are_pointed_out(watched_pa
     for testid, value in open_values.items():
         assert page.input_value(f'[data-testid="{testid}"]') == value, testid
     wait_until(page, lambda: page.locator("[data-point-index]").count() == 100, "the moons were not drawn")
-    wait_until(page, lambda: page.locator("#train-parameters tr[data-param]").count() == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1,
-               "the parameter table is not MLP(2, [16, 16, 1])'s")  # fmt: skip
+    rows = page.locator("#train-parameters tr[data-param]")
+    mlp = 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1  # MLP(2, [16, 16, 1]): weights and biases
+    wait_until(page, lambda: rows.count() == mlp, "the parameter table is not MLP(2, [16, 16, 1])'s")
 
     page.fill('[data-testid="train-hidden"]', "3")
     page.press('[data-testid="train-hidden"]', "Enter")
-    wait_until(page, lambda: page.locator("#train-parameters tr[data-param]").count() == 2 * 3 + 3 + 3 * 3 + 3 + 3 + 1,
-               "a new hidden size did not make a new model")  # fmt: skip
+    smaller = 2 * 3 + 3 + 3 * 3 + 3 + 3 + 1
+    wait_until(page, lambda: rows.count() == smaller, "a new hidden size did not make a new model")
 
     page.fill('[data-testid="train-points"]', "500")
     page.press('[data-testid="train-points"]', "Enter")
@@ -339,7 +367,7 @@ def test_the_curve_shows_its_numbers_on_hover(watched_page, base_url):
     lines = stream(base_url, {**MINITORCH, "epochs": 40})
     history = {}
     for line in lines[1:]:
-        for e, loss, accuracy in zip(*line["history"].values()):
+        for e, loss, accuracy in zip(*line["history"].values(), strict=True):
             history[e] = (loss, accuracy)
     assert sorted(history) == list(range(1, 41))
     box = page.locator('[data-testid="train-loss-curve"] .chart-overlay').bounding_box()
