@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError, errorFromBody, FREE_VARIABLE_DEFAULT, graphRequest } from "../../static/js/api.js";
+import { ApiError, errorFromBody, FREE_VARIABLE_DEFAULT, graphRequest, postGraph } from "../../static/js/api.js";
+import { fixture } from "./helpers.mjs";
 
 test("every graph request carries the free variables' default; values and check only when given", () => {
   assert.equal(FREE_VARIABLE_DEFAULT, 1);
@@ -41,4 +42,22 @@ test("a math error's partial graph comes along on the error", () => {
   assert.deepEqual(errorFromBody({ detail, partial }, 422).partial, partial);
   assert.equal(errorFromBody({ detail }, 422).partial, null);
   assert.equal(errorFromBody({ detail, partial: { nodes: "junk" } }, 422).partial, null);
+});
+
+test("postGraph asks for the columns answer and gives the page the object answer", async (t) => {
+  const sent = [];
+  t.mock.method(globalThis, "fetch", async (path, options) => {
+    sent.push({ path, body: JSON.parse(options.body) });
+    return new Response(JSON.stringify(fixture("lecture.columns")), { status: 200, headers: { "Content-Type": "application/json" } });
+  });
+  const answer = await postGraph({ expression: "a = 2", default_value: 1 });
+  assert.deepStrictEqual(sent, [{ path: "/api/graph", body: { expression: "a = 2", default_value: 1, format: "columns" } }]);
+  assert.deepStrictEqual(answer, fixture("lecture"));
+});
+
+test("postGraph's errors (a math error's partial graph included) come back as ApiError", async (t) => {
+  const partial = { nodes: [{ id: "n0" }], forward: ["n0"], failed: "n0", phase: "forward" };
+  const body = { detail: { code: "math_error", message: "log(0)", line: 1, column: 5, names: [] }, partial };
+  t.mock.method(globalThis, "fetch", async () => new Response(JSON.stringify(body), { status: 422 }));
+  await assert.rejects(postGraph({ expression: "y = log(0)" }), (error) => error instanceof ApiError && error.code === "math_error" && error.status === 422 && error.partial.failed === "n0");
 });
