@@ -305,37 +305,76 @@ class _Parser:
 
     def expression(self, min_power: int) -> None:
         """Emit one expression whose operators bind at least ``min_power``. Its root is the last
-        instruction emitted, whose text is the whole expression's."""
-        self.depth += 1
-        if self.depth > MAX_NESTING + 1:  # the statement's own expression is level 0, not 1
-            line, column = self.position(self.pos)
-            raise TooLargeError(
-                f"line {line}, column {column}: nesting deeper than {MAX_NESTING}", line, column
-            )
-        self.prefix()
+        instruction emitted, whose text is the whole expression's.
+
+        The precedence climb: an operator's right operand is an expression whose operators bind
+        tighter than it (as tight, for the right-associative power). That nesting is kept on a
+        stack of pending operators rather than the call stack, and names and numbers are read
+        here, so a long expression costs no call per operand; ``prefix`` reads everything else.
+        """
+        texts, starts, ends = self.texts, self.starts, self.ends
         code = self.code
-        start = code.starts[-1]
-        texts = self.texts
+        kinds, arguments, code_starts, code_ends = code.kinds, code.arguments, code.starts, code.ends
+        # Each operator waiting for its right operand: (its instruction, its binding power, where it
+        # is written, where its left operand starts, the binding power its own level needs).
+        pending: list[tuple[str, int, int, int, int]] = []
+        pos, depth = self.pos, self.depth  # kept in locals here, given back to prefix and fail
         while True:
-            text = texts[self.pos]
-            power = _BINARY.get(text)
-            if power is None or power < min_power:
-                break
-            if power == 1 and min_power == 1:
-                self.fail(what=f"unexpected {text!r}: comparisons cannot be chained")
-            operator_start = self.starts[self.pos]
-            self.pos += 1
-            if power == 5:  # ** and ^: right-associative
-                self.expression(power)
-                text = "**"
+            # An operand: one nesting level deeper.
+            depth += 1
+            if depth > MAX_NESTING + 1:  # the statement's own expression is level 0, not 1
+                line, column = self.position(pos)
+                raise TooLargeError(
+                    f"line {line}, column {column}: nesting deeper than {MAX_NESTING}", line, column
+                )
+            text = texts[pos]
+            if text.isidentifier() and text not in FUNCTIONS and texts[pos + 1] != "(":  # a name
+                kinds.append(NAME)
+                arguments.append(text)
+                code_starts.append(starts[pos])
+                code_ends.append(ends[pos])
+                pos += 1
+            elif text not in _SYMBOLS and not text.isidentifier():  # a number
+                value = float(text)
+                if value == math.inf:
+                    self.fail(pos, f"number {text!r} is too large")
+                kinds.append(NUMBER)
+                arguments.append(value)
+                code_starts.append(starts[pos])
+                code_ends.append(ends[pos])
+                pos += 1
             else:
-                self.expression(power + 1)
-            self.emit(text, operator_start, start, code.ends[-1])
-            if power == 1:
-                min_power = 1  # a second comparison is an error, caught above
-        self.depth -= 1
+                self.pos, self.depth = pos, depth
+                self.prefix()
+                pos = self.pos
+            start = code_starts[-1]
+            # Operators, as long as they bind tightly enough for this level; then the level is
+            # done, and its value is the right operand of the operator before it.
+            while True:
+                text = texts[pos]
+                power = _BINARY.get(text)
+                if power is not None and power >= min_power:
+                    break
+                depth -= 1
+                if not pending:
+                    self.pos, self.depth = pos, depth
+                    return
+                text, power, operator_start, start, min_power = pending.pop()
+                kinds.append(text)
+                arguments.append(operator_start)
+                code_starts.append(start)
+                code_ends.append(code_ends[-1])
+                if power == 1:
+                    min_power = 1  # a second comparison is an error, caught below
+            if power == 1 and min_power == 1:
+                self.fail(pos, f"unexpected {text!r}: comparisons cannot be chained")
+            pending.append(("**" if power == 5 else text, power, starts[pos], start, min_power))
+            pos += 1
+            min_power = power if power == 5 else power + 1  # ** and ^ are right-associative
 
     def prefix(self) -> None:
+        """Emit an operand that is not a lone name or number: a call, a signed operand, a
+        parenthesised expression; or fail on a token that cannot start one."""
         texts = self.texts
         token = self.pos
         text = texts[token]
@@ -358,13 +397,10 @@ class _Parser:
                     self.fail(token, f"{text} takes {arity} argument{'s' if arity != 1 else ''}, got {count}")
                 self.emit(CALL, text, self.starts[token], end)
                 return
-            if following == "(":
-                self.fail(
-                    self.pos,
-                    f"unexpected '(': {text!r} is not a function (functions: {', '.join(sorted(FUNCTIONS))})",
-                )
-            self.emit(NAME, text, self.starts[token], self.ends[token])
-            return
+            self.fail(
+                self.pos,
+                f"unexpected '(': {text!r} is not a function (functions: {', '.join(sorted(FUNCTIONS))})",
+            )
         if text == "-" or text == "+":
             code = self.code
             operand = len(code.kinds)
@@ -380,12 +416,6 @@ class _Parser:
         if text == "(":
             self.expression(0)
             self.expect(")")
-            return
-        if text not in _SYMBOLS:  # neither a name nor a symbol: a number
-            value = float(text)
-            if value == math.inf:
-                self.fail(token, f"number {text!r} is too large")
-            self.emit(NUMBER, value, self.starts[token], self.ends[token])
             return
         self.fail(token)
 
