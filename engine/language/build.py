@@ -25,7 +25,7 @@ from ..scalar import Scalar, scalars_of_columns, value_function
 from ..scalar_functions import BUILTINS, DerivedOperation, ScalarFunction
 from .analysis import MAX_NODES, Analysis, ProgramWarning
 from .errors import ProgramMathError, TooLargeError
-from .syntax import CALL, MINUS, NAME, NUMBER, Program, SourceMap, Span, Statement
+from .syntax import CALL, MINUS, NAME, NUMBER, Program, SourceMap, Span
 from .vocabulary import BINARY_OPERATORS, DERIVED_STEPS, FUNCTIONS, NEGATE
 
 VARIABLE, CONSTANT, OPERATION = "variable", "constant", "operation"
@@ -235,9 +235,20 @@ class _Builder:
         return node
 
     def variable(self, name: str, start: int, end: int) -> int:
-        node = self.add(float(self.values[name]), self.code_of(VARIABLE, None), name, start, end)
+        """A variable's node (``add``, written out: a program may have thousands of variables)."""
+        columns = self.columns
+        node = len(columns.values)
+        if node >= MAX_NODES:
+            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+        code = self.type_code.get(VARIABLE)
+        columns.type_codes.append(self.code_of(VARIABLE, None) if code is None else code)
+        columns.labels.append(name)
+        columns.values.append(float(self.values[name]))
+        columns.input_counts.append(0)
+        columns.starts.append(start)
+        columns.ends.append(end)
         if name in self.free:
-            self.columns.free.append(node)
+            columns.free.append(node)
         self.variables[name] = node
         return node
 
@@ -256,94 +267,96 @@ class _Builder:
         error.partial = self.forward_failure(fn, start, end, inputs)
         return error
 
-    def statement(self, statement: Statement) -> int:
-        target = statement.target
-        lone = self.program.lone(statement)
-        if target is not None and lone == NUMBER:
-            node = self.variable(target, *statement.loc)
-        elif target is not None and lone == NAME:
-            node = self.expression(statement.begin, statement.end)  # an alias: the same node, another name
-        else:
-            node = self.expression(statement.begin, statement.end)
-            columns = self.columns
-            if target is not None and columns.types[columns.type_codes[node]][0] == OPERATION:
-                columns.labels[node] = target
-        if target is not None:
-            self.bindings[target] = node
-        return node
-
-    def expression(self, begin: int, end: int) -> int:
-        """Run instructions ``begin..end-1`` of the program's postfix code on a stack of nodes; the
-        node left on it is the expression's."""
-        code = self.program.code
+    def run(self) -> list[int]:
+        """Run the program's statements, each one's postfix code on a stack of nodes; return the
+        node each statement leaves (its value). A declaration (``a = 2``) is a variable's node; an
+        assignment of a lone name (``b = a``) names the same node again; any other assignment
+        labels the operation its expression ends with."""
+        program = self.program
+        code = program.code
         kinds, arguments, starts, ends = code.kinds, code.arguments, code.starts, code.ends
         columns = self.columns
-        values, inputs, bindings = columns.values, columns.inputs, self.bindings
+        values, inputs, labels, bindings = columns.values, columns.inputs, columns.labels, self.bindings
         op_codes = self.op_codes
         constant_code = self.type_code.get(CONSTANT)
+        made = []
         stack: list[int] = []
         push, pop = stack.append, stack.pop
-        for i in range(begin, end):
-            kind = kinds[i]
-            if kind == NAME:
-                node = bindings.get(arguments[i])
-                push(self.name(arguments[i], starts[i], ends[i]) if node is None else node)
+        for statement in program.statements:
+            target, begin = statement.target, statement.begin
+            lone = kinds[begin] if statement.end - begin == 1 else None
+            if target is not None and lone == NUMBER:
+                node = self.variable(target, *statement.loc)
+                bindings[target] = node
+                made.append(node)
                 continue
-            if kind == NUMBER:
-                if constant_code is None:  # codes are given in order of first appearance
-                    constant_code = self.code_of(CONSTANT, None)
-                push(self.add(float(arguments[i]), constant_code, None, starts[i], ends[i]))
-                continue
-            if kind == CALL:
-                function = FUNCTIONS[arguments[i]]
-                op, arity = function.function, function.arity
-            elif kind == MINUS:
-                op, arity = NEGATE, 1
-            else:
-                op, arity = BINARY_OPERATORS[kind], 2
-                if op.__class__ is DerivedOperation:
-                    right = pop()
-                    push(self.derived(kind, arguments[i], starts[i], ends[i], pop(), right))
+            # The rest of this loop runs once per instruction of a program of up to 50,000 nodes:
+            # nodes are made here, not in `add` and `apply` (which the rarer cases use).
+            for i in range(begin, statement.end):
+                kind = kinds[i]
+                if kind == NAME:
+                    node = bindings.get(arguments[i])
+                    if node is None:  # first use of a name never assigned: a free variable
+                        node = bindings[arguments[i]] = self.variable(arguments[i], starts[i], ends[i])
+                    push(node)
                     continue
-            # One operation node, made here rather than in `apply`: this runs once per node of a
-            # 50,000-node program. Its operands are on top of the stack; it takes their place.
-            node = len(values)
-            if node >= MAX_NODES:  # analyze() counts first; this is the safety net
-                raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
-            try:
-                if arity == 2:
-                    b = pop()
-                    a = stack[-1]
-                    value = _VALUE_OF[op](values[a], values[b])
-                    inputs.append(a)
-                    inputs.append(b)
+                node = len(values)
+                if node >= MAX_NODES:  # analyze() counts first; this is the safety net
+                    raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+                if kind == NUMBER:
+                    if constant_code is None:  # codes are given in order of first appearance
+                        constant_code = self.code_of(CONSTANT, None)
+                    values.append(float(arguments[i]))
+                    columns.type_codes.append(constant_code)
+                    columns.input_counts.append(0)
+                    labels.append(None)
+                    columns.starts.append(starts[i])
+                    columns.ends.append(ends[i])
+                    push(node)
+                    continue
+                if kind == CALL:
+                    function = FUNCTIONS[arguments[i]]
+                    op, arity = function.function, function.arity
+                elif kind == MINUS:
+                    op, arity = NEGATE, 1
                 else:
-                    a = stack[-1]  # (a call has one argument or two)
-                    value = _VALUE_OF[op](values[a])
-                    inputs.append(a)
-            except MathError as exc:
-                operands = (a, b) if arity == 2 else (a,)
-                raise self.forward_error(exc, op, starts[i], ends[i], operands) from None
-            stack[-1] = node
-            values.append(value)
-            type_code = op_codes.get(op)
-            if type_code is None:
-                type_code = op_codes[op] = self.code_of(OPERATION, op.name)
-            columns.type_codes.append(type_code)
-            columns.labels.append(None)
-            columns.input_counts.append(arity)
-            columns.starts.append(starts[i])
-            columns.ends.append(ends[i])
-        return pop()
-
-    def name(self, name: str, start: int, end: int) -> int:
-        bound = self.bindings.get(name)
-        if bound is not None:
-            return bound
-        # First use of a name never assigned: a free variable, valued from `values` or the default.
-        node = self.variable(name, start, end)
-        self.bindings[name] = node
-        return node
+                    op, arity = BINARY_OPERATORS[kind], 2
+                    if op.__class__ is DerivedOperation:
+                        right = pop()
+                        push(self.derived(kind, arguments[i], starts[i], ends[i], pop(), right))
+                        continue
+                # One operation node: its operands are on top of the stack; it takes their place.
+                try:
+                    if arity == 2:
+                        b = pop()
+                        a = stack[-1]
+                        value = _VALUE_OF[op](values[a], values[b])
+                        inputs.append(a)
+                        inputs.append(b)
+                    else:
+                        a = stack[-1]  # (a call has one argument or two)
+                        value = _VALUE_OF[op](values[a])
+                        inputs.append(a)
+                except MathError as exc:
+                    operands = (a, b) if arity == 2 else (a,)
+                    raise self.forward_error(exc, op, starts[i], ends[i], operands) from None
+                stack[-1] = node
+                values.append(value)
+                type_code = op_codes.get(op)
+                if type_code is None:
+                    type_code = op_codes[op] = self.code_of(OPERATION, op.name)
+                columns.type_codes.append(type_code)
+                columns.input_counts.append(arity)
+                labels.append(None)
+                columns.starts.append(starts[i])
+                columns.ends.append(ends[i])
+            node = pop()
+            if target is not None:
+                if lone != NAME and columns.types[columns.type_codes[node]][0] == OPERATION:
+                    labels[node] = target
+                bindings[target] = node
+            made.append(node)
+        return made
 
     def derived(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
         """A derived operator's nodes, built from its one declaration (a - b = a + (-b)). Its last node
@@ -453,7 +466,7 @@ def build(analysis: Analysis) -> Graph:
     """Make the graph of an analysed program and backpropagate from its last statement."""
     builder = _Builder(analysis)
     program = analysis.program
-    made = [builder.statement(statement) for statement in program.statements]
+    made = builder.run()
     output = made[-1]
     columns, variables = builder.columns, builder.variables
     warnings = analysis.warnings + _unreachable_warnings(program, made, columns, output)
