@@ -383,8 +383,8 @@ class _Builder:
 
 def _graph(columns: _Columns, variables: dict[str, int], grads: list, backward: BackwardPass | None,
            warnings: list[ProgramWarning], program: Program) -> Graph:  # fmt: skip
-    # Each node's text is within its statement's: the statements' lines are all the nodes' lines.
-    lines = program.source_map.lines(statement.loc for statement in program.statements)
+    # Each node's text is within its statement's, on one line: the statements' lines are the nodes'.
+    lines = program.lines
     return Graph(columns.types, columns.type_codes, columns.labels, columns.values, grads, columns.free,
                  columns.inputs, columns.input_counts, columns.starts, columns.ends, variables, backward,
                  warnings, program.source_map, lines)  # fmt: skip

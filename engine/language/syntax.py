@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import NamedTuple
@@ -74,14 +73,6 @@ class SourceMap:
         """The 1-based line and column of the character at ``offset``."""
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
-
-    def lines(self, locs: Iterable[tuple[int, int]]) -> list[int]:
-        """Every line the pieces of text ``locs`` (non-empty) are on, ascending."""
-        starts = self.line_starts
-        found: set[int] = set()
-        for start, end in locs:
-            found.update(range(bisect_right(starts, start), bisect_right(starts, end - 1) + 1))
-        return sorted(found)
 
 
 # -- tokens ------------------------------------------------------------------------------------------
@@ -214,12 +205,13 @@ class Statement:
 
 @dataclass(slots=True)
 class Program:
-    """A parsed program: its statements in order, their code, and the map from offsets to lines and
-    columns."""
+    """A parsed program: its statements in order, their code, the map from offsets to lines and
+    columns, and the lines that hold a statement (ascending; a statement never spans two lines)."""
 
     statements: list[Statement]
     code: Code
     source_map: SourceMap
+    lines: list[int] = field(default_factory=list)
 
     def lone(self, statement: Statement) -> str | None:
         """NUMBER or NAME when the statement's expression is a single number or name, else None."""
@@ -244,6 +236,7 @@ class _Parser:
         self.pos = 0
         self.depth = 0
         self.code = Code()
+        self.lines: list[int] = []  # the lines that hold a statement
 
     def position(self, token: int) -> tuple[int, int]:
         """The 1-based line and column of a token."""
@@ -271,14 +264,20 @@ class _Parser:
     def program(self) -> list[Statement]:
         statements = []
         texts = self.texts
+        line = 1
+        lines = self.lines
         while True:
             text = texts[self.pos]
             if text == "":
                 return statements
+            if text == "\n":
+                line += 1
             if text == "\n" or text == ";":
                 self.pos += 1
                 continue
             statements.append(self.statement())
+            if not lines or lines[-1] != line:
+                lines.append(line)
             if texts[self.pos] not in ("", "\n", ";"):
                 self.fail()
 
@@ -428,4 +427,4 @@ def parse(source: str) -> Program:
     statements = parser.program()
     if not statements:
         raise ParseError(1, 1, "the program is empty: write an expression such as 'a*b + c'")
-    return Program(statements, parser.code, parser.source_map)
+    return Program(statements, parser.code, parser.source_map, parser.lines)
