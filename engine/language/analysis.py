@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, compress
+from itertools import chain, compress, groupby, repeat
 from operator import concat, itemgetter
 
 from .errors import (
@@ -227,7 +227,7 @@ def _typo_warnings(
     string made by leaving out at most one character of each (``_deletions``), so only names that
     share one are compared: a program with thousands of free and assigned names must not compare
     every pair. The keys are made a character position at a time for all names at once (``map``s,
-    in C); only free names that share a key with an assigned name are looked at one by one.
+    in C); only the names and keys that two names share are looked at one by one.
     """
     names = [name for name in free if len(name) <= TYPO_MAX_LENGTH]
     lengths = set(map(len, names))
@@ -235,27 +235,27 @@ def _typo_warnings(
               or len(other) + 1 in lengths]  # fmt: skip
     if not names or not others:
         return []
-    positions = range(max(lengths) + 2)  # every character of the longest name compared, and none
-    other_keys = set(chain.from_iterable(_deletions_at(others, i) for i in positions))
-    suspects = set()
-    for i in positions:
-        suspects.update(compress(names, map(other_keys.__contains__, _deletions_at(names, i))))
-    if not suspects:
+    name_groups, other_groups = _by_length(names), _by_length(others)
+    other_keys = set(chain.from_iterable(_all_deletions(other_groups)))
+    shared: defaultdict[str, list[str]] = defaultdict(list)  # free name -> its keys an assigned name has
+    for group, keys in zip(_repeated(name_groups), _all_deletions(name_groups), strict=True):
+        keys = list(keys)
+        for name, key in compress(zip(group, keys, strict=True), map(other_keys.__contains__, keys)):
+            shared[name].append(key)
+    if not shared:
         return []
-    suspect_keys = set(chain.from_iterable(map(_deletions, suspects)))
-    by_deletion: defaultdict[str, list[str]] = defaultdict(list)
-    near = set()  # the assigned names that share a key with a suspect
-    for i in positions:
-        near.update(compress(others, map(suspect_keys.__contains__, _deletions_at(others, i))))
-    for other in near:
-        for key in _deletions(other):
+    shared_keys = set(chain.from_iterable(shared.values()))
+    by_deletion: defaultdict[str, list[str]] = defaultdict(list)  # such a key -> the assigned names with it
+    for group, keys in zip(_repeated(other_groups), _all_deletions(other_groups), strict=True):
+        keys = list(keys)
+        for other, key in compress(zip(group, keys, strict=True), map(shared_keys.__contains__, keys)):
             by_deletion[key].append(other)
     warnings = []
     for name in names:
-        if name not in suspects:
+        keys = shared.get(name)
+        if keys is None:
             continue
-        shared = [by_deletion[key] for key in _deletions(name) if key in by_deletion]
-        candidates = set(chain.from_iterable(shared))
+        candidates = set(chain.from_iterable(map(by_deletion.__getitem__, keys)))
         close = sorted(
             other for other in candidates if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
         )
@@ -271,9 +271,25 @@ def _typo_warnings(
     return warnings
 
 
-def _deletions_at(names: list[str], i: int) -> Iterator[str]:
-    """Each of ``names`` with its character ``i`` left out (the name itself when it has none)."""
-    return map(concat, map(itemgetter(slice(None, i)), names), map(itemgetter(slice(i + 1, None)), names))
+def _by_length(names: list[str]) -> list[tuple[int, list[str]]]:
+    """The names grouped by their length: [(length, names), ...]."""
+    return [(length, list(group)) for length, group in groupby(sorted(names, key=len), key=len)]
+
+
+def _all_deletions(groups: list[tuple[int, list[str]]]) -> Iterator[Iterator[str]]:
+    """For each group of names of one length and each position in them, and past their end: the
+    group's names with that character left out (past the end: the names themselves). Together,
+    every name's ``_deletions``, a column at a time."""
+    for length, names in groups:
+        for i in range(length + 1):
+            before, after = itemgetter(slice(None, i)), itemgetter(slice(i + 1, None))
+            yield map(concat, map(before, names), map(after, names))
+
+
+def _repeated(groups: list[tuple[int, list[str]]]) -> Iterator[list[str]]:
+    """Each group's names once per column ``_all_deletions`` gives for it."""
+    for length, names in groups:
+        yield from repeat(names, length + 1)
 
 
 def _unused_warnings(program: Program, declared: dict[str, tuple[int, int]],
