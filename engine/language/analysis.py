@@ -9,12 +9,11 @@ Scalar: a program over a limit is refused before any work is spent on it.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import chain, compress, groupby, repeat
-from operator import concat, itemgetter
+from itertools import chain, compress, filterfalse, groupby, repeat
+from operator import concat, itemgetter, lt
 
 from .errors import (
     DuplicateVariableError,
@@ -69,17 +68,16 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
     # (a program has up to 200,000 of them).
     name_at = list(compress(range(len(kinds)), map(NAME.__eq__, kinds)))
     names = list(map(arguments.__getitem__, name_at))
+    used = list(dict.fromkeys(names))  # in order of first use
     first_use = dict(zip(reversed(names), reversed(name_at), strict=True))  # the last write is the first use
     targets = [statement.target for statement in statements]
-    first_assigned = dict(zip(reversed(targets), range(len(targets) - 1, -1, -1), strict=True))
-    begins = [statement.begin for statement in statements]
+    statement_ends = [statement.end for statement in statements]
+    # name -> where the first statement that assigns it ends (an instruction's index)
+    first_assigned = dict(zip(reversed(targets), reversed(statement_ends), strict=True))
     # A name is free when it is used before any statement assigns it; a use in the statement that
-    # assigns it (x = x + 1) comes first. Free names are kept in order of first use.
-    free_names = [
-        name for name, at in first_use.items()
-        if first_assigned.get(name, len(statements)) >= bisect_right(begins, at) - 1
-    ]  # fmt: skip
-    free_names.sort(key=first_use.__getitem__)
+    # assigns it (x = x + 1) comes first.
+    assigned_by = map(first_assigned.get, used, repeat(len(kinds) + 1))  # (never: past the last)
+    free_names = compress(used, map(lt, map(first_use.__getitem__, used), assigned_by))
     free = {name: (starts[first_use[name]], ends[first_use[name]]) for name in free_names}
     # Every instruction makes a node, but a name (which uses one) and a derived operator (which makes
     # one per operation it is made of: a - b makes a neg, then an add); each free variable is one.
@@ -98,9 +96,11 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
         declared[target] = statement.loc
         numbers[target] = arguments[statement.begin]
     _check_values(program, declared, free, values, default_value)
-    resolved = {}
-    for name in (*declared, *free):
-        resolved[name] = float(values[name]) if name in values else numbers.get(name, default_value)
+    # Each variable's value: its number, or the default for a free one; then the ones in `values`
+    # (every name in `values` is a variable: _check_values said so).
+    resolved = dict(numbers)
+    resolved.update(zip(free, repeat(default_value)))
+    resolved.update(zip(values, map(float, values.values()), strict=True))
     bound = first_assigned.keys() - {None}
     warnings = _typo_warnings(program, free, bound) + _unused_warnings(program, declared, set(names))
     return Analysis(program, declared, free, resolved, warnings)
@@ -162,18 +162,22 @@ def _check_values(program: Program, declared: dict, free: dict, values: Mapping[
     """Every key must name a variable, every value be finite, every free variable have a value."""
     if len(values) > MAX_VALUES:
         raise ProgramError(f"'values' has {len(values):,} names; the limit is {MAX_VALUES:,}")
-    unknown = [name for name in values if name not in declared and name not in free]
+    unknown = [name for name in values if name not in declared and name not in free] if (
+        values.keys() - declared.keys() - free.keys()) else []  # fmt: skip
     if unknown:
         shown = ", ".join(repr(n) for n in unknown[:10])
         raise UnknownVariableError(
             f"'values' names {shown}, which the program never uses as a variable", names=unknown
         )
-    for name, value in values.items():
-        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
-            raise ProgramError(f"the value of {name!r} must be a finite number", names=[name])
+    # Floats whose sum is finite are all finite (a NaN or an infinity makes the sum one); otherwise
+    # each value is looked at.
+    if not (set(map(type, values.values())) <= {float} and math.isfinite(sum(values.values()))):
+        for name, value in values.items():
+            if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+                raise ProgramError(f"the value of {name!r} must be a finite number", names=[name])
     if default_value is not None and (isinstance(default_value, bool) or not math.isfinite(default_value)):
         raise ProgramError("'default_value' must be a finite number")
-    missing = [name for name in free if name not in values]
+    missing = list(filterfalse(values.__contains__, free))
     if missing and default_value is None:
         first = program.source_map.span(free[missing[0]])
         shown = ", ".join(repr(n) for n in missing[:10])
