@@ -340,14 +340,32 @@ def trace_columns(functions: Sequence, values: Sequence[float], inputs: Sequence
             add_local(local_b)
             add_contribution(share)
             continue
+        if arity == 1:
+            a = inputs[start]
+            try:
+                local_a = local if constant_rule else local(values[a], values[i])
+            except (ArithmeticError, ValueError) as exc:
+                raise _column_backward_error(i, str(exc), functions, values, (a,)) from None
+            if local_a.__class__ is not float:
+                local_a = float(local_a)
+            share = local_a * d
+            g = gradients[a]
+            if g is None:
+                if share - share != 0.0:
+                    local_a = share = None
+            elif share - share != 0.0:
+                raise _column_backward_error(i, _UNDEFINED, functions, values, (a,))
+            else:
+                gradients[a] = g + share
+            add_local(local_a)
+            add_contribution(share)
+            continue
+        # A function written the minitorch way: its backward, given d_out = 1, gives the local derivatives.
+        if contexts is None:
+            raise TypeError(f"{fn.display_name()} is written the minitorch way: pass its node's context")
         parents = inputs[start : offsets[i + 1]]
         try:
-            if arity == 1:
-                local_values = (local if constant_rule else local(values[parents[0]], values[i]),)
-            elif contexts is None:
-                raise TypeError(f"{fn.display_name()} is written the minitorch way: pass its node's context")
-            else:
-                local_values = fn._backward(contexts[i], 1.0)
+            local_values = fn._backward(contexts[i], 1.0)
         except (ArithmeticError, ValueError) as exc:
             raise _column_backward_error(i, str(exc), functions, values, parents) from None
         if len(local_values) != len(parents):
