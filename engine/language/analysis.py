@@ -237,7 +237,8 @@ def _typo_warnings(
     lengths = set(map(len, names))
     others = [other for other in bound if len(other) in lengths or len(other) - 1 in lengths
               or len(other) + 1 in lengths]  # fmt: skip
-    if not names or not others:
+    names = _first_letter_suspects(names, others) if names and others else []
+    if not names:
         return []
     name_groups, other_groups = _by_length(names), _by_length(others)
     other_keys = set(chain.from_iterable(_all_deletions(other_groups)))
@@ -273,6 +274,28 @@ def _typo_warnings(
                 where.line, where.column, [name, *close[:3]],
             ))  # fmt: skip
     return warnings
+
+
+def _first_letter_suspects(names: list[str], others: list[str]) -> list[str]:
+    """The ``names`` that may be one edit from one of ``others`` (non-empty names), by a test of
+    their first letters that costs a few maps in C: a name is one edit from another only when they
+    start alike, or the edit is at the start (the first letter replaced, left out or put in, or
+    swapped with the second)."""
+    others_set = set(others)
+    firsts = set(map(_first, others))
+    tails = set(map(_tail, others))  # each name without its first letter
+    name_tails = list(map(_tail, names))
+    return list(compress(names, map(any, zip(
+        map(firsts.__contains__, map(_first, names)),  # they start alike
+        map(tails.__contains__, name_tails),  # the first letter replaced
+        map(others_set.__contains__, name_tails),  # ... left out of the name
+        map(tails.__contains__, names),  # ... put in front of it
+        map(firsts.__contains__, map(_second, names)),  # the first two swapped
+        strict=True,
+    ))))  # fmt: skip
+
+
+_first, _second, _tail = itemgetter(slice(0, 1)), itemgetter(slice(1, 2)), itemgetter(slice(1, None))
 
 
 def _by_length(names: list[str]) -> list[tuple[int, list[str]]]:
