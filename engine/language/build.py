@@ -207,7 +207,6 @@ class _Builder:
         self.source_map = analysis.program.source_map
         self.columns = _Columns()
         self.type_code: dict[str, int] = {}  # the op's name, or the kind for leaves -> code
-        self.op_codes: dict[type[ScalarFunction], int] = {}  # the same codes by operation
         self.bindings: dict[str, int] = {}
         self.variables: dict[str, int] = {}
 
@@ -219,23 +218,8 @@ class _Builder:
             self.columns.types.append((kind, op))
         return code
 
-    def add(self, value: float, code: int, label: str | None, start: int, end: int,
-            inputs: tuple[int, ...] = ()) -> int:  # fmt: skip
-        columns = self.columns
-        node = len(columns.values)
-        if node >= MAX_NODES:  # analyze() counts first; this is the safety net
-            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
-        columns.type_codes.append(code)
-        columns.labels.append(label)
-        columns.values.append(value)
-        columns.inputs.extend(inputs)
-        columns.input_counts.append(len(inputs))
-        columns.starts.append(start)
-        columns.ends.append(end)
-        return node
-
     def variable(self, name: str, start: int, end: int) -> int:
-        """A variable's node (``add``, written out: a program may have thousands of variables)."""
+        """A variable's node."""
         columns = self.columns
         node = len(columns.values)
         if node >= MAX_NODES:
@@ -253,11 +237,23 @@ class _Builder:
         return node
 
     def apply(self, fn: type[ScalarFunction], start: int, end: int, inputs: tuple[int, ...]) -> int:
+        """An operation's node: ``fn`` of the nodes ``inputs``."""
+        columns = self.columns
+        node = len(columns.values)
+        if node >= MAX_NODES:
+            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
         try:
-            value = _VALUE_OF[fn](*map(self.columns.values.__getitem__, inputs))
+            value = _VALUE_OF[fn](*map(columns.values.__getitem__, inputs))
         except MathError as exc:
             raise self.forward_error(exc, fn, start, end, inputs) from None
-        return self.add(value, self.code_of(OPERATION, fn.name), None, start, end, inputs)
+        columns.values.append(value)
+        columns.type_codes.append(self.code_of(OPERATION, fn.name))
+        columns.labels.append(None)
+        columns.inputs.extend(inputs)
+        columns.input_counts.append(len(inputs))
+        columns.starts.append(start)
+        columns.ends.append(end)
+        return node
 
     def forward_error(self, exc: MathError, fn: type[ScalarFunction], start: int, end: int,
                       inputs: tuple[int, ...]) -> ProgramMathError:  # fmt: skip
@@ -276,8 +272,13 @@ class _Builder:
         code = program.code
         kinds, arguments, starts, ends = code.kinds, code.arguments, code.starts, code.ends
         columns = self.columns
-        values, inputs, labels, bindings = columns.values, columns.inputs, columns.labels, self.bindings
-        op_codes = self.op_codes
+        values, labels, bindings = columns.values, columns.labels, self.bindings
+        add_value, add_input, add_label = values.append, columns.inputs.append, labels.append
+        add_type, add_count = columns.type_codes.append, columns.input_counts.append
+        add_start, add_end = columns.starts.append, columns.ends.append
+        # An instruction's operation, its number of inputs and its node type's code, by the
+        # instruction's kind (a call's: the function's name), found once; None for a derived operator.
+        operations: dict[str, tuple[type[ScalarFunction], int, int] | None] = {}
         constant_code = self.type_code.get(CONSTANT)
         made = []
         stack: list[int] = []
@@ -291,7 +292,7 @@ class _Builder:
                 made.append(node)
                 continue
             # The rest of this loop runs once per instruction of a program of up to 50,000 nodes:
-            # nodes are made here, not in `add` and `apply` (which the rarer cases use).
+            # nodes are made here, not in `variable` and `apply` (which the rarer cases use).
             for i in range(begin, statement.end):
                 kind = kinds[i]
                 if kind == NAME:
@@ -306,50 +307,46 @@ class _Builder:
                 if kind == NUMBER:
                     if constant_code is None:  # codes are given in order of first appearance
                         constant_code = self.code_of(CONSTANT, None)
-                    values.append(float(arguments[i]))
-                    columns.type_codes.append(constant_code)
-                    columns.input_counts.append(0)
-                    labels.append(None)
-                    columns.starts.append(starts[i])
-                    columns.ends.append(ends[i])
+                    add_value(float(arguments[i]))
+                    add_type(constant_code)
+                    add_count(0)
+                    add_label(None)
+                    add_start(starts[i])
+                    add_end(ends[i])
                     push(node)
                     continue
-                if kind == CALL:
-                    function = FUNCTIONS[arguments[i]]
-                    op, arity = function.function, function.arity
-                elif kind == MINUS:
-                    op, arity = NEGATE, 1
-                else:
-                    op, arity = BINARY_OPERATORS[kind], 2
-                    if op.__class__ is DerivedOperation:
-                        right = pop()
-                        push(self.derived(kind, arguments[i], starts[i], ends[i], pop(), right))
-                        continue
+                key = arguments[i] if kind == CALL else kind
+                try:
+                    operation = operations[key]
+                except KeyError:
+                    operation = operations[key] = self.operation_of(kind, key)
+                if operation is None:  # a derived operator: a few operations
+                    right = pop()
+                    push(self.derived(kind, arguments[i], starts[i], ends[i], pop(), right))
+                    continue
                 # One operation node: its operands are on top of the stack; it takes their place.
+                op, arity, type_code = operation
                 try:
                     if arity == 2:
                         b = pop()
                         a = stack[-1]
                         value = _VALUE_OF[op](values[a], values[b])
-                        inputs.append(a)
-                        inputs.append(b)
+                        add_input(a)
+                        add_input(b)
                     else:
                         a = stack[-1]  # (a call has one argument or two)
                         value = _VALUE_OF[op](values[a])
-                        inputs.append(a)
+                        add_input(a)
                 except MathError as exc:
                     operands = (a, b) if arity == 2 else (a,)
                     raise self.forward_error(exc, op, starts[i], ends[i], operands) from None
                 stack[-1] = node
-                values.append(value)
-                type_code = op_codes.get(op)
-                if type_code is None:
-                    type_code = op_codes[op] = self.code_of(OPERATION, op.name)
-                columns.type_codes.append(type_code)
-                columns.input_counts.append(arity)
-                labels.append(None)
-                columns.starts.append(starts[i])
-                columns.ends.append(ends[i])
+                add_value(value)
+                add_type(type_code)
+                add_count(arity)
+                add_label(None)
+                add_start(starts[i])
+                add_end(ends[i])
             node = pop()
             if target is not None:
                 if lone != NAME and columns.types[columns.type_codes[node]][0] == OPERATION:
@@ -357,6 +354,20 @@ class _Builder:
                 bindings[target] = node
             made.append(node)
         return made
+
+    def operation_of(self, kind: str, key: str) -> tuple[type[ScalarFunction], int, int] | None:
+        """The operation an instruction applies, its number of inputs and its node type's code (given
+        now, when its first node is made); None for a derived operator."""
+        if kind == CALL:
+            function = FUNCTIONS[key]
+            op, arity = function.function, function.arity
+        elif kind == MINUS:
+            op, arity = NEGATE, 1
+        else:
+            op, arity = BINARY_OPERATORS[kind], 2
+            if op.__class__ is DerivedOperation:
+                return None
+        return op, arity, self.code_of(OPERATION, op.name)
 
     def derived(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
         """A derived operator's nodes, built from its one declaration (a - b = a + (-b)). Its last node
