@@ -451,7 +451,8 @@ def trace_backward(variable: Variable, deriv: float = 1.0, order: Sequence | Non
 def trace_flat(variable: Variable, deriv: float = 1.0,
                order: Sequence | None = None) -> tuple[tuple, FlatTrace]:  # fmt: skip
     """``trace_backward``'s pass as columns: the forward order, and its ``FlatTrace`` whose positions
-    index that order. Sets ``.grad`` on the nodes as ``trace_backward`` does."""
+    index that order. Sets ``.grad`` on the nodes as ``trace_backward`` does, once the whole pass has
+    gone through (a ``MathError`` leaves every ``.grad`` as it was)."""
     if order is None:
         order = topological_sort(variable, include_constants=True)[::-1]
     forward = tuple(order)
