@@ -297,6 +297,16 @@ def test_math_errors_name_the_same_node_in_every_form():
     assert columns_error.value.node == index_of(forward, b) and str(columns_error.value) == str(info.value)
 
 
+def test_a_math_error_in_a_trace_leaves_the_gradients_as_they_were():
+    b = Scalar(1.0, name="b")
+    b.grad = 0.25
+    big = b * b * 1e308
+    for run in (trace_backward, trace_flat):
+        with pytest.raises(MathError):
+            run(big)
+        assert b.grad == 0.25 and big.grad is None
+
+
 def test_an_order_may_hold_nodes_the_output_does_not_reach_and_miss_inputs():
     x = Scalar(2.0, name="x")
     dead = x * 5.0
