@@ -77,7 +77,7 @@ def graph_payload(result: Graph) -> dict:
         first = last
     payload = {
         "output": ids[-1],
-        "value": result.scalars[-1].data,
+        "value": result.values[-1],
         "gradients": result.gradients,
         "nodes": nodes,
         "forward": ids,

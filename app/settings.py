@@ -17,10 +17,11 @@ class Settings(BaseSettings):
     #: Request bodies larger than this are refused with 413 before they are read.
     max_body_bytes: int = 1024 * 1024
     #: Allocations between two runs of the youngest generation of the cycle collector (Python's
-    #: default is 700). A 50,000-node program keeps a few hundred thousand objects alive until
-    #: its answer is sent, and at 700 the collector walks them again and again for nothing
-    #: (graphs hold no cycles): a third of the time. 10,000 keeps most of that time and still
-    #: collects the cycles that request handling leaves, every few requests.
+    #: default is 700). A graph is columns of numbers now, few objects the collector tracks, but
+    #: each run of it during a big build still walks the build's long young lists: a 50,000-node
+    #: program meets one run at 10,000 (about 5 ms), some twenty at 700 (about 7 ms), and a
+    #: 10,000-node one none (2 ms at 700). The collector stays on: turning it off while requests
+    #: are in flight let the cycles request handling makes pile up (docs/reliability.md).
     gc_threshold: int = 10_000
     #: Trainings (POST /api/train) one worker process runs at once; one more gets 503.
     max_trainings: int = 16

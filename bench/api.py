@@ -7,21 +7,28 @@
    form (contract v1) and in the columns form, with and without gzip, interleaved rounds; the answer's
    bytes per node as sent (gzip on) and as JSON (gzip off). Targets (issue 13), in the columns form:
    10,000 nodes ≤ 60 ms, 50,000 nodes ≤ 400 ms, ≤ 80 bytes a node without gzip and ≤ 25 with.
-3. gzip: in process, the CPU time to compress real answers at each zlib level against the bytes it
+   With ``--against DIR`` a second server runs DIR's checkout and every request goes to both in turn
+   (which one first alternates by round): a before/after table from one run, under the same load.
+3. stages: in process, the CPU time of each stage of a columns answer for the same programs (tokenize,
+   parse, analysis and its typo check, the build's loop, the engine's trace, the payload, freeing)
+   and how often the cycle collector ran: where the time goes (docs/performance.md).
+4. gzip: in process, the CPU time to compress real answers at each zlib level against the bytes it
    saves: what the server's threshold and level (app/middleware.py) are chosen from.
 
 Every section prints the machine's load average when it starts and ends: other work on the machine
 shows in the figures (medians of several rounds damp it, the worst round shows it).
 
-Run: .venv/bin/python bench/api.py [--only throughput|limit|gzip] [--rounds 7] [--app-dir DIR]
-``--app-dir`` serves another checkout (e.g. an older commit, for a before/after table); the columns
-rows then need that checkout to know the format. Loopback only; the server is started and stopped here.
+Run: .venv/bin/python bench/api.py [--only throughput|limit|stages|gzip] [--rounds 7] [--app-dir DIR]
+[--against DIR]. ``--app-dir`` serves another checkout instead of this one; ``--against`` beside it
+(e.g. an older commit, for a before/after table); the columns rows need a checkout that knows the
+format. Loopback only; the servers are started and stopped here.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import re
@@ -140,7 +147,9 @@ def throughput(base: str, args) -> None:
 # -- 2. big programs end to end ------------------------------------------------------------------------
 
 
-def limit(base: str, args) -> bool:
+def limit(bases: dict[str, str], args) -> bool:
+    """``bases``: the servers to compare (this checkout's, and with ``--against`` another's), asked in
+    turn for every request of every round, the order switching each round."""
     print(f"big programs end to end — {load()}")
     bodies = {}
     for name, (source, values) in PROGRAMS.items():
@@ -152,49 +161,153 @@ def limit(base: str, args) -> bool:
     times: dict[tuple, list[float]] = {}
     sizes: dict[tuple, int] = {}
     nodes: dict[str, int] = {}
+    servers = list(bases)
     with httpx.Client(timeout=60) as client:
         for round_ in range(args.rounds + 1):  # round 0 warms up and is not counted
             for (name, form), body in bodies.items():
                 for encoding in ("identity", "gzip"):
-                    headers = {"content-type": "application/json", "accept-encoding": encoding}
-                    start = time.perf_counter()
-                    response = client.post(f"{base}/api/graph", content=body, headers=headers)
-                    response.read()  # the whole answer has arrived (and is un-gzipped)
-                    elapsed = time.perf_counter() - start
-                    if response.status_code != 200:
-                        raise SystemExit(f"{name} ({form}): {response.status_code} {response.text[:300]}")
-                    if round_ == 0:
-                        answer = response.json()
-                        nodes[name] = len(answer["types"] if form == "columns" else answer["nodes"])
-                        sizes[name, form, encoding] = response.num_bytes_downloaded
-                        continue
-                    times.setdefault((name, form, encoding), []).append(elapsed)
+                    for server in servers if round_ % 2 == 0 else servers[::-1]:
+                        headers = {"content-type": "application/json", "accept-encoding": encoding}
+                        start = time.perf_counter()
+                        response = client.post(f"{bases[server]}/api/graph", content=body, headers=headers)
+                        response.read()  # the whole answer has arrived (and is un-gzipped)
+                        elapsed = time.perf_counter() - start
+                        if response.status_code != 200:
+                            raise SystemExit(f"{name} ({form}, {server}): {response.status_code} "
+                                             f"{response.text[:300]}")  # fmt: skip
+                        if round_ == 0:
+                            answer = response.json()
+                            nodes[name] = len(answer["types"] if form == "columns" else answer["nodes"])
+                            sizes[name, form, encoding, server] = response.num_bytes_downloaded
+                            continue
+                        times.setdefault((name, form, encoding, server), []).append(elapsed)
     ok = True
     print(f"  {args.rounds} rounds, interleaved; ms: median (worst); bytes a node: as sent")
-    print(f"  {'program':36} {'nodes':>6} {'form':8} {'gzip off ms':>16} {'gzip on ms':>16} "
+    print(f"  {'program':36} {'nodes':>6} {'form':8} {'server':7} {'gzip off ms':>16} {'gzip on ms':>16} "
           f"{'B/node off':>10} {'on':>6}")  # fmt: skip
     for name in PROGRAMS:
         for form in args.forms:
-            cells = []
-            for encoding in ("identity", "gzip"):
-                series = times[name, form, encoding]
-                cells.append(f"{statistics.median(series) * 1e3:7.0f} ({max(series) * 1e3:5.0f})")
-            per_node = [sizes[name, form, encoding] / nodes[name] for encoding in ("identity", "gzip")]
-            verdict = ""
-            if form == "columns":
-                target = TARGETS[name.split()[0]]
-                best = min(statistics.median(times[name, form, e]) for e in ("identity", "gzip")) * 1e3
-                fits = best <= target and per_node[0] <= BYTES_TARGET["identity"]
-                fits = fits and per_node[1] <= BYTES_TARGET["gzip"]
-                ok = ok and fits
-                verdict = f"  target ≤ {target:.0f} ms, ≤ 80 / ≤ 25 B: {'met' if fits else 'MISSED'}"
-            print(f"  {name:36} {nodes[name]:>6} {form:8} {cells[0]:>16} {cells[1]:>16} "
-                  f"{per_node[0]:>10.1f} {per_node[1]:>6.1f}{verdict}")  # fmt: skip
+            for server in servers:
+                cells = []
+                for encoding in ("identity", "gzip"):
+                    series = times[name, form, encoding, server]
+                    cells.append(f"{statistics.median(series) * 1e3:7.0f} ({max(series) * 1e3:5.0f})")
+                per_node = [
+                    sizes[name, form, encoding, server] / nodes[name] for encoding in ("identity", "gzip")
+                ]
+                verdict = ""
+                if form == "columns":
+                    target = TARGETS[name.split()[0]]
+                    best = (
+                        min(statistics.median(times[name, form, e, server]) for e in ("identity", "gzip"))
+                        * 1e3
+                    )
+                    fits = best <= target and per_node[0] <= BYTES_TARGET["identity"]
+                    fits = fits and per_node[1] <= BYTES_TARGET["gzip"]
+                    if server == servers[0]:
+                        ok = ok and fits
+                    verdict = f"  target ≤ {target:.0f} ms, ≤ 80 / ≤ 25 B: {'met' if fits else 'MISSED'}"
+                print(f"  {name:36} {nodes[name]:>6} {form:8} {server:7} {cells[0]:>16} {cells[1]:>16} "
+                      f"{per_node[0]:>10.1f} {per_node[1]:>6.1f}{verdict}")  # fmt: skip
     print(f"  ... {load()}\n")
     return ok
 
 
-# -- 3. gzip: CPU against bytes saved ------------------------------------------------------------------
+# -- 3. where the time goes, in process ------------------------------------------------------------------
+
+
+def stages(args) -> None:
+    """CPU time (``time.thread_time``) of each stage of one columns answer, in this process, with the
+    app imported and its collector threshold set, as the server runs: medians of ``--rounds``. The
+    parse is split into the tokenizer and the parser, the build into its loop over the program
+    (values into columns), the engine's ``trace_columns`` and the rest (warnings, order, line table);
+    the analysis shows its typo check apart. Freeing is the graph's and the payload's, after the
+    answer (the server does it once the answer is sent)."""
+    sys.path.insert(0, str(ROOT))  # the repository's `engine` package, not bench/engine.py
+    import gc
+
+    import app.main  # noqa: F401  (the server's modules: its heap)
+    from app.serialize import columns_payload, payload_json
+    from app.settings import get_settings, tune_cycle_collector
+
+    analysis, build, syntax = (importlib.import_module(f"engine.language.{stage}")
+                               for stage in ("analysis", "build", "syntax"))  # fmt: skip
+
+    tune_cycle_collector(get_settings())
+    runs = [0]
+    gc.callbacks.append(lambda phase, info: runs.__setitem__(0, runs[0] + (phase == "start")))
+    spent: dict[str, float] = {}
+
+    def timed(label, function):  # the same function, its CPU time added to `spent` on every call
+        def run(*arguments, **keywords):
+            start = time.thread_time()
+            try:
+                return function(*arguments, **keywords)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.thread_time() - start
+
+        return run
+
+    patched = [
+        (syntax, "_scan"),
+        (analysis, "_typo_warnings"),
+        (build._Builder, "run"),
+        (build, "trace_columns"),
+    ]
+    originals = [getattr(owner, attribute) for owner, attribute in patched]
+    for (owner, attribute), original in zip(patched, originals, strict=True):
+        setattr(owner, attribute, timed(attribute, original))
+    columns = ["tokenize", "parse", "analysis", "(typo check)", "build: loop", "build: trace", "build: rest",
+               "payload+orjson", "total", "freeing", "collector runs"]  # fmt: skip
+    print(f"where the time goes: CPU ms in process, columns form, median of {args.rounds} — {load()}")
+    print("  " + f"{'program':36}" + "".join(f"{c:>15}" for c in columns))
+    try:
+        for name, (source, values) in PROGRAMS.items():
+            rows: dict[str, list[float]] = {}
+            for _ in range(args.rounds):
+                spent.clear()
+                runs[0] = 0
+                clock = time.thread_time
+                start = clock()
+                program = syntax.parse(source)
+                parsed = clock()
+                analysed = analysis.analyze(program, values)
+                analysed_at = clock()
+                graph = build.build(analysed)
+                built = clock()
+                made = [graph, columns_payload(graph)]
+                payload_json(made[1])
+                answered = clock()
+                collector_runs = runs[0]
+                del graph, analysed, program
+                made.clear()
+                freed = clock()
+                figures = {
+                    "tokenize": spent["_scan"],
+                    "parse": parsed - start - spent["_scan"],
+                    "analysis": analysed_at - parsed,
+                    "(typo check)": spent.get("_typo_warnings", 0.0),
+                    "build: loop": spent["run"],
+                    "build: trace": spent["trace_columns"],
+                    "build: rest": built - analysed_at - spent["run"] - spent["trace_columns"],
+                    "payload+orjson": answered - built,
+                    "total": answered - start,
+                    "freeing": freed - answered,
+                    "collector runs": collector_runs / 1e3,  # printed as a count below
+                }
+                for label, value in figures.items():
+                    rows.setdefault(label, []).append(value * 1e3)
+            cells = [statistics.median(rows[column]) for column in columns]
+            print(
+                "  " + f"{name:36}" + "".join(f"{cell:>15.1f}" for cell in cells[:-1]) + f"{cells[-1]:>15.0f}"
+            )
+    finally:
+        for (owner, attribute), original in zip(patched, originals, strict=True):
+            setattr(owner, attribute, original)
+    print(f"  ... {load()}\n")
+
+
+# -- 4. gzip: CPU against bytes saved ------------------------------------------------------------------
 
 
 def gzip_table(args) -> None:
@@ -235,7 +348,7 @@ def gzip_table(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["throughput", "limit", "gzip"], action="append")
+    parser.add_argument("--only", choices=["throughput", "limit", "stages", "gzip"], action="append")
     parser.add_argument("--rounds", type=int, default=7, help="rounds of the big programs")
     parser.add_argument("--throughput-rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -243,22 +356,31 @@ def main() -> None:
     parser.add_argument("--forms", nargs="+", default=["object", "columns"], choices=["object", "columns"])
     parser.add_argument("--levels", nargs="+", type=int, default=[1, 4, 6, 9])
     parser.add_argument("--app-dir", type=Path, default=None, help="serve the app from this checkout")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="also serve this checkout: each big request asked of both in turn")  # fmt: skip
     args = parser.parse_args()
-    sections = args.only or ["throughput", "limit", "gzip"]
+    sections = args.only or ["throughput", "limit", "stages", "gzip"]
     print(f"python {sys.version.split()[0]}, {load()}\n")
     ok = True
     if "throughput" in sections or "limit" in sections:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(port, cwd=args.app_dir)
+        servers = {"this": (server, base)}
         try:
             if "throughput" in sections:
                 throughput(base, args)
             if "limit" in sections:
-                ok = limit(base, args)
+                if args.against is not None:
+                    other = free_port()
+                    servers["against"] = (start_server(other, cwd=args.against), f"http://127.0.0.1:{other}")
+                ok = limit({label: base for label, (_, base) in servers.items()}, args)
         finally:
-            server.terminate()
-            server.wait(10)
+            for process, _ in servers.values():
+                process.terminate()
+                process.wait(10)
+    if "stages" in sections:
+        stages(args)
     if "gzip" in sections:
         gzip_table(args)
     if not ok:

@@ -17,6 +17,7 @@ from .autodiff import (
     BackwardStep,
     Context,
     Contribution,
+    FlatTrace,
     Trace,
     Variable,
     backpropagate,
@@ -25,10 +26,12 @@ from .autodiff import (
     local_derivatives,
     topological_sort,
     trace_backward,
+    trace_columns,
+    trace_flat,
     zero_grad,
 )
 from .errors import MathError
-from .scalar import Scalar, ScalarHistory, apply_function, eq
+from .scalar import Scalar, ScalarHistory, apply_function, eq, scalars_of_columns, value_function
 from .scalar_functions import (
     BUILTINS,
     DERIVED,
@@ -81,6 +84,7 @@ __all__ = [
     "DerivedOperation",
     "Domain",
     "Exp",
+    "FlatTrace",
     "Inv",
     "Log",
     "MathError",
@@ -112,9 +116,13 @@ __all__ = [
     "local_derivatives",
     "operation",
     "operators",
+    "scalars_of_columns",
     "to_program",
     "topological_sort",
     "trace_backward",
+    "trace_columns",
+    "trace_flat",
+    "value_function",
     "zero_grad",
 ]  # fmt: skip
 

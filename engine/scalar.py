@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import numbers
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from .autodiff import Context, backpropagate, derivative_check, shares
@@ -18,7 +19,16 @@ from .scalar_functions import BUILTINS, DERIVED, EQ, DerivedOperation, Operation
 _next_id = itertools.count(1).__next__
 _new = object.__new__
 
-__all__ = ["Context", "Scalar", "ScalarHistory", "apply_function", "derivative_check", "eq"]
+__all__ = [
+    "Context",
+    "Scalar",
+    "ScalarHistory",
+    "apply_function",
+    "derivative_check",
+    "eq",
+    "scalars_of_columns",
+    "value_function",
+]
 
 
 class ScalarHistory(NamedTuple):
@@ -265,9 +275,93 @@ def _binary_apply(op: type[Operation]):
 _APPLY = {op: (_unary_apply(op) if op.arity == 1 else _binary_apply(op)) for op in BUILTINS}
 
 
+# -- graphs kept as columns -------------------------------------------------------------------------
+#
+# A program of 50,000 nodes (the language's) is kept as columns, one list per field, rather than as a
+# Scalar per node: its values come from the functions below, its backward pass from
+# ``autodiff.trace_columns``. The numbers are the ones Scalars get, to the last bit: the same value
+# rules, the same checks, the same products and sums.
+
+
+def value_function(fn: type[ScalarFunction]) -> Callable[..., float]:
+    """``fn`` of plain floats: what ``apply_function`` makes a Scalar's data, with the same
+    ``MathError`` when it is not a finite number (``value_function(Mul)(2.0, 3.0) == 6.0``)."""
+    value = _VALUE.get(fn)
+    if value is not None:
+        return value
+
+    def value(*values: float) -> float:
+        try:
+            out = float(fn._forward(Context(), *values))
+        except (ArithmeticError, ValueError) as exc:
+            raise MathError(fn.display_name(), values, "forward", str(exc)) from None
+        if out - out != 0.0:
+            raise _not_finite_value(fn, values, out)
+        return out
+
+    return value
+
+
+def _unary_value(op: type[Operation]) -> Callable[[float], float]:
+    value, name = op.value, op.name
+
+    def checked(x: float) -> float:  # the value rule and the checks of _unary_apply's apply
+        try:
+            out = value(x)
+        except (ArithmeticError, ValueError) as exc:
+            raise MathError(name, (x,), "forward", str(exc)) from None
+        if out - out != 0.0:
+            raise _not_finite_value(op, (x,), out)
+        return out
+
+    return checked
+
+
+def _binary_value(op: type[Operation]) -> Callable[[float, float], float]:
+    value, name = op.value, op.name
+
+    def checked(a: float, b: float) -> float:  # the value rule and the checks of _binary_apply's apply
+        try:
+            out = value(a, b)
+        except (ArithmeticError, ValueError) as exc:
+            raise MathError(name, (a, b), "forward", str(exc)) from None
+        if out - out != 0.0:
+            raise _not_finite_value(op, (a, b), out)
+        return out
+
+    return checked
+
+
+_VALUE = {op: (_unary_value(op) if op.arity == 1 else _binary_value(op)) for op in BUILTINS}
+
+
+def scalars_of_columns(functions: Sequence, values: Sequence[float], inputs: Sequence[int],
+                       input_counts: Sequence[int], constant: Sequence[bool], names: Sequence | None = None,
+                       grads: Sequence | None = None) -> list[Scalar]:  # fmt: skip
+    """The Scalars of a graph given as columns (``trace_columns``'s), in its order: node ``i`` made by
+    ``functions[i]`` (``None`` for a leaf) from the next ``input_counts[i]`` of ``inputs``, holding
+    ``values[i]`` (and ``names[i]``, ``grads[i]``). Nothing is computed again."""
+    scalars: list[Scalar] = []
+    at = 0
+    for i, (fn, data, count) in enumerate(zip(functions, values, input_counts, strict=True)):
+        parents = tuple(map(scalars.__getitem__, inputs[at : at + count]))
+        at += count
+        node = _node(data, fn, None, parents, bool(constant[i]))
+        if names is not None:
+            node.name = names[i]
+        if grads is not None:
+            node.grad = grads[i]
+        scalars.append(node)
+    return scalars
+
+
 def _not_finite(fn: type[ScalarFunction], inputs: tuple, out: float) -> MathError:
+    return _not_finite_value(fn, [x.data for x in inputs], out)
+
+
+def _not_finite_value(fn: type[ScalarFunction], values, out: float) -> MathError:
     reason = "overflow" if out == out else "NaN"
-    return MathError(fn.display_name(), [x.data for x in inputs], "forward", reason)
+    return MathError(fn.display_name(), values, "forward", reason)
 
 
 def _as_scalar(value) -> Scalar:

@@ -1,4 +1,4 @@
-"""Write the JS tests' fixtures (tests/js/fixtures/*.json): real answers of the API (graphs, ops).
+"""Write the JS tests' fixtures (tests/js/fixtures/*.json): real answers of the API (graphs, ops, training).
 
 The page's pure modules (timeline, layout, chain rule, ...) are tested in Node against answers the
 API really gives, so these files are made by the app itself, called in-process (``app.main:app``
@@ -54,6 +54,17 @@ def fixture_requests() -> dict[str, dict]:
     return {name: {**body, "default_value": DEFAULT_VALUE} for name, body in programs.items()}
 
 
+def training_requests() -> dict[str, dict]:
+    """name → a POST /api/train/gradients body: minitorch's defaults, and micrograd's (which adds L2)."""
+    return {
+        "train_gradients": {"preset": "minitorch", "dataset": "simple", "names": ["l1_w0_0", "l3_b0"]},
+        "train_gradients_micrograd": {
+            "preset": "micrograd", "dataset": "moons", "points": 12, "hidden": 3,
+            "names": ["l1_w0_0", "l3_b0"],
+        },
+    }  # fmt: skip
+
+
 #: Each fixture also has its columns answer ("format": "columns"), `<name>.columns.json`.
 COLUMNS_SUFFIX = ".columns"
 
@@ -79,6 +90,13 @@ def fixture_texts() -> dict[str, str]:
         texts["programs"] = json.dumps(programs, indent=1, ensure_ascii=False) + "\n"
         # The operations table the page indexes (ops.js): formulas and derivative rules as display text.
         texts["ops"] = json.dumps(client.get("/api/ops").json(), indent=1, ensure_ascii=False) + "\n"
+        # The Train view's: the catalogue of datasets and presets, and batch gradients taken apart.
+        texts["train_datasets"] = json.dumps(client.get("/api/datasets").json(), indent=1) + "\n"
+        for name, body in training_requests().items():
+            response = client.post("/api/train/gradients", json=body)
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: the API answered {response.status_code}: {response.text}")
+            texts[name] = json.dumps(response.json(), indent=1) + "\n"
     return texts
 
 

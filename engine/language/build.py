@@ -1,38 +1,39 @@
-"""The build stage: an analysed program becomes a graph of the engine's Scalars, differentiated.
+"""The build stage: an analysed program becomes a graph, computed and differentiated by the engine.
 
 Input: an ``Analysis``. Output: a ``Graph`` — every node's kind, operation, label, source text, value
 and gradient, in forward order; the variables by name; the traced backward pass; and the warnings of
-both stages. Each node is one Scalar made by the engine's own operations, so the numbers are the
-engine's.
+both stages.
 
 The graph is kept as columns (one list per field, node ``i`` at index ``i`` of each), not as an
-object per node: a program of 50,000 nodes is built, answered and freed within a second, and the
-API's compact answer is these very lists. ``Graph.node(i)`` gives one node as an object for people,
-tests and the DOT picture.
+object per node: a program of 50,000 nodes is built, answered and freed well within a second, and
+the API's compact answer is these very lists. The numbers are the engine's, to the last bit: each
+value comes from the operation's own checked value rule (``scalar.value_function``, what a Scalar's
+data is made with), the backward pass from ``autodiff.trace_columns`` (what ``trace_backward`` and
+``backward()`` compute on Scalars). ``Graph.scalars`` gives the same graph as engine Scalars and
+``Graph.node(i)`` one node as an object, for people, tests and the DOT picture, when asked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate, chain, compress
-from operator import attrgetter, is_, itemgetter
+from itertools import accumulate
 
-from ..autodiff import trace_backward
+from ..autodiff import trace_columns
 from ..errors import MathError
-from ..scalar import Scalar, apply_function
-from ..scalar_functions import DerivedOperation, ScalarFunction
+from ..scalar import Scalar, scalars_of_columns, value_function
+from ..scalar_functions import BUILTINS, DerivedOperation, ScalarFunction
 from .analysis import MAX_NODES, Analysis, ProgramWarning
 from .errors import ProgramMathError, TooLargeError
-from .syntax import CALL, MINUS, NAME, NUMBER, Program, SourceMap, Span, Statement
-from .vocabulary import BINARY_OPERATORS, FUNCTIONS, NEGATE, NODES_MADE
+from .syntax import CALL, MINUS, NAME, NUMBER, Program, SourceMap, Span
+from .vocabulary import BINARY_OPERATORS, DERIVED_STEPS, FUNCTIONS, NEGATE
 
 VARIABLE, CONSTANT, OPERATION = "variable", "constant", "operation"
 
-_unique_id = attrgetter("unique_id")
-_data = attrgetter("data")
-_step_node, _step_grad, _step_shares = itemgetter(0), itemgetter(1), itemgetter(2)  # a BackwardStep's
-_share_local, _share_contribution = itemgetter(1), itemgetter(2)  # a Contribution's
+#: The engine's operation for each operation name a node type has.
+_OPERATIONS: dict[str, type[ScalarFunction]] = {op.name: op for op in BUILTINS}
+#: Each operation's value rule on floats, checked as the engine checks a Scalar's (a MathError).
+_VALUE_OF = {op: value_function(op) for op in BUILTINS}
 
 
 @dataclass(slots=True, eq=False)
@@ -95,7 +96,7 @@ class Graph:
     types: list[tuple[str, str | None]]  # the legend of type codes: (kind, op)
     type_codes: list[int]  # each node's index into `types`
     labels: list[str | None]  # the variable's name, or the name assigned to the expression
-    scalars: list[Scalar]
+    values: list[float]
     grads: list[float | None]  # d output / d node; None for constants
     free: list[int]  # the free variables' nodes: used, never assigned
     inputs: list[int]  # every node's inputs one after another, in order, repeats kept
@@ -111,11 +112,30 @@ class Graph:
 
     @property
     def count(self) -> int:
-        return len(self.scalars)
+        return len(self.values)
 
     @property
-    def values(self) -> list[float]:
-        return list(map(_data, self.scalars))
+    def functions(self) -> list[type[ScalarFunction] | None]:
+        """The engine's operation that made each node (None for a variable or a constant)."""
+        table = [_OPERATIONS.get(op) for kind, op in self.types]
+        return list(map(table.__getitem__, self.type_codes))
+
+    @property
+    def constant(self) -> list[bool]:
+        """True for each constant node: it never gets a gradient."""
+        table = [kind == CONSTANT for kind, op in self.types]
+        return list(map(table.__getitem__, self.type_codes))
+
+    def reaching_output(self) -> list[bool]:
+        """For each node, whether the output depends on it."""
+        return _reaching(self.inputs, self.input_counts, self.count - 1)
+
+    @cached_property
+    def scalars(self) -> list[Scalar]:
+        """The same graph as engine Scalars, with the same values, names and gradients (made when
+        first asked for: the API's answers never ask)."""
+        return scalars_of_columns(self.functions, self.values, self.inputs, self.input_counts, self.constant,
+                                  self.labels, self.grads)  # fmt: skip
 
     @cached_property
     def free_set(self) -> frozenset[int]:
@@ -166,7 +186,7 @@ class _Columns:
     types: list[tuple[str, str | None]] = field(default_factory=list)
     type_codes: list[int] = field(default_factory=list)
     labels: list[str | None] = field(default_factory=list)
-    scalars: list[Scalar] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
     inputs: list[int] = field(default_factory=list)
     input_counts: list[int] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
@@ -178,7 +198,7 @@ class _Columns:
 
 
 class _Builder:
-    """Runs the program's code and makes one Scalar per node, remembering kinds, labels and text."""
+    """Runs the program's code and makes one node per value, remembering kinds, labels and text."""
 
     def __init__(self, analysis: Analysis):
         self.program = analysis.program
@@ -190,113 +210,182 @@ class _Builder:
         self.bindings: dict[str, int] = {}
         self.variables: dict[str, int] = {}
 
-    def add(self, scalar: Scalar, kind: str, op: str | None, label: str | None, start: int, end: int,
-            inputs: tuple[int, ...] = ()) -> int:  # fmt: skip
-        columns = self.columns
-        node = len(columns.scalars)
-        if node >= MAX_NODES:  # analyze() counts first; this is the safety net
-            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+    def code_of(self, kind: str, op: str | None) -> int:
+        """The node type's code, a new one the first time it is met."""
         code = self.type_code.get(op or kind)
         if code is None:
-            code = self.type_code[op or kind] = len(columns.types)
-            columns.types.append((kind, op))
-        columns.type_codes.append(code)
-        columns.labels.append(label)
-        columns.scalars.append(scalar)
+            code = self.type_code[op or kind] = len(self.columns.types)
+            self.columns.types.append((kind, op))
+        return code
+
+    def variable(self, name: str, start: int, end: int) -> int:
+        """A variable's node."""
+        columns = self.columns
+        node = len(columns.values)
+        if node >= MAX_NODES:
+            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+        code = self.type_code.get(VARIABLE)
+        columns.type_codes.append(self.code_of(VARIABLE, None) if code is None else code)
+        columns.labels.append(name)
+        columns.values.append(float(self.values[name]))
+        columns.input_counts.append(0)
+        columns.starts.append(start)
+        columns.ends.append(end)
+        if name in self.free:
+            columns.free.append(node)
+        self.variables[name] = node
+        return node
+
+    def apply(self, fn: type[ScalarFunction], start: int, end: int, inputs: tuple[int, ...]) -> int:
+        """An operation's node: ``fn`` of the nodes ``inputs``."""
+        columns = self.columns
+        node = len(columns.values)
+        if node >= MAX_NODES:
+            raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+        try:
+            value = _VALUE_OF[fn](*map(columns.values.__getitem__, inputs))
+        except MathError as exc:
+            raise self.forward_error(exc, fn, start, end, inputs) from None
+        columns.values.append(value)
+        columns.type_codes.append(self.code_of(OPERATION, fn.name))
+        columns.labels.append(None)
         columns.inputs.extend(inputs)
         columns.input_counts.append(len(inputs))
         columns.starts.append(start)
         columns.ends.append(end)
         return node
 
-    def variable(self, name: str, start: int, end: int) -> int:
-        node = self.add(Scalar(self.values[name], name=name), VARIABLE, None, name, start, end)
-        if name in self.free:
-            self.columns.free.append(node)
-        self.variables[name] = node
-        return node
+    def forward_error(self, exc: MathError, fn: type[ScalarFunction], start: int, end: int,
+                      inputs: tuple[int, ...]) -> ProgramMathError:  # fmt: skip
+        """The error for an operation whose value is not a finite number, with the graph so far."""
+        line, column = self.source_map.position(start)
+        error = ProgramMathError(f"line {line}, column {column}: {exc}", line, column)
+        error.partial = self.forward_failure(fn, start, end, inputs)
+        return error
 
-    def apply(self, fn: type[ScalarFunction], start: int, end: int, inputs: tuple[int, ...]) -> int:
-        try:
-            scalar = apply_function(fn, tuple(map(self.columns.scalars.__getitem__, inputs)))
-        except MathError as exc:
-            line, column = self.source_map.position(start)
-            error = ProgramMathError(f"line {line}, column {column}: {exc}", line, column)
-            error.partial = self.forward_failure(fn, start, end, inputs)
-            raise error from None
-        return self.add(scalar, OPERATION, fn.name, None, start, end, inputs)
-
-    def statement(self, statement: Statement) -> int:
-        target = statement.target
-        lone = self.program.lone(statement)
-        if target is not None and lone == NUMBER:
-            node = self.variable(target, *statement.loc)
-        elif target is not None and lone == NAME:
-            node = self.expression(statement.begin, statement.end)  # an alias: the same node, another name
-        else:
-            node = self.expression(statement.begin, statement.end)
-            columns = self.columns
-            if target is not None and columns.types[columns.type_codes[node]][0] == OPERATION:
-                columns.labels[node] = target
-                columns.scalars[node].name = target
-        if target is not None:
-            self.bindings[target] = node
-        return node
-
-    def expression(self, begin: int, end: int) -> int:
-        """Run instructions ``begin..end-1`` of the program's postfix code on a stack of nodes; the
-        node left on it is the expression's."""
-        code = self.program.code
+    def run(self) -> list[int]:
+        """Run the program's statements, each one's postfix code on a stack of nodes; return the
+        node each statement leaves (its value). A declaration (``a = 2``) is a variable's node; an
+        assignment of a lone name (``b = a``) names the same node again; any other assignment
+        labels the operation its expression ends with."""
+        program = self.program
+        code = program.code
         kinds, arguments, starts, ends = code.kinds, code.arguments, code.starts, code.ends
+        columns = self.columns
+        values, labels, bindings = columns.values, columns.labels, self.bindings
+        add_value, add_input, add_label = values.append, columns.inputs.append, labels.append
+        add_type, add_count = columns.type_codes.append, columns.input_counts.append
+        add_start, add_end = columns.starts.append, columns.ends.append
+        # An instruction's operation, its number of inputs and its node type's code, by the
+        # instruction's kind (a call's: the function's name), found once; None for a derived operator.
+        operations: dict[str, tuple[type[ScalarFunction], int, int] | None] = {}
+        constant_code = self.type_code.get(CONSTANT)
+        made = []
         stack: list[int] = []
         push, pop = stack.append, stack.pop
-        for i in range(begin, end):
-            kind = kinds[i]
-            if kind == NAME:
-                push(self.name(arguments[i], starts[i], ends[i]))
-            elif kind == NUMBER:
-                push(self.add(Scalar.constant(arguments[i]), CONSTANT, None, None, starts[i], ends[i]))
-            elif kind == CALL:
-                function = FUNCTIONS[arguments[i]]
-                operands = tuple(stack[-function.arity :])
-                del stack[-function.arity :]
-                push(self.apply(function.function, starts[i], ends[i], operands))
-            elif kind == MINUS:
-                push(self.apply(NEGATE, starts[i], ends[i], (pop(),)))
-            else:
-                right = pop()
-                push(self.binary(kind, arguments[i], starts[i], ends[i], pop(), right))
-        return pop()
+        for statement in program.statements:
+            target, begin = statement.target, statement.begin
+            lone = kinds[begin] if statement.end - begin == 1 else None
+            if target is not None and lone == NUMBER:
+                node = self.variable(target, *statement.loc)
+                bindings[target] = node
+                made.append(node)
+                continue
+            # The rest of this loop runs once per instruction of a program of up to 50,000 nodes:
+            # nodes are made here, not in `variable` and `apply` (which the rarer cases use).
+            for i in range(begin, statement.end):
+                kind = kinds[i]
+                if kind == NAME:
+                    node = bindings.get(arguments[i])
+                    if node is None:  # first use of a name never assigned: a free variable
+                        node = bindings[arguments[i]] = self.variable(arguments[i], starts[i], ends[i])
+                    push(node)
+                    continue
+                node = len(values)
+                if node >= MAX_NODES:  # analyze() counts first; this is the safety net
+                    raise TooLargeError(f"the program makes more than {MAX_NODES:,} nodes")
+                if kind == NUMBER:
+                    if constant_code is None:  # codes are given in order of first appearance
+                        constant_code = self.code_of(CONSTANT, None)
+                    add_value(float(arguments[i]))
+                    add_type(constant_code)
+                    add_count(0)
+                    add_label(None)
+                    add_start(starts[i])
+                    add_end(ends[i])
+                    push(node)
+                    continue
+                key = arguments[i] if kind == CALL else kind
+                try:
+                    operation = operations[key]
+                except KeyError:
+                    operation = operations[key] = self.operation_of(kind, key)
+                if operation is None:  # a derived operator: a few operations
+                    right = pop()
+                    push(self.derived(kind, arguments[i], starts[i], ends[i], pop(), right))
+                    continue
+                # One operation node: its operands are on top of the stack; it takes their place.
+                op, arity, type_code = operation
+                try:
+                    if arity == 2:
+                        b = pop()
+                        a = stack[-1]
+                        value = _VALUE_OF[op](values[a], values[b])
+                        add_input(a)
+                        add_input(b)
+                    else:
+                        a = stack[-1]  # (a call has one argument or two)
+                        value = _VALUE_OF[op](values[a])
+                        add_input(a)
+                except MathError as exc:
+                    operands = (a, b) if arity == 2 else (a,)
+                    raise self.forward_error(exc, op, starts[i], ends[i], operands) from None
+                stack[-1] = node
+                add_value(value)
+                add_type(type_code)
+                add_count(arity)
+                add_label(None)
+                add_start(starts[i])
+                add_end(ends[i])
+            node = pop()
+            if target is not None:
+                if lone != NAME and columns.types[columns.type_codes[node]][0] == OPERATION:
+                    labels[node] = target
+                bindings[target] = node
+            made.append(node)
+        return made
 
-    def name(self, name: str, start: int, end: int) -> int:
-        bound = self.bindings.get(name)
-        if bound is not None:
-            return bound
-        # First use of a name never assigned: a free variable, valued from `values` or the default.
-        node = self.variable(name, start, end)
-        self.bindings[name] = node
-        return node
+    def operation_of(self, kind: str, key: str) -> tuple[type[ScalarFunction], int, int] | None:
+        """The operation an instruction applies, its number of inputs and its node type's code (given
+        now, when its first node is made); None for a derived operator."""
+        if kind == CALL:
+            function = FUNCTIONS[key]
+            op, arity = function.function, function.arity
+        elif kind == MINUS:
+            op, arity = NEGATE, 1
+        else:
+            op, arity = BINARY_OPERATORS[kind], 2
+            if op.__class__ is DerivedOperation:
+                return None
+        return op, arity, self.code_of(OPERATION, op.name)
 
-    def binary(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
-        operator = BINARY_OPERATORS[op]
-        if not isinstance(operator, DerivedOperation):
-            return self.apply(operator, start, end, (left, right))
-        # A derived operator is built from its one declaration (a - b = a + (-b)). Its last node is
-        # its result and spans the whole expression; the ones before it (the neg of `a - b`) span
-        # the text from the operator on.
-        total, made = NODES_MADE[op], 0
-
-        def apply(fn: type[ScalarFunction], *inputs: int) -> int:
-            nonlocal made
-            made += 1
-            return self.apply(fn, start if made == total else op_start, end, inputs)
-
-        return operator.build(apply, left, right)
+    def derived(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
+        """A derived operator's nodes, built from its one declaration (a - b = a + (-b)). Its last node
+        is its result and spans the whole expression; the ones before it (the neg of `a - b`) span
+        the text from the operator on."""
+        steps = DERIVED_STEPS[op]
+        made = [left, right]
+        last = len(steps) - 1
+        for k, (fn, operands) in enumerate(steps):
+            made.append(
+                self.apply(fn, start if k == last else op_start, end, tuple(map(made.__getitem__, operands)))
+            )
+        return made[-1]
 
     def forward_failure(self, fn: type[ScalarFunction], start: int, end: int,
                         inputs: tuple[int, ...]) -> Partial:  # fmt: skip
         """The nodes made so far and the operation that failed, which has no value."""
-        graph = _graph(self.columns, self.variables, [None] * len(self.columns.scalars), None, [],
+        graph = _graph(self.columns, self.variables, [None] * len(self.columns.values), None, [],
                        self.program)  # fmt: skip
         span = self.source_map.span((start, end))
         failed = Node(f"n{graph.count}", OPERATION, fn.name, None, None, tuple(f"n{i}" for i in inputs), span)
@@ -305,9 +394,9 @@ class _Builder:
 
 def _graph(columns: _Columns, variables: dict[str, int], grads: list, backward: BackwardPass | None,
            warnings: list[ProgramWarning], program: Program) -> Graph:  # fmt: skip
-    # Each node's text is within its statement's: the statements' lines are all the nodes' lines.
-    lines = program.source_map.lines(statement.loc for statement in program.statements)
-    return Graph(columns.types, columns.type_codes, columns.labels, columns.scalars, grads, columns.free,
+    # Each node's text is within its statement's, on one line: the statements' lines are the nodes'.
+    lines = program.lines
+    return Graph(columns.types, columns.type_codes, columns.labels, columns.values, grads, columns.free,
                  columns.inputs, columns.input_counts, columns.starts, columns.ends, variables, backward,
                  warnings, program.source_map, lines)  # fmt: skip
 
@@ -316,7 +405,7 @@ def _forward_order(columns: _Columns, output: int) -> list[int] | None:
     """Every node once, inputs first, output last: creation order without the output's own
     descendants (possible only when the last statement names an earlier node). None when that is
     creation order itself: the output was made last."""
-    count = len(columns.scalars)
+    count = len(columns.values)
     if output == count - 1:
         return None
     offsets = list(accumulate(columns.input_counts, initial=0))
@@ -337,7 +426,7 @@ def _reorder(columns: _Columns, order: list[int], variables: dict[str, int]) -> 
     for node in order:
         reordered.type_codes.append(code[columns.type_codes[node]])
         reordered.labels.append(columns.labels[node])
-        reordered.scalars.append(columns.scalars[node])
+        reordered.values.append(columns.values[node])
         reordered.inputs.extend(position[i] for i in columns.inputs_of(offsets, node))
         reordered.input_counts.append(columns.input_counts[node])
         reordered.starts.append(columns.starts[node])
@@ -346,22 +435,28 @@ def _reorder(columns: _Columns, order: list[int], variables: dict[str, int]) -> 
     return reordered, {name: position[node] for name, node in variables.items()}
 
 
+def _reaching(inputs: list[int], input_counts: list[int], output: int) -> list[bool]:
+    """For each node, whether ``output`` depends on it (the output itself included)."""
+    offsets = list(accumulate(input_counts, initial=0))
+    reached = [False] * len(input_counts)
+    reached[output] = True
+    for node in range(output, -1, -1):  # inputs are made before the nodes that use them
+        if reached[node]:
+            for i in inputs[offsets[node] : offsets[node + 1]]:
+                reached[i] = True
+    return reached
+
+
 def _unreachable_warnings(program: Program, made: list[int], columns: _Columns,
                           output: int) -> list[ProgramWarning]:  # fmt: skip
     """Statements whose node the output does not depend on: their gradients are all 0."""
-    count = len(columns.scalars)
+    count = len(columns.values)
     used = set(columns.inputs)
     if output == count - 1 and len(used) == count - 1:
         # Every node but the output is an input of a later one: following its users from any node
         # ends at the only node nobody uses, the output. Everything reaches it.
         return []
-    offsets = list(accumulate(columns.input_counts, initial=0))
-    reached = [False] * count
-    reached[output] = True
-    for node in range(output, -1, -1):  # inputs are made before the nodes that use them
-        if reached[node]:
-            for i in columns.inputs_of(offsets, node):
-                reached[i] = True
+    reached = _reaching(columns.inputs, columns.input_counts, output)
     warnings = []
     output_label = columns.labels[output]
     for statement, node in zip(program.statements[:-1], made[:-1], strict=True):
@@ -378,34 +473,11 @@ def _unreachable_warnings(program: Program, made: list[int], columns: _Columns,
     return warnings
 
 
-def _flat_backward(graph: Graph, trace) -> BackwardPass:
-    """The engine's Trace as flat lists of numbers and node indices (and then the Trace is dropped).
-
-    Every pass here is a map over a whole column, in C: no tuple or iterator per step or per share,
-    which at 50,000 nodes would also wake the cycle collector over the whole graph again and again.
-    """
-    steps = trace.steps
-    counts = graph.input_counts
-    # The engine walks the forward order from the output back and makes a step for each operation,
-    # i.e. for each node with inputs: so this is the steps' order. Checked, not assumed.
-    nodes = list(compress(range(graph.count - 1, -1, -1), reversed(counts)))
-    made = map(graph.scalars.__getitem__, nodes)
-    if len(nodes) != len(steps) or not all(map(is_, map(_step_node, steps), made)):
-        position = dict(zip(map(_unique_id, graph.scalars), range(graph.count), strict=True))
-        nodes = [position[step.node.unique_id] for step in steps]
-    shares = list(map(_step_shares, steps))
-    if list(map(len, shares)) != list(map(counts.__getitem__, nodes)):
-        raise RuntimeError("the engine's trace has a step whose shares do not match its node's inputs")
-    flat = list(chain.from_iterable(shares))
-    return BackwardPass(nodes, list(map(_step_grad, steps)), list(map(_share_local, flat)),
-                        list(map(_share_contribution, flat)))  # fmt: skip
-
-
 def build(analysis: Analysis) -> Graph:
     """Make the graph of an analysed program and backpropagate from its last statement."""
     builder = _Builder(analysis)
     program = analysis.program
-    made = [builder.statement(statement) for statement in program.statements]
+    made = builder.run()
     output = made[-1]
     columns, variables = builder.columns, builder.variables
     warnings = analysis.warnings + _unreachable_warnings(program, made, columns, output)
@@ -413,16 +485,16 @@ def build(analysis: Analysis) -> Graph:
     order = _forward_order(columns, output)
     if order is not None:
         columns, variables = _reorder(columns, order, variables)
-    graph = _graph(columns, variables, [None] * len(columns.scalars), None, warnings, program)
-    scalars = graph.scalars
+    graph = _graph(columns, variables, [None] * len(columns.values), None, warnings, program)
     try:
-        trace = trace_backward(scalars[-1], 1.0, order=scalars)
+        trace = trace_columns(graph.functions, graph.values, graph.inputs, graph.input_counts, graph.constant,
+                              names=graph.labels)  # fmt: skip
     except MathError as exc:
-        failed = next((i for i, s in enumerate(scalars) if s is exc.node), graph.count - 1)
+        failed = exc.node  # its position
         line, column = program.source_map.position(graph.starts[failed])
         error = ProgramMathError(f"line {line}, column {column}: {exc}", line, column)
         error.partial = Partial(graph.nodes, graph.node(failed), "backward")
         raise error from None
-    graph.grads = list(map(trace.gradients.get, map(_unique_id, scalars)))
-    graph.backward = _flat_backward(graph, trace)
+    graph.grads = trace.gradients
+    graph.backward = BackwardPass(trace.nodes, trace.grads, trace.local_derivatives, trace.contributions)
     return graph

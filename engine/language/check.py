@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..autodiff import Context, central_difference, topological_sort
+from ..autodiff import Context, central_difference
 from .build import CheckResult, Graph
 from .errors import TooLargeError
 
@@ -26,13 +26,14 @@ class _Undefined(Exception):
 
 def numeric_check(graph: Graph) -> dict[str, CheckResult]:
     """Central differences, one variable at a time, against the traced gradients."""
-    output = graph.scalars[-1]
-    ancestors = topological_sort(output, include_constants=True)[::-1]
-    index = {s.unique_id: i for i, s in enumerate(ancestors)}
-    tape = [(s.last_fn, tuple(index[p.unique_id] for p in s.inputs)) for s in ancestors]
-    base = [s.data for s in ancestors]
-    variables = {name: graph.scalars[node] for name, node in graph.variables_at.items()}
-    reachable = [scalar for scalar in variables.values() if scalar.unique_id in index]
+    count = graph.count
+    reached = graph.reaching_output()
+    ancestors = [i for i in range(count) if reached[i]]  # the nodes the output depends on, in order
+    index = {node: slot for slot, node in enumerate(ancestors)}
+    functions, offsets, inputs = graph.functions, graph.input_offsets, graph.inputs
+    tape = [(functions[i], tuple(index[j] for j in inputs[offsets[i] : offsets[i + 1]])) for i in ancestors]
+    base = [graph.values[i] for i in ancestors]
+    reachable = [node for node in graph.variables_at.values() if reached[node]]
     if 2 * len(reachable) * len(tape) > MAX_CHECK_EVALUATIONS:
         raise TooLargeError(
             f"the numeric check would replay {len(tape):,} nodes for {len(reachable):,} variables; "
@@ -58,17 +59,17 @@ def numeric_check(graph: Graph) -> dict[str, CheckResult]:
 
         return output
 
-    scale = max(1.0, abs(output.data))
+    scale = max(1.0, abs(graph.values[-1]))
     checks = {}
     for name, analytic in graph.gradients.items():
-        scalar = variables[name]
-        if scalar.unique_id not in index:
+        node = graph.variables_at[name]
+        if not reached[node]:
             checks[name] = CheckResult(analytic, 0.0, analytic == 0.0)
             continue
-        x = scalar.data
+        x = graph.values[node]
         epsilon = 1e-6 * max(1.0, abs(x))
         try:
-            numeric = central_difference(program_at(index[scalar.unique_id]), x, epsilon=epsilon)
+            numeric = central_difference(program_at(index[node]), x, epsilon=epsilon)
         except _Undefined:
             numeric = None
         if numeric is not None and not math.isfinite(numeric):

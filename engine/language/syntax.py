@@ -1,8 +1,9 @@
 """The expression language: text → statements, with a line and column for every piece.
 
 A hand-written tokenizer and a precedence-climbing parser that follows the grammar in the design:
-user text is only ever *read* here, never given to eval, exec or compile. Recursion is bounded by
-the nesting limit, so hostile input gets a clear error instead of a crash.
+user text is only ever *read* here, never given to eval, exec or compile. The parser does not
+recurse: what the grammar nests waits on a stack of its own, bounded by the nesting limit, so
+hostile input gets a clear error instead of a crash.
 
     program   := statement ((NEWLINE | ';') statement)*
     statement := NAME '=' expr | expr
@@ -23,7 +24,6 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import NamedTuple
@@ -74,14 +74,6 @@ class SourceMap:
         """The 1-based line and column of the character at ``offset``."""
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
-
-    def lines(self, locs: Iterable[tuple[int, int]]) -> list[int]:
-        """Every line the pieces of text ``locs`` (non-empty) are on, ascending."""
-        starts = self.line_starts
-        found: set[int] = set()
-        for start, end in locs:
-            found.update(range(bisect_right(starts, start), bisect_right(starts, end - 1) + 1))
-        return sorted(found)
 
 
 # -- tokens ------------------------------------------------------------------------------------------
@@ -214,12 +206,13 @@ class Statement:
 
 @dataclass(slots=True)
 class Program:
-    """A parsed program: its statements in order, their code, and the map from offsets to lines and
-    columns."""
+    """A parsed program: its statements in order, their code, the map from offsets to lines and
+    columns, and the lines that hold a statement (ascending; a statement never spans two lines)."""
 
     statements: list[Statement]
     code: Code
     source_map: SourceMap
+    lines: list[int] = field(default_factory=list)
 
     def lone(self, statement: Statement) -> str | None:
         """NUMBER or NAME when the statement's expression is a single number or name, else None."""
@@ -229,6 +222,9 @@ class Program:
                 return kind
         return None
 
+
+# The frames of the parser's stack (see _Parser.expression).
+_OPERATOR, _SIGN, _PARENTHESES, _CALL = "operator", "sign", "parentheses", "call"
 
 # Binding powers for the precedence climb: higher binds tighter.
 _BINARY = {"<": 1, ">": 1, "==": 1, "+": 2, "-": 2, "*": 3, "/": 3, "**": 5, "^": 5}
@@ -242,8 +238,8 @@ class _Parser:
         self.texts, self.starts, self.ends = _scan(source)
         self.source_map = SourceMap(source)
         self.pos = 0
-        self.depth = 0
         self.code = Code()
+        self.lines: list[int] = []  # the lines that hold a statement
 
     def position(self, token: int) -> tuple[int, int]:
         """The 1-based line and column of a token."""
@@ -253,32 +249,24 @@ class _Parser:
         token = self.pos if token is None else token
         raise ParseError(*self.position(token), what or _describe(self.texts[token]))
 
-    def expect(self, text: str) -> int:
-        """Step over ``text``, or fail; return the offset where it ends."""
-        if self.texts[self.pos] == text:
-            self.pos += 1
-            return self.ends[self.pos - 1]
-        self.fail(what=f"{_describe(self.texts[self.pos])}, expected {text!r}")
-
-    def emit(self, kind: str, argument, start: int, end: int) -> None:
-        code = self.code
-        code.kinds.append(kind)
-        code.arguments.append(argument)
-        code.starts.append(start)
-        code.ends.append(end)
-
     # program := statement ((NEWLINE | ';') statement)*, empty statements allowed
     def program(self) -> list[Statement]:
         statements = []
         texts = self.texts
+        line = 1
+        lines = self.lines
         while True:
             text = texts[self.pos]
             if text == "":
                 return statements
+            if text == "\n":
+                line += 1
             if text == "\n" or text == ";":
                 self.pos += 1
                 continue
             statements.append(self.statement())
+            if not lines or lines[-1] != line:
+                lines.append(line)
             if texts[self.pos] not in ("", "\n", ";"):
                 self.fail()
 
@@ -305,89 +293,132 @@ class _Parser:
 
     def expression(self, min_power: int) -> None:
         """Emit one expression whose operators bind at least ``min_power``. Its root is the last
-        instruction emitted, whose text is the whole expression's."""
-        self.depth += 1
-        if self.depth > MAX_NESTING + 1:  # the statement's own expression is level 0, not 1
-            line, column = self.position(self.pos)
-            raise TooLargeError(
-                f"line {line}, column {column}: nesting deeper than {MAX_NESTING}", line, column
-            )
-        self.prefix()
-        code = self.code
-        start = code.starts[-1]
-        texts = self.texts
-        while True:
-            text = texts[self.pos]
-            power = _BINARY.get(text)
-            if power is None or power < min_power:
-                break
-            if power == 1 and min_power == 1:
-                self.fail(what=f"unexpected {text!r}: comparisons cannot be chained")
-            operator_start = self.starts[self.pos]
-            self.pos += 1
-            if power == 5:  # ** and ^: right-associative
-                self.expression(power)
-                text = "**"
-            else:
-                self.expression(power + 1)
-            self.emit(text, operator_start, start, code.ends[-1])
-            if power == 1:
-                min_power = 1  # a second comparison is an error, caught above
-        self.depth -= 1
+        instruction emitted, whose text is the whole expression's.
 
-    def prefix(self) -> None:
-        texts = self.texts
-        token = self.pos
-        text = texts[token]
-        self.pos += 1
-        if text.isidentifier():
-            following = texts[self.pos]
-            if text in FUNCTIONS:
-                if following != "(":
-                    self.fail(what=f"{_describe(following)}, expected '(' after function {text!r}")
-                self.pos += 1
-                self.expression(0)
-                count = 1
-                while texts[self.pos] == ",":
-                    self.pos += 1
-                    self.expression(0)
-                    count += 1
-                end = self.expect(")")
-                arity = FUNCTIONS[text].arity
-                if count != arity:
-                    self.fail(token, f"{text} takes {arity} argument{'s' if arity != 1 else ''}, got {count}")
-                self.emit(CALL, text, self.starts[token], end)
-                return
-            if following == "(":
-                self.fail(
-                    self.pos,
-                    f"unexpected '(': {text!r} is not a function (functions: {', '.join(sorted(FUNCTIONS))})",
+        A precedence climb without recursion: what the grammar nests (an operator's right operand,
+        a signed operand, a parenthesised expression, a call's arguments) waits on a stack of
+        frames while the expression inside it is read, so a long program costs no call per
+        operand. Each expression inside another is one nesting level deeper.
+        """
+        texts, starts, ends = self.texts, self.starts, self.ends
+        code = self.code
+        kinds, arguments, code_starts, code_ends = code.kinds, code.arguments, code.starts, code.ends
+        # What waits for the expression being read, with the binding power its own level needs:
+        #   (_OPERATOR, instruction, binding power, where it is written, where its left operand starts, power)
+        #   (_SIGN, "-" or "+", its token, where its operand's code begins, power)
+        #   (_PARENTHESES, power)
+        #   (_CALL, function name, its token, arguments read so far, power)
+        frames: list[tuple] = []
+        pos, depth = self.pos, 0
+        while True:
+            # -- an expression, one level deeper, begins with an operand ---------------------------
+            depth += 1
+            if depth > MAX_NESTING + 1:  # the statement's own expression is level 0, not 1
+                line, column = self.position(pos)
+                raise TooLargeError(
+                    f"line {line}, column {column}: nesting deeper than {MAX_NESTING}", line, column
                 )
-            self.emit(NAME, text, self.starts[token], self.ends[token])
-            return
-        if text == "-" or text == "+":
-            code = self.code
-            operand = len(code.kinds)
-            self.expression(_UNARY_OPERAND)
-            if len(code.kinds) == operand + 1 and code.kinds[operand] == NUMBER:
-                # A sign on a number is part of the number: `-2` is one constant, not neg(2).
-                if text == "-":
-                    code.arguments[operand] = -code.arguments[operand]
-                code.starts[operand] = self.starts[token]
-            elif text == "-":
-                self.emit(MINUS, None, self.starts[token], code.ends[-1])
-            return
-        if text == "(":
-            self.expression(0)
-            self.expect(")")
-            return
-        if text not in _SYMBOLS:  # neither a name nor a symbol: a number
-            value = float(text)
-            if value == math.inf:
-                self.fail(token, f"number {text!r} is too large")
-            self.emit(NUMBER, value, self.starts[token], self.ends[token])
-            return
-        self.fail(token)
+            token = pos
+            text = texts[pos]
+            pos += 1
+            if text.isidentifier():
+                if text in FUNCTIONS:
+                    if texts[pos] != "(":
+                        self.fail(pos, f"{_describe(texts[pos])}, expected '(' after function {text!r}")
+                    frames.append((_CALL, text, token, 1, min_power))
+                    pos += 1
+                    min_power = 0
+                    continue
+                if texts[pos] == "(":
+                    self.fail(pos, f"unexpected '(': {text!r} is not a function "
+                                   f"(functions: {', '.join(sorted(FUNCTIONS))})")  # fmt: skip
+                kinds.append(NAME)
+                arguments.append(text)
+                code_starts.append(starts[token])
+                code_ends.append(ends[token])
+            elif text not in _SYMBOLS:  # a number
+                value = float(text)
+                if value == math.inf:
+                    self.fail(token, f"number {text!r} is too large")
+                kinds.append(NUMBER)
+                arguments.append(value)
+                code_starts.append(starts[token])
+                code_ends.append(ends[token])
+            elif text == "-" or text == "+":
+                frames.append((_SIGN, text, token, len(kinds), min_power))
+                min_power = _UNARY_OPERAND
+                continue
+            elif text == "(":
+                frames.append((_PARENTHESES, min_power))
+                min_power = 0
+                continue
+            else:
+                self.fail(token)
+            # -- an operand was read: operators that bind tightly enough for this level follow -----
+            start = code_starts[-1]
+            while True:
+                text = texts[pos]
+                power = _BINARY.get(text)
+                if power is not None and power >= min_power:
+                    if power == 1 and min_power == 1:
+                        self.fail(pos, f"unexpected {text!r}: comparisons cannot be chained")
+                    instruction = "**" if power == 5 else text  # ^ is **
+                    frames.append((_OPERATOR, instruction, power, starts[pos], start, min_power))
+                    pos += 1
+                    min_power = power if power == 5 else power + 1  # ** and ^ are right-associative
+                    break
+                # This level is done: its expression completes what waits for it.
+                depth -= 1
+                if not frames:
+                    self.pos = pos
+                    return
+                frame = frames.pop()
+                kind = frame[0]
+                if kind is _OPERATOR:
+                    _, text, power, operator_start, start, min_power = frame
+                    kinds.append(text)
+                    arguments.append(operator_start)
+                    code_starts.append(start)
+                    code_ends.append(code_ends[-1])
+                    if power == 1:
+                        min_power = 1  # a second comparison is an error, caught above
+                    continue
+                if kind is _SIGN:
+                    _, sign, token, operand, min_power = frame
+                    if len(kinds) == operand + 1 and kinds[operand] == NUMBER:
+                        # A sign on a number is part of the number: `-2` is one constant, not neg(2).
+                        if sign == "-":
+                            arguments[operand] = -arguments[operand]
+                        code_starts[operand] = starts[token]
+                    elif sign == "-":
+                        kinds.append(MINUS)
+                        arguments.append(None)
+                        code_starts.append(starts[token])
+                        code_ends.append(code_ends[-1])
+                elif kind is _PARENTHESES:
+                    min_power = frame[1]
+                    if texts[pos] != ")":
+                        self.fail(pos, f"{_describe(texts[pos])}, expected ')'")
+                    pos += 1
+                else:  # a call: another argument, or the end of the call
+                    _, name, token, count, min_power = frame
+                    if texts[pos] == ",":
+                        frames.append((_CALL, name, token, count + 1, min_power))
+                        pos += 1
+                        min_power = 0
+                        break
+                    if texts[pos] != ")":
+                        self.fail(pos, f"{_describe(texts[pos])}, expected ')'")
+                    pos += 1
+                    arity = FUNCTIONS[name].arity
+                    if count != arity:
+                        plural = "s" if arity != 1 else ""
+                        self.fail(token, f"{name} takes {arity} argument{plural}, got {count}")
+                    kinds.append(CALL)
+                    arguments.append(name)
+                    code_starts.append(starts[token])
+                    code_ends.append(ends[pos - 1])
+                start = code_starts[-1]  # the operand this level has just read (signed, bracketed, a call)
 
 
 def parse(source: str) -> Program:
@@ -398,4 +429,4 @@ def parse(source: str) -> Program:
     statements = parser.program()
     if not statements:
         raise ParseError(1, 1, "the program is empty: write an expression such as 'a*b + c'")
-    return Program(statements, parser.code, parser.source_map)
+    return Program(statements, parser.code, parser.source_map, parser.lines)

@@ -35,5 +35,25 @@ BINARY_OPERATORS: dict[str, type[Operation] | DerivedOperation] = {
 #: How many nodes each derived operator makes (`a - b`: a neg and an add).
 NODES_MADE: dict[str, int] = {derived.symbol: len(derived.uses) for derived in DERIVED}
 
+
+def _steps(derived: DerivedOperation) -> tuple[tuple[type[Operation], tuple[int, ...]], ...]:
+    """The operations a derived operator is built of, in order, each with its inputs as indices into
+    [left operand, right operand, the first operation's node, the second's, ...]: its declaration
+    run once on placeholders."""
+    steps: list = []
+
+    def record(op, *inputs: int) -> int:
+        steps.append((op, inputs))
+        return len(steps) + 1
+
+    derived.build(record, 0, 1)
+    return tuple(steps)
+
+
+#: Each derived operator's operations, as ``_steps`` gives them (`a - b`: neg of 1, then add of 0 and 2).
+DERIVED_STEPS: dict[str, tuple[tuple[type[Operation], tuple[int, ...]], ...]] = {
+    derived.symbol: _steps(derived) for derived in DERIVED
+}
+
 #: The unary minus.
 NEGATE: type[Operation] = next(op for op in BUILTINS if op.symbol == "-" and op.arity == 1)

@@ -83,3 +83,11 @@ export const postGraph = async (body) =>
 export const postGraphDot = (body) => request("/api/graph/dot", { method: "POST", body: JSON.stringify(body) });
 export const getOps = () => request("/api/ops");
 export const getExamples = () => request("/api/examples");
+
+// -- training (docs/training.md) ----------------------------------------------------------------------
+
+export const getDatasets = () => request("/api/datasets");
+export const postTrainExample = (body) => request("/api/train/example", { method: "POST", body: JSON.stringify(body) });
+export const postTrainGradients = (body) => request("/api/train/gradients", { method: "POST", body: JSON.stringify(body) });
+// POST /api/train streams: train-stream.js.
+

@@ -22,6 +22,12 @@ export function formatFactor(x) {
   return `(${formatNumber(x)})`;
 }
 
+/** A fraction (0 to 1) as a percent, to a tenth where it needs one: `0.665` → `66.5%`. */
+export function formatPercent(fraction) {
+  if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return "—";
+  return `${Number((fraction * 100).toFixed(1))}%`;
+}
+
 function trimZeros(text) {
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }

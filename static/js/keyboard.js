@@ -10,10 +10,12 @@ function isTextField(target) {
 
 /**
  * @param {EventTarget} target where keys are listened to (the document)
- * @param {{run: () => void, player: import("./player.js").Player}} actions
+ * @param {{run: () => void, player: import("./player.js").Player, active?: () => boolean}} actions
+ *   active: whether the explorer is on show (its keys do nothing while the Train view is)
  */
-export function wireKeyboard(target, { run, player }) {
+export function wireKeyboard(target, { run, player, active = () => true }) {
   target.addEventListener("keydown", (event) => {
+    if (!active()) return;
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       run();

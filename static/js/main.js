@@ -1,12 +1,13 @@
 // Wiring only: find the page's elements, make each part, connect them. What each part does is in its
 // own module; docs/architecture.md has the map. No math happens in the page: the API's trace is replayed.
 
-import { getExamples, getOps, postGraph, postGraphDot } from "./api.js";
+import { getDatasets, getExamples, getOps, postGraph, postGraphDot, postTrainExample, postTrainGradients } from "./api.js";
 import { ChainRulePanel } from "./chain-rule-panel.js";
 import { EditCue } from "./edit-cue.js";
 import { Editor } from "./editor.js";
 import { ErrorsView } from "./errors-view.js";
 import { ExamplesMenu } from "./examples-menu.js";
+import { ExplainPanel } from "./explain-panel.js";
 import { ExportMenu } from "./export-menu.js";
 import { Explorer } from "./explorer.js";
 import { FindBox } from "./find.js";
@@ -15,17 +16,26 @@ import { GraphView } from "./graph-view.js";
 import { InspectorPanel } from "./inspector.js";
 import { wireKeyboard } from "./keyboard.js";
 import { LayoutService } from "./layout-service.js";
+import { LossChart } from "./loss-chart.js";
 import { Minimap } from "./minimap.js";
 import { NudgePanel } from "./nudge-panel.js";
 import { indexOps, opGlyph } from "./ops.js";
+import { ParamTable } from "./param-table.js";
 import { Player } from "./player.js";
 import { PlayerControls } from "./player-controls.js";
 import { PredictPanel } from "./predict-panel.js";
 import { RunController } from "./run-controller.js";
 import { writeBackValue } from "./source-text.js";
 import { StatusLine } from "./status.js";
+import { TrainControls } from "./train-controls.js";
+import { TrainPlot } from "./train-plot.js";
+import { decodeTrainState, encodeTrainState, exampleBody } from "./train-settings.js";
+import { streamTraining } from "./train-stream.js";
+import { TrainView } from "./train-view.js";
+import { TrainingSession } from "./training-session.js";
 import { UrlSync } from "./url-sync.js";
 import { VariablesPanel } from "./variables.js";
+import { ViewSwitch } from "./view-switch.js";
 import { Viewport, wireZoomButtons } from "./viewport.js";
 import { WarningsView } from "./warnings-view.js";
 
@@ -79,6 +89,7 @@ async function start() {
     onAnswer: (result, run) => {
       explorer.showAnswer(result, run);
       find.setGraph(result.answer);
+      explain.answered(result);
     },
     onError: (error, expression) => explorer.showError(error, expression),
   });
@@ -118,7 +129,10 @@ async function start() {
     layouts,
     minimap,
     elements: { graph, panel: $("graph-panel"), empty: $("graph-empty"), meta: $("graph-meta"), legend: $("legend-bar") },
-    onStep: () => url.schedule(),
+    onStep: () => {
+      url.schedule();
+      explain.stepped(explorer.state);
+    },
     onFold: (folded) => {
       foldAll.setAttribute("aria-pressed", String(folded));
       foldAll.textContent = folded ? "Unfold all" : "Fold all";
@@ -145,8 +159,11 @@ async function start() {
     runs.textCarries(name, text);
   }
   const url = new UrlSync({
-    current: () => explorer.pageState(),
+    current: () => (views.current === "explorer" ? explorer.pageState() : null),
     open: (state) => {
+      explorerOpened = true;
+      explain.close();
+      views.show("explorer");
       examples.unselect();
       editor.value = state.expression;
       runs.reset(state.values);
@@ -156,14 +173,122 @@ async function start() {
     },
   });
   const examples = new ExamplesMenu($("examples"), $("example-description"), $("expression"), (example) => {
+    explorerOpened = true;
+    explain.close();
     editor.value = example.expression;
     runs.reset();
     explorer.select(null);
     runs.run();
   });
 
+  // -- the Train view, and the way between it and the explorer ---------------------------------------
+  let explorerOpened = false; // has the explorer been given a program yet (it gets one when first shown)
+  const views = new ViewSwitch(
+    { tabs: { explorer: $("view-explorer"), train: $("view-train") }, sections: { explorer: $("explorer-view"), train: $("train-view") }, body: document.body },
+    (view) => {
+      if (view === "train") {
+        catalog.then(() => {
+          if (train.ready) train.openDefault();
+          trainUrl.write();
+        });
+      } else {
+        if (!explorerOpened) openFirstProgram();
+        url.write();
+      }
+    },
+  );
+  const trainControls = new TrainControls($, {
+    onSettings: (settings) => train.setSettings(settings),
+    onAction: (action) => train.act(action),
+    onSpeed: (speed) => train.setSpeed(speed),
+    onDiscrete: (discrete) => train.setDiscrete(discrete),
+  });
+  const train = new TrainView({
+    session: new TrainingSession({ stream: streamTraining }),
+    controls: trainControls,
+    plot: new TrainPlot($("train-plot"), { onPick: (index) => explainPoint(index) }),
+    chart: new LossChart($("train-loss-curve")),
+    table: new ParamTable($("train-parameters"), { onPick: (name) => train.showTerms(name) }),
+    elements: { terms: $("train-terms"), termsText: $("train-terms-text"), outputNote: $("train-output-note") },
+    postGradients: postTrainGradients,
+    onChange: () => trainUrl.schedule(),
+  });
+  $("train-terms-clear").addEventListener("click", () => train.clearTerms());
+  $("train-explain").addEventListener("submit", (event) => {
+    event.preventDefault();
+    explainPoint(Number($("train-explain-index").value));
+  });
+  const trainUrl = new UrlSync({
+    current: () => (views.current === "train" ? train.pageState() : null),
+    open: async (state) => {
+      await catalog;
+      if (!train.ready) return;
+      views.show("train");
+      train.open(state);
+    },
+    encode: encodeTrainState,
+    decode: decodeTrainState,
+  });
+  const explain = new ExplainPanel(
+    {
+      card: $("train-context"),
+      summary: $("train-context-summary"),
+      edited: $("train-context-edited"),
+      actions: $("train-context-actions"),
+      showUpdate: $("train-show-update"),
+      back: $("train-back"),
+      update: $("train-update"),
+      batch: $("train-batch"),
+    },
+    {
+      onBack: () => views.show("train"),
+      postGradients: postTrainGradients,
+      onTerms: (name, batch) => train.showTerms(name, batch, explain.context?.epoch),
+    },
+  );
+
+  /**
+   * A point of the Train plot opens in the explorer: the run stops where it stands (coming back finds
+   * it there), the API writes that point's loss at these parameters as a program, and the explorer
+   * runs it as any program, standing at the end of the forward pass with the backward pass next.
+   */
+  async function explainPoint(index) {
+    train.session.stop();
+    const context = train.exampleContext(index);
+    if (!context) {
+      trainControls.showError(`There is no point #${index}: the points are numbered from 0 to ${(train.session.run?.points.length ?? 1) - 1}.`);
+      return;
+    }
+    let example;
+    try {
+      example = await postTrainExample(exampleBody(context.settings, context.parameters, index));
+    } catch (error) {
+      trainControls.showError(`Could not open point #${index}: ${error.message}`);
+      return;
+    }
+    explorerOpened = true;
+    train.markPoint(index);
+    explain.show(context, example);
+    views.show("explorer");
+    examples.unselect();
+    editor.value = example.program;
+    runs.reset();
+    explorer.select(null);
+    runs.run();
+  }
+
+  /** The explorer's first program: the first example, or a fallback when the examples could not be had. */
+  function openFirstProgram() {
+    explorerOpened = true;
+    if (examples.first) examples.choose(examples.first.id);
+    else {
+      editor.value = FALLBACK_PROGRAM;
+      runs.run();
+    }
+  }
+
   $("run").addEventListener("click", () => runs.run());
-  wireKeyboard(document, { run: () => runs.run(), player });
+  wireKeyboard(document, { run: () => runs.run(), player, active: () => views.current === "explorer" });
   const checkToggle = $("check-toggle");
   checkToggle.addEventListener("change", () => {
     runs.check = checkToggle.checked;
@@ -180,15 +305,17 @@ async function start() {
   });
   $("predict-mode").addEventListener("change", (event) => explorer.setPredictMode(event.target.checked));
 
+  const catalog = getDatasets().then(
+    (answer) => train.setCatalog(answer),
+    (error) => trainControls.showError(`The datasets could not be had: ${error.message}`),
+  );
   const [ops, examplesAnswer] = await Promise.allSettled([getOps(), getExamples()]);
   if (ops.status === "fulfilled") explorer.setOps(indexOps(ops.value.ops));
   if (examplesAnswer.status === "fulfilled") examples.setExamples(examplesAnswer.value.examples);
+  // A link to the Train view opens it; the explorer gets its first program when it is first shown.
+  if (trainUrl.openFromUrl()) return;
   if (url.openFromUrl()) return;
-  if (examples.first) examples.choose(examples.first.id);
-  else {
-    editor.value = FALLBACK_PROGRAM;
-    runs.run();
-  }
+  openFirstProgram();
 }
 
 start();

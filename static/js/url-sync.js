@@ -1,6 +1,7 @@
 // The URL follows the page: after each change (debounced) the shown program, values, step and check
 // are written into the hash, and opening or changing the hash by hand opens that state.
-// The format is url-state.js's.
+// The format is url-state.js's for the explorer; the Train view has its own (train-settings.js), and
+// its own UrlSync: each one opens only the hashes its format reads.
 
 import { decodeState, encodeState } from "./url-state.js";
 
@@ -11,10 +12,14 @@ export class UrlSync {
    * @param {object} options
    * @param {() => (import("./url-state.js").PageState | null)} options.current the state on show
    * @param {(state: import("./url-state.js").PageState) => void} options.open show a state from a URL
+   * @param {(state: object) => string} [options.encode] state → hash (url-state.js's encodeState)
+   * @param {(hash: string) => (object | null)} [options.decode] hash → state, null when not this format's
    */
-  constructor({ current, open }) {
+  constructor({ current, open, encode = encodeState, decode = decodeState }) {
     this.current = current;
     this.open = open;
+    this.encode = encode;
+    this.decode = decode;
     this.written = "";
     this.timer = null;
     window.addEventListener("hashchange", () => {
@@ -38,15 +43,16 @@ export class UrlSync {
   write() {
     const state = this.current();
     if (!state) return;
-    const hash = encodeState(state);
-    if (hash === this.written) return;
+    const hash = this.encode(state);
+    // The other view may have written the URL since: then it is written again even if unchanged here.
+    if (hash === this.written && location.hash === hash) return;
     this.written = hash;
     history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
   }
 
   /** Open the state the URL carries; false when it carries none. */
   openFromUrl() {
-    const state = decodeState(location.hash);
+    const state = this.decode(location.hash);
     if (!state) return false;
     this.written = location.hash;
     this.open(state);

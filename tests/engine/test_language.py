@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.language import (
     DuplicateVariableError,
@@ -324,22 +326,6 @@ def test_the_backward_pass_is_flat():
     assert backward.contributions == [-2.0, 4.0, -2.0, -2.0, 6.0, -4.0]
 
 
-def test_steps_in_another_order_are_placed_by_identity_and_a_mismatch_is_refused():
-    from engine.autodiff import Trace, trace_backward
-    from engine.language.build import _flat_backward
-
-    graph = evaluate(LECTURE)
-    trace = trace_backward(graph.scalars[-1], 1.0, order=graph.scalars)
-    shuffled = Trace(trace.output, trace.forward, trace.steps[::-1], trace.gradients)
-    backward = _flat_backward(graph, shuffled)
-    assert backward.nodes == [3, 4, 6] and backward.local_derivatives == [-3.0, 2.0, 1.0, 1.0, -2.0, 4.0]
-    first = trace.steps[0]
-    short = Trace(trace.output, trace.forward, (first._replace(contributions=first.contributions[:1]),
-                                                *trace.steps[1:]), trace.gradients)  # fmt: skip
-    with pytest.raises(RuntimeError):
-        _flat_backward(graph, short)
-
-
 def test_a_dead_chain_of_statements_is_unreachable_all_along():
     result = evaluate("a = 2\nt = a*2\nu = t*3\nout = a + 1")
     assert [(w.code, w.line, w.names) for w in result.warnings] == [
@@ -370,6 +356,33 @@ def test_typo_checks_scale_with_thousands_of_names():
     assert time.perf_counter() - start < 3.0
     typos = [w for w in result.warnings if w.code == "possible_typo"]
     assert len(typos) == 2_500 and typos[0].names == ["c1", "s1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    free=st.lists(st.text("abc_1", min_size=1, max_size=5).filter(str.isidentifier), max_size=8, unique=True),
+    assigned=st.lists(
+        st.text("abc_1", min_size=1, max_size=5).filter(str.isidentifier), max_size=8, unique=True
+    ),
+)
+def test_typo_warnings_are_every_pair_one_edit_apart(free, assigned):
+    """The typo check against comparing every pair: each free name one edit (insertion, deletion,
+    replacement, swap of neighbours) from assigned names is named with the first three of them."""
+    free = [name for name in free if name not in assigned]
+    lines = [f"{name} = {name}_x + 1" for name in assigned]  # each assigned name, bound by an expression
+    program = "\n".join(["out = 0", *lines, "out + " + " + ".join(free or ["0"])])
+    values = {f"{name}_x": 1.0 for name in assigned} | {name: 1.0 for name in free}
+    result = evaluate(program, values)
+    expected = {}
+    bound = {*assigned, "out"}
+    for name in analyze(parse(program), values).free:  # the free names, and the `_x` ones
+        close = sorted(
+            other for other in bound if max(len(name), len(other)) > 1 and one_edit_apart(name, other)
+        )
+        if close:
+            expected[name] = [name, *close[:3]]
+    typos = {w.names[0]: w.names for w in result.warnings if w.code == "possible_typo"}
+    assert typos == expected
 
 
 # -- functions from the table of operations: softplus, and max and min with two arguments ---------------

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatFactor, formatNumber } from "../../static/js/format.js";
+import { formatFactor, formatNumber, formatPercent } from "../../static/js/format.js";
 
 test("numbers show 4 significant digits without trailing zeros", () => {
   assert.equal(formatNumber(6), "6");
@@ -21,4 +21,13 @@ test("missing numbers show a dash; factors are parenthesised", () => {
   assert.equal(formatNumber(null), "—");
   assert.equal(formatNumber(undefined), "—");
   assert.equal(formatFactor(-2), "(-2)");
+});
+
+test("accuracy as a percent: whole where it is, a tenth where it needs one", () => {
+  assert.equal(formatPercent(0.66), "66%");
+  assert.equal(formatPercent(0.665), "66.5%");
+  assert.equal(formatPercent(1), "100%");
+  assert.equal(formatPercent(0), "0%");
+  assert.equal(formatPercent(2 / 3), "66.7%");
+  assert.equal(formatPercent(null), "—");
 });

@@ -1,0 +1,190 @@
+// The Train view's controls: the settings form (preset, dataset, points, hidden, activation, learning
+// rate, epochs, seed), the run's buttons and speed, and the readouts (epoch and progress, loss,
+// accuracy, rate, status). It says what a person asked for; the view decides what happens.
+
+import { formatNumber, formatPercent } from "./format.js";
+import { presetDefaults, settingHint, validSetting } from "./train-settings.js";
+
+const NUMBER_FIELDS = { points: "train-points", hidden: "train-hidden", learning_rate: "train-lr", epochs: "train-epochs", seed: "train-seed" };
+const SELECT_FIELDS = { preset: "train-preset", dataset: "train-dataset", activation: "train-activation" };
+const LABELS = { points: "Points", hidden: "Hidden units", learning_rate: "Learning rate", epochs: "Epochs", seed: "Seed" };
+/** A number typed stays unapplied this long after the last keystroke (or until the field loses focus). */
+const TYPING_DELAY_MS = 600;
+
+/** The status line for each session status (training-session.js). */
+function statusText(session) {
+  const epoch = session.epoch;
+  switch (session.status) {
+    case "loading":
+      return "Loading the points…";
+    case "ready":
+      return "Ready: Start, or Step one epoch";
+    case "running":
+      return "Training…";
+    case "stepping":
+      return "One epoch…";
+    case "replaying":
+      return "Training to the link's epoch…";
+    case "paused":
+      return `Stopped at epoch ${epoch}`;
+    case "done":
+      return `Done: ${epoch} epochs`;
+    case "failed":
+      return "Stopped: the numbers left the reals";
+    default:
+      return "";
+  }
+}
+
+export class TrainControls {
+  /**
+   * @param {(id: string) => HTMLElement} $ the page's elements by id
+   * @param {object} listeners
+   * @param {(settings: object) => void} listeners.onSettings a complete, valid new setup
+   * @param {(action: "start" | "stop" | "step" | "reset") => void} listeners.onAction
+   * @param {(speed: number) => void} listeners.onSpeed
+   * @param {(discrete: boolean) => void} listeners.onDiscrete
+   */
+  constructor($, { onSettings, onAction, onSpeed, onDiscrete }) {
+    this.$ = $;
+    this.onSettings = onSettings;
+    this.catalog = null;
+    this.settings = null;
+    this.timer = null;
+    this.fieldError = $("train-field-error");
+    this.buttons = { start: $("train-start"), stop: $("train-stop"), step: $("train-step"), reset: $("train-reset") };
+    for (const [action, button] of Object.entries(this.buttons)) button.addEventListener("click", () => onAction(action));
+
+    $("train-preset").addEventListener("change", (event) => {
+      if (!this.catalog) return;
+      // A preset brings all of its own settings; the seed is not one of them.
+      this.apply({ ...presetDefaults(this.catalog, event.target.value), seed: this.settings?.seed ?? 0 });
+    });
+    for (const field of ["dataset", "activation"]) {
+      $(SELECT_FIELDS[field]).addEventListener("change", (event) => this.apply({ ...this.settings, [field]: event.target.value }));
+    }
+    for (const [field, id] of Object.entries(NUMBER_FIELDS)) {
+      const input = $(id);
+      input.addEventListener("input", () => {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(() => this.readNumbers(), TYPING_DELAY_MS);
+      });
+      input.addEventListener("change", () => this.readNumbers(field));
+    }
+    $("train-speed").addEventListener("change", (event) => onSpeed(Number(event.target.value)));
+    $("train-discrete").addEventListener("change", (event) => onDiscrete(event.target.checked));
+  }
+
+  /** The catalogue (GET /api/datasets): the choices and the bounds. */
+  setCatalog(catalog) {
+    this.catalog = catalog;
+    fillSelect(this.$("train-preset"), catalog.presets.map((p) => [p.name, p.name]));
+    fillSelect(
+      this.$("train-dataset"),
+      catalog.datasets.map((d) => [d.name, `${d.name} (${d.source})`]),
+    );
+    fillSelect(this.$("train-activation"), catalog.activations.map((a) => [a, a]));
+    const bounds = { points: [2, catalog.limits.points], hidden: [1, catalog.limits.hidden], epochs: [1, catalog.limits.epochs], seed: [0, 2 ** 32 - 1] };
+    for (const [field, [min, max]] of Object.entries(bounds)) {
+      this.$(NUMBER_FIELDS[field]).min = String(min);
+      this.$(NUMBER_FIELDS[field]).max = String(max);
+    }
+    this.$("train-lr").min = "0";
+  }
+
+  /** Show these settings in the form. */
+  showSettings(settings, { speed, discrete }) {
+    this.settings = { ...settings };
+    for (const [field, id] of Object.entries(SELECT_FIELDS)) this.$(id).value = settings[field];
+    for (const [field, id] of Object.entries(NUMBER_FIELDS)) {
+      const input = this.$(id);
+      input.value = String(settings[field]);
+      input.removeAttribute("aria-invalid");
+    }
+    this.fieldError.hidden = true;
+    this.$("train-speed").value = String(speed);
+    this.$("train-discrete").checked = discrete;
+    const preset = this.catalog.presets.find((p) => p.name === settings.preset);
+    this.$("train-preset-summary").textContent = preset?.summary ?? "";
+    const dataset = this.catalog.datasets.find((d) => d.name === settings.dataset);
+    this.$("train-dataset-summary").textContent = dataset ? `${dataset.name}: ${dataset.description}` : "";
+  }
+
+  /** Take the number fields as typed: every one valid makes new settings; any other is pointed out. */
+  readNumbers(changed = null) {
+    clearTimeout(this.timer);
+    if (!this.settings) return;
+    const proposed = { ...this.settings };
+    const wrong = [];
+    for (const [field, id] of Object.entries(NUMBER_FIELDS)) {
+      const input = this.$(id);
+      const text = input.value.trim();
+      const value = text === "" ? NaN : Number(text);
+      if (validSetting(this.catalog, field, value)) {
+        proposed[field] = value;
+        input.removeAttribute("aria-invalid");
+      } else {
+        wrong.push(field);
+        input.setAttribute("aria-invalid", "true");
+      }
+    }
+    if (wrong.length) {
+      const first = changed && wrong.includes(changed) ? changed : wrong[0];
+      this.fieldError.textContent = `${LABELS[first]}: ${settingHint(this.catalog, first)}.`;
+      this.fieldError.hidden = false;
+      return;
+    }
+    this.fieldError.hidden = true;
+    this.apply(proposed);
+  }
+
+  apply(settings) {
+    this.onSettings(settings);
+  }
+
+  /** The run's state: buttons, progress, readouts, status and error. */
+  showRun(session) {
+    const { run, settings } = session;
+    const total = settings?.epochs ?? 0;
+    const epoch = session.epoch;
+    const busy = session.busy;
+    this.buttons.start.disabled = busy || !settings || session.status === "failed";
+    this.buttons.stop.disabled = !busy;
+    this.buttons.step.disabled = busy || !session.canContinue;
+    this.buttons.reset.disabled = !settings || session.status === "loading";
+    this.$("train-epoch").textContent = String(epoch);
+    this.$("train-epochs-total").textContent = String(total);
+    const bar = this.$("train-progress");
+    bar.setAttribute("aria-valuemax", String(total));
+    bar.setAttribute("aria-valuenow", String(epoch));
+    bar.setAttribute("aria-valuetext", `epoch ${epoch} of ${total}`);
+    this.$("train-progress-fill").style.width = `${total ? (100 * epoch) / total : 0}%`;
+    this.$("train-loss").textContent = run?.loss === null || run?.loss === undefined ? "—" : formatNumber(run.loss);
+    this.$("train-accuracy").textContent = formatPercent(run?.accuracy ?? null);
+    this.$("train-rate").textContent = run?.learningRate ? formatNumber(run.learningRate) : "—";
+    const status = this.$("train-status");
+    status.dataset.status = session.status;
+    status.textContent = statusText(session);
+    const error = this.$("train-error");
+    error.hidden = !session.error;
+    error.textContent = session.error ? session.error.message : "";
+  }
+
+  /** A message about something the view could not do (an example that could not be opened). */
+  showError(message) {
+    const error = this.$("train-error");
+    error.hidden = !message;
+    error.textContent = message ?? "";
+  }
+}
+
+function fillSelect(select, options) {
+  select.replaceChildren(
+    ...options.map(([value, text]) => {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = text;
+      return option;
+    }),
+  );
+}

@@ -1,0 +1,214 @@
+// The Train view: a training session (training-session.js) shown across its parts, the controls, the
+// plot, the curve and the parameter table, redrawn at most once an animation frame however fast
+// frames come. It also knows what opening a point in the explorer needs (the run's settings and
+// parameters at this epoch) and colours the points by a parameter's batch-gradient terms.
+
+import { learningRateAt, parameterRows, batchTerms } from "./param-update.js";
+import { formatNumber } from "./format.js";
+import { completeSettings, DEFAULT_SPEED, gradientsBody, presetDefaults } from "./train-settings.js";
+
+export class TrainView {
+  /**
+   * @param {object} parts
+   * @param {import("./training-session.js").TrainingSession} parts.session
+   * @param {import("./train-controls.js").TrainControls} parts.controls
+   * @param {import("./train-plot.js").TrainPlot} parts.plot
+   * @param {import("./loss-chart.js").LossChart} parts.chart
+   * @param {import("./param-table.js").ParamTable} parts.table
+   * @param {{terms: HTMLElement, termsText: HTMLElement, outputNote: HTMLElement}} parts.elements
+   * @param {(body: object) => Promise<object>} parts.postGradients POST /api/train/gradients
+   * @param {() => void} [parts.onChange] after what a link carries changed (the URL follows)
+   */
+  constructor({ session, controls, plot, chart, table, elements, postGradients, onChange = () => {} }) {
+    this.session = session;
+    this.controls = controls;
+    this.plot = plot;
+    this.chart = chart;
+    this.table = table;
+    this.elements = elements;
+    this.postGradients = postGradients;
+    this.onChange = onChange;
+    this.catalog = null;
+    this.discrete = false;
+    this.terms = null; // {name, epoch, batch, parameters}: the points coloured by this parameter's terms
+    this.termsAsked = 0; // numbers gradient requests: only the newest one's answer is shown
+    this.frame = 0;
+    this.drawn = { boundary: null, discrete: null, historyLength: -1, total: -1, parameters: null, gradients: null };
+    session.onChange = () => {
+      this.schedule();
+      this.onChange();
+    };
+  }
+
+  /** The catalogue (GET /api/datasets) is there: the form can be filled. */
+  setCatalog(catalog) {
+    this.catalog = catalog;
+    this.controls.setCatalog(catalog);
+  }
+
+  get ready() {
+    return this.catalog !== null;
+  }
+
+  /** Show a state a link carries (train-settings.js's TrainPageState): its settings, trained to its epoch. */
+  open({ settings, speed = DEFAULT_SPEED, discrete = false, epoch = 0 }) {
+    const complete = completeSettings(this.catalog, settings);
+    this.session.speed = speed;
+    this.discrete = discrete;
+    this.clearTerms();
+    this.controls.showSettings(complete, { speed, discrete });
+    this.session.load(complete, { epoch });
+  }
+
+  /** The first time the view is shown without a link: the first preset's defaults. */
+  openDefault() {
+    if (this.session.settings) return;
+    this.open({ settings: presetDefaults(this.catalog, this.catalog.presets[0].name) });
+  }
+
+  /** What a link to this view carries, or null before there are settings. */
+  pageState() {
+    const { session } = this;
+    if (!session.settings) return null;
+    return { settings: session.settings, speed: session.speed, discrete: this.discrete, epoch: session.epoch };
+  }
+
+  /** The form has new, valid settings: a new run (unless they are the run's own). */
+  setSettings(settings) {
+    this.controls.showSettings(settings, { speed: this.session.speed, discrete: this.discrete });
+    if (this.session.hasSettings(settings)) return;
+    this.clearTerms();
+    this.session.load(settings);
+  }
+
+  act(action) {
+    const { session } = this;
+    if (action === "start") {
+      this.clearTerms(); // they are the pulls at this epoch: a running training leaves them behind
+      session.start();
+    } else if (action === "stop") session.stop();
+    else if (action === "step") session.step();
+    else if (action === "reset") session.reset();
+  }
+
+  setSpeed(speed) {
+    this.session.setSpeed(speed);
+    this.onChange();
+  }
+
+  setDiscrete(discrete) {
+    this.discrete = discrete;
+    this.schedule();
+    this.onChange();
+  }
+
+  /**
+   * What opening point `index` in the explorer needs: the settings, the parameters at this epoch and
+   * the learning rate the next epoch will use; null when there is no such point.
+   */
+  exampleContext(index) {
+    const { session } = this;
+    const run = session.run;
+    if (!run || !Number.isInteger(index) || index < 0 || index >= run.points.length) return null;
+    const { settings } = session;
+    return {
+      settings: { ...settings },
+      parameters: { ...run.parameters },
+      epoch: run.epoch,
+      learningRate: learningRateAt(settings.preset, settings.learning_rate, run.epoch, settings.epochs),
+      names: [...run.names],
+      points: run.points,
+      labels: run.labels,
+      square: run.square,
+      output: run.output,
+      index,
+    };
+  }
+
+  /** Mark the point being explained on the plot (null: none). */
+  markPoint(index) {
+    this.plot.mark(index);
+  }
+
+  /**
+   * Colour the points by their terms of parameter `name`'s batch gradient. `batch` (batchTerms's),
+   * when the caller has it, with the epoch whose parameters it was taken at; otherwise it is asked for
+   * at the run's parameters now.
+   */
+  async showTerms(name, batch = null, batchEpoch = null) {
+    const run = this.session.run;
+    if (!run) return;
+    const asked = ++this.termsAsked;
+    const epoch = batch ? (batchEpoch ?? run.epoch) : run.epoch;
+    if (!batch) {
+      this.elements.termsText.textContent = `Asking for ${name}'s pulls…`;
+      this.elements.terms.hidden = false;
+      try {
+        const answer = await this.postGradients(gradientsBody(this.session.settings, run.parameters, [name]));
+        batch = batchTerms(answer, name);
+      } catch (error) {
+        if (asked === this.termsAsked) this.elements.termsText.textContent = `Could not get the pulls: ${error.message}`;
+        return;
+      }
+    }
+    if (asked !== this.termsAsked) return;
+    this.terms = { name, epoch, batch };
+    this.table.setChosen(name);
+    this.plot.setTerms(batch);
+    const mean = batch.mean ? `the mean over ${batch.terms.length} points` : "their weighted sum";
+    this.elements.termsText.textContent =
+      `Coloured by each point's term of ∂L/∂${name} at epoch ${epoch}: green adds to it, purple takes away, ` +
+      `bigger adds more (rings: the labels). Their sum, ${mean}, is ${formatNumber(batch.sum)}` +
+      (batch.regularization ? `; with L2's ${formatNumber(batch.regularization)}, ∂L/∂${name} = ${formatNumber(batch.gradient)}` : "") + ".";
+    this.elements.terms.hidden = false;
+  }
+
+  clearTerms() {
+    this.termsAsked += 1;
+    this.terms = null;
+    this.table.setChosen(null);
+    this.plot.setTerms(null);
+    this.elements.terms.hidden = true;
+  }
+
+  /** Redraw at the next animation frame (once, however many changes come before it). */
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  render() {
+    const { session, drawn } = this;
+    const run = session.run;
+    this.controls.showRun(session);
+    if (!run) return;
+    this.plot.setData(run);
+    if (run.boundary !== drawn.boundary || this.discrete !== drawn.discrete) {
+      this.plot.setBoundary(run.boundary, run.output, this.discrete);
+      drawn.boundary = run.boundary;
+      drawn.discrete = this.discrete;
+    }
+    const total = session.settings.epochs;
+    if (session.history.length !== drawn.historyLength || total !== drawn.total) {
+      this.chart.draw(session.history, total);
+      drawn.historyLength = session.history.length;
+      drawn.total = total;
+    }
+    if (run.parameters !== drawn.parameters || run.gradients !== drawn.gradients) {
+      this.table.setNames(run.names, run.paths);
+      this.table.show(parameterRows(run.names, run.parameters, run.gradients, run.learningRate));
+      drawn.parameters = run.parameters;
+      drawn.gradients = run.gradients;
+    }
+    this.elements.outputNote.textContent =
+      run.output.kind === "probability" ? "background: the model's probability of label 1" : "background: the model's score (±1: the hinge's margin)";
+    // Terms belong to one epoch's parameters: once the run has moved on and rests, they are asked again.
+    if (this.terms && !session.busy && this.terms.epoch !== run.epoch) {
+      this.terms.epoch = run.epoch; // asked once: the answer replaces it
+      this.showTerms(this.terms.name);
+    }
+  }
+}
