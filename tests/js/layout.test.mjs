@@ -178,7 +178,7 @@ test("placeInOrder keeps the order and the gaps, as near the wanted places as it
   for (let i = 1; i < placed.length; i++) assert.ok(placed[i] - placed[i - 1] >= 2 - 1e-9);
 });
 
-test("the quick layout: inputs left of their users, no overlaps, a chain in a straight line", () => {
+test("the layered layout: inputs left of their users, no overlaps, a chain in a straight line", () => {
   for (const graph of [fixture("lecture"), fixture("neuron_statement"), tanhChain(250)]) {
     const layout = layeredLayout(graph);
     assert.equal(layout.nodes.size, graph.nodes.length);
