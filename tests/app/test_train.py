@@ -171,12 +171,14 @@ def test_a_diverging_run_ends_with_an_error_line(client):
     assert lines[0]["type"] == "start" and [line["type"] for line in lines[1:-1]] == ["frame"] * (
         len(lines) - 2
     )
-    # Every epoch run is told of before the error (how many frames depends on the clock), the
-    # last one with a boundary.
+    # Every epoch run is told of before the error (how many frames depends on the clock). Epochs
+    # still held back when the error comes go out in one frame with a boundary; an epoch already
+    # sent on time (a busy machine) carries one only if the boundary's interval had passed.
     assert list(itertools.chain.from_iterable(f["history"]["epochs"] for f in lines[1:-1])) == [1, 2]
     told = lines[-2]
     assert told["epoch"] == 2 and not told["final"]
-    assert len(told["boundary"]["values"]) == GRID_SIZE**2
+    if "boundary" in told or told["history"]["epochs"] == [1, 2]:
+        assert len(told["boundary"]["values"]) == GRID_SIZE**2
     assert error["epoch"] == 3
     assert error["detail"] == {
         "code": "math_error",
