@@ -3,6 +3,8 @@ a real uvicorn. The fuzz generator (``tests/fuzzgen.py``) is importable from eve
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -66,31 +68,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server():
-    """One uvicorn worker on 127.0.0.1 and a free port, for as long as the session needs it."""
+@contextlib.contextmanager
+def uvicorn_server(env: dict[str, str] | None = None):
+    """One uvicorn worker on 127.0.0.1 and a free port (its URL), stopped on leaving the block;
+    `env` adds to the environment the server starts with."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
          "--workers", "1", "--log-level", "warning", "--no-access-log"],
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[1], env=os.environ | (env or {}),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.1)
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """One uvicorn worker on 127.0.0.1 and a free port, for as long as the session needs it."""
+    with uvicorn_server() as url:
+        yield url

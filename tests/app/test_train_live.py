@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import uvicorn_server
 
 # A training that computes for minutes: 2,000 epochs of the full micrograd model on 200 points.
 HEAVY = {"preset": "micrograd", "points": 200, "hidden": 16, "epochs": 2000}
@@ -23,32 +17,8 @@ LIGHT = {"preset": "minitorch", "points": 10, "epochs": 3}
 
 @pytest.fixture(scope="module")
 def one_slot_server():
-    port = free_port()
-    env = os.environ | {"MAX_TRAININGS": "1", "TRAINING_RETRY_AFTER": "3"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", "1", "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.1)
-    yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    with uvicorn_server({"MAX_TRAININGS": "1", "TRAINING_RETRY_AFTER": "3"}) as url:
+        yield url
 
 
 def test_a_hang_up_frees_the_only_slot_and_meanwhile_others_get_503(one_slot_server):
