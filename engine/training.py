@@ -104,7 +104,7 @@ class MinitorchPreset(Preset):
         return sum(losses) / len(losses)
 
     def is_correct(self, output, label):
-        return output > 0.5 if label == 1 else output < 0.5
+        return output > self.threshold if label == 1 else output < self.threshold
 
     def output_statement(self, layer_sum):
         return f"out = sigmoid({layer_sum})"
@@ -141,7 +141,7 @@ class MicrogradPreset(Preset):
         return base * (1.0 - 0.9 * epoch / epochs)
 
     def is_correct(self, output, label):
-        return (label == 1) == (output > 0)
+        return (label == 1) == (output > self.threshold)
 
     def output_statement(self, layer_sum):
         return f"score = {layer_sum}"
