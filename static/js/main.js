@@ -1,43 +1,43 @@
 // Wiring only: find the page's elements, make each part, connect them. What each part does is in its
 // own module; docs/architecture.md has the map. No math happens in the page: the API's trace is replayed.
 
-import { getDatasets, getExamples, getOps, postGraph, postGraphDot, postTrainExample, postTrainGradients } from "./api.js";
-import { ChainRulePanel } from "./chain-rule-panel.js";
-import { EditCue } from "./edit-cue.js";
-import { Editor } from "./editor.js";
-import { ErrorsView } from "./errors-view.js";
-import { ExamplesMenu } from "./examples-menu.js";
-import { ExplainPanel } from "./explain-panel.js";
-import { ExportMenu } from "./export-menu.js";
-import { Explorer } from "./explorer.js";
-import { FindBox } from "./find.js";
-import { keepGraphHeight } from "./graph-height.js";
-import { GraphView } from "./graph-view.js";
-import { InspectorPanel } from "./inspector.js";
-import { wireKeyboard } from "./keyboard.js";
-import { LayoutService } from "./layout-service.js";
-import { LossChart } from "./loss-chart.js";
-import { Minimap } from "./minimap.js";
-import { NudgePanel } from "./nudge-panel.js";
-import { indexOps, opGlyph } from "./ops.js";
-import { ParamTable } from "./param-table.js";
-import { Player } from "./player.js";
-import { PlayerControls } from "./player-controls.js";
-import { PredictPanel } from "./predict-panel.js";
-import { RunController } from "./run-controller.js";
-import { writeBackValue } from "./source-text.js";
-import { StatusLine } from "./status.js";
-import { TrainControls } from "./train-controls.js";
-import { TrainPlot } from "./train-plot.js";
-import { decodeTrainState, encodeTrainState, exampleBody } from "./train-settings.js";
-import { streamTraining } from "./train-stream.js";
-import { TrainView } from "./train-view.js";
-import { TrainingSession } from "./training-session.js";
-import { UrlSync } from "./url-sync.js";
-import { VariablesPanel } from "./variables.js";
-import { ViewSwitch } from "./view-switch.js";
-import { Viewport, wireZoomButtons } from "./viewport.js";
-import { WarningsView } from "./warnings-view.js";
+import { getDatasets, getExamples, getOps, postGraph, postGraphDot, postTrainExample, postTrainGradients } from "./core/api.js";
+import { ChainRulePanel } from "./explorer/chain-rule-panel.js";
+import { EditCue } from "./explorer/edit-cue.js";
+import { Editor } from "./explorer/editor.js";
+import { ErrorsView } from "./explorer/errors-view.js";
+import { ExamplesMenu } from "./explorer/examples-menu.js";
+import { ExplainPanel } from "./train/explain-panel.js";
+import { ExportMenu } from "./explorer/export-menu.js";
+import { Explorer } from "./explorer/explorer.js";
+import { FindBox } from "./graph/find.js";
+import { keepGraphHeight } from "./graph/graph-height.js";
+import { GraphView } from "./graph/graph-view.js";
+import { InspectorPanel } from "./explorer/inspector.js";
+import { wireKeyboard } from "./explorer/keyboard.js";
+import { LayoutService } from "./core/layout-service.js";
+import { LossChart } from "./train/loss-chart.js";
+import { Minimap } from "./graph/minimap.js";
+import { NudgePanel } from "./explorer/nudge-panel.js";
+import { indexOps, opGlyph } from "./core/ops.js";
+import { ParamTable } from "./train/param-table.js";
+import { Player } from "./core/player.js";
+import { PlayerControls } from "./explorer/player-controls.js";
+import { PredictPanel } from "./explorer/predict-panel.js";
+import { RunController } from "./core/run-controller.js";
+import { writeBackValue } from "./core/source-text.js";
+import { StatusLine } from "./page/status.js";
+import { TrainControls } from "./train/train-controls.js";
+import { TrainPlot } from "./train/train-plot.js";
+import { decodeTrainState, encodeTrainState, exampleBody } from "./core/train-settings.js";
+import { streamTraining } from "./core/train-stream.js";
+import { TrainView } from "./train/train-view.js";
+import { TrainingSession } from "./core/training-session.js";
+import { UrlSync } from "./page/url-sync.js";
+import { VariablesPanel } from "./explorer/variables.js";
+import { ViewSwitch } from "./page/view-switch.js";
+import { Viewport, wireZoomButtons } from "./graph/viewport.js";
+import { WarningsView } from "./explorer/warnings-view.js";
 
 /** Shown when the editor starts empty and the examples could not be had. */
 const FALLBACK_PROGRAM = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f";
@@ -74,7 +74,7 @@ async function start() {
   });
   const layouts = new LayoutService({
     dagre: globalThis.dagre,
-    createWorker: () => new Worker("/static/js/layout-worker.js", { name: "layout" }),
+    createWorker: () => new Worker("/static/js/graph/layout-worker.js", { name: "layout" }),
   });
   layouts.warmUp();
   window.__bpx_layoutStats = layouts.stats; // how each layout was had: {inline, worker, cached}

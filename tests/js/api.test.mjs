@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError, errorFromBody, FREE_VARIABLE_DEFAULT, graphRequest, postGraph } from "../../static/js/api.js";
+import { ApiError, errorFromBody, FREE_VARIABLE_DEFAULT, graphRequest, postGraph } from "../../static/js/core/api.js";
 import { fixture } from "./helpers.mjs";
 
 test("every graph request carries the free variables' default; values and check only when given", () => {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { agreesWithCheck, sameNumber, setInsteadOfAccumulate } from "../../static/js/bug-replay.js";
-import { buildTimeline, stateAt } from "../../static/js/timeline.js";
+import { agreesWithCheck, sameNumber, setInsteadOfAccumulate } from "../../static/js/core/bug-replay.js";
+import { buildTimeline, stateAt } from "../../static/js/core/timeline.js";
 import { fixture } from "./helpers.mjs";
 
 const byLabel = (graph, grads) => Object.fromEntries(graph.nodes.filter((n) => n.label).map((n) => [n.label, grads.get(n.id)]));

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { announce, chainRuleLines } from "../../static/js/chainrule.js";
-import { setInsteadOfAccumulate } from "../../static/js/bug-replay.js";
-import { nodeLabels } from "../../static/js/notation.js";
-import { indexOps } from "../../static/js/ops.js";
-import { buildTimeline, stateAt } from "../../static/js/timeline.js";
+import { announce, chainRuleLines } from "../../static/js/core/chainrule.js";
+import { setInsteadOfAccumulate } from "../../static/js/core/bug-replay.js";
+import { nodeLabels } from "../../static/js/core/notation.js";
+import { indexOps } from "../../static/js/core/ops.js";
+import { buildTimeline, stateAt } from "../../static/js/core/timeline.js";
 import { fixture, program } from "./helpers.mjs";
 
 const OPS = indexOps(fixture("ops").ops);

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
-import { collapsedView, collapsibleGroups, revaluedView } from "../../static/js/collapse.js";
-import { graphEdges, layoutGraph } from "../../static/js/layout.js";
+import { collapsedView, collapsibleGroups, revaluedView } from "../../static/js/core/collapse.js";
+import { graphEdges, layoutGraph } from "../../static/js/core/layout.js";
 import { fixture, tanhChain } from "./helpers.mjs";
 
 // neuron: n0..n4 = x1 x2 w1 w2 b; n5 = x1*w1, n6 = x2*w2, n7 = n5 + n6, n8 = n (n7 + b), n9 = o = tanh(n)

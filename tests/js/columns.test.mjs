@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeColumns } from "../../static/js/columns.js";
+import { decodeColumns } from "../../static/js/core/columns.js";
 import { fixture } from "./helpers.mjs";
 
 // Every fixture program, answered by the API in both forms (scripts/make_fixtures.py).

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { findNodes, nodeNames } from "../../static/js/find.js";
+import { findNodes, nodeNames } from "../../static/js/graph/find.js";
 import { fixture } from "./helpers.mjs";
 
 const graph = {

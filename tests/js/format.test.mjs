@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatFactor, formatNumber, formatPercent } from "../../static/js/format.js";
+import { formatFactor, formatNumber, formatPercent } from "../../static/js/core/format.js";
 
 test("numbers show 4 significant digits without trailing zeros", () => {
   assert.equal(formatNumber(6), "6");

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { freeVariableNames, sameStructure, variableNames } from "../../static/js/graph-structure.js";
+import { freeVariableNames, sameStructure, variableNames } from "../../static/js/core/graph-structure.js";
 import { fixture } from "./helpers.mjs";
 
 const copy = (value) => structuredClone(value);

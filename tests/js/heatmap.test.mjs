@@ -10,7 +10,7 @@ import {
   plotScale,
   predictedClass,
   termLean,
-} from "../../static/js/heatmap.js";
+} from "../../static/js/core/heatmap.js";
 
 const PROBABILITY = { kind: "probability", threshold: 0.5 };
 const SCORE = { kind: "score", threshold: 0 };

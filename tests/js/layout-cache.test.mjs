@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { collapsedView } from "../../static/js/collapse.js";
-import { LayoutCache, structureKey } from "../../static/js/layout-cache.js";
+import { collapsedView } from "../../static/js/core/collapse.js";
+import { LayoutCache, structureKey } from "../../static/js/core/layout-cache.js";
 import { fixture } from "./helpers.mjs";
 
 test("the same program with other values has the same key; another structure or fold another", () => {

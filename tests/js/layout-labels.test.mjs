@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
-import { layoutGraph, nodeBox } from "../../static/js/layout.js";
+import { layoutGraph, nodeBox } from "../../static/js/core/layout.js";
 
 test("a label cell is as wide as the name shown in it, when one is given", () => {
   const variable = { id: "n0", kind: "variable", label: "a", inputs: [] };

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import dagre from "@dagrejs/dagre";
-import { collapsedView } from "../../static/js/collapse.js";
-import { layeredLayout, layoutGraph, OWN_LAYOUT_ABOVE, packLayout } from "../../static/js/layout.js";
-import { LayoutService } from "../../static/js/layout-service.js";
+import { collapsedView } from "../../static/js/core/collapse.js";
+import { layeredLayout, layoutGraph, OWN_LAYOUT_ABOVE, packLayout } from "../../static/js/core/layout.js";
+import { LayoutService } from "../../static/js/core/layout-service.js";
 import { fixture, tanhChain } from "./helpers.mjs";
 
 /** A stand-in for the layout worker: answers each message on a later turn, as layout-worker.js does. */

@@ -12,7 +12,7 @@ import {
   layeredLayout,
   satelliteLeaves,
   unpackLayout,
-} from "../../static/js/layout.js";
+} from "../../static/js/core/layout.js";
 import { fixture, network, tanhChain } from "./helpers.mjs";
 
 const overlaps = (a, b) =>

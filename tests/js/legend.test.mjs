@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { contrastRatio, parseColor, relativeLuminance, wantsLightText } from "../../static/js/legend.js";
+import { contrastRatio, parseColor, relativeLuminance, wantsLightText } from "../../static/js/graph/legend.js";
 
 test("colours as d3 and CSS write them", () => {
   assert.deepEqual(parseColor("#1c2333"), [28, 35, 51]);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { minimapGeometry, wholeInView } from "../../static/js/minimap.js";
+import { minimapGeometry, wholeInView } from "../../static/js/graph/minimap.js";
 
 test("the minimap keeps the graph's shape within its largest size", () => {
   assert.deepEqual(minimapGeometry({ width: 3600, height: 1100 }, { width: 180, height: 110 }), { scale: 0.05, width: 180, height: 55 });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError } from "../../static/js/api.js";
-import { LineSplitter, parseTrainLine, readTrainLines } from "../../static/js/ndjson.js";
+import { ApiError } from "../../static/js/core/api.js";
+import { LineSplitter, parseTrainLine, readTrainLines } from "../../static/js/core/ndjson.js";
 
 test("lines cut anywhere by the network come out whole, in order", () => {
   const splitter = new LineSplitter();

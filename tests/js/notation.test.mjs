@@ -10,8 +10,8 @@ import {
   shorten,
   sourceLabel,
   wrap,
-} from "../../static/js/notation.js";
-import { indexOps } from "../../static/js/ops.js";
+} from "../../static/js/core/notation.js";
+import { indexOps } from "../../static/js/core/ops.js";
 import { fixture, program } from "./helpers.mjs";
 
 const OPS = indexOps(fixture("ops").ops);
@@ -93,7 +93,7 @@ test("an edge in a backward step carries its local derivative and contribution",
 });
 
 test("the DOT export names unnamed nodes as the page does", async () => {
-  const { relabelDot } = await import("../../static/js/notation.js");
+  const { relabelDot } = await import("../../static/js/core/notation.js");
   const dot = [
     "digraph backprop {",
     '  n0 [shape=record, label="{ x | data 1.5000 | grad 12.0000 }"];',

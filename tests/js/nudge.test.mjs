@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_H, formatPrecise, nudgeReport, nudgeRequest } from "../../static/js/nudge.js";
+import { DEFAULT_H, formatPrecise, nudgeReport, nudgeRequest } from "../../static/js/core/nudge.js";
 
 test("the nudged request moves one value by h and asks for nothing else", () => {
   assert.equal(DEFAULT_H, 0.001);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { indexOps, opGlyph } from "../../static/js/ops.js";
+import { indexOps, opGlyph } from "../../static/js/core/ops.js";
 
 const OPS = indexOps([
   { name: "mul", symbol: "*", display: "×", formula: "a · b", rules: ["∂/∂a = b", "∂/∂b = a"] },

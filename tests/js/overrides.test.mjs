@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { carriedValues, planValues } from "../../static/js/overrides.js";
+import { carriedValues, planValues } from "../../static/js/core/overrides.js";
 import { fixture } from "./helpers.mjs";
 
 const LECTURE = { expression: "lecture text", answer: fixture("lecture") }; // a, b, c, f declared

@@ -9,7 +9,7 @@ import {
   termText,
   updateText,
   weightText,
-} from "../../static/js/param-update.js";
+} from "../../static/js/core/param-update.js";
 import { fixture } from "./helpers.mjs";
 
 test("the learning rate of the next epoch follows the preset's schedule", () => {

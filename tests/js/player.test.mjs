@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Player } from "../../static/js/player.js";
+import { Player } from "../../static/js/core/player.js";
 
 test("a gate may hold a step back: the step stays, and play stops", (t) => {
   t.mock.timers.enable({ apis: ["setTimeout"] });

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { nodeLabels } from "../../static/js/notation.js";
-import { indexOps } from "../../static/js/ops.js";
-import { isRight, parsePrediction, predictionTarget, verdict, workedLines } from "../../static/js/prediction.js";
-import { buildTimeline } from "../../static/js/timeline.js";
+import { nodeLabels } from "../../static/js/core/notation.js";
+import { indexOps } from "../../static/js/core/ops.js";
+import { isRight, parsePrediction, predictionTarget, verdict, workedLines } from "../../static/js/core/prediction.js";
+import { buildTimeline } from "../../static/js/core/timeline.js";
 import { fixture, program } from "./helpers.mjs";
 
 const OPS = indexOps(fixture("ops").ops);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError } from "../../static/js/api.js";
-import { RECOMPUTE_DELAY_MS, RunController } from "../../static/js/run-controller.js";
+import { ApiError } from "../../static/js/core/api.js";
+import { RECOMPUTE_DELAY_MS, RunController } from "../../static/js/core/run-controller.js";
 import { fakeGraphApi } from "./helpers.mjs";
 
 const PROGRAMS = {

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { markSegments, textChange } from "../../static/js/editor.js";
-import { codePointToIndex, spanRange, spanText, statementRange, writeBackValue } from "../../static/js/source-text.js";
-import { warningRange } from "../../static/js/warnings-view.js";
+import { markSegments, textChange } from "../../static/js/explorer/editor.js";
+import { codePointToIndex, spanRange, spanText, statementRange, writeBackValue } from "../../static/js/core/source-text.js";
+import { warningRange } from "../../static/js/explorer/warnings-view.js";
 import { fixture, program } from "./helpers.mjs";
 
 test("spans count code points; JavaScript strings count UTF-16 units", () => {
@@ -68,7 +68,7 @@ test("a warning is marked on the name it is about", () => {
 });
 
 test("an edge label sits at the middle of its edge's path, sized without measuring", async () => {
-  const { labelWidth, pathMidpoint } = await import("../../static/js/edge-labels.js");
+  const { labelWidth, pathMidpoint } = await import("../../static/js/core/edge-labels.js");
   assert.deepEqual(pathMidpoint("M0,0C10,0 10,20 20,20"), { x: 10, y: 10 });
   // Three segments: the middle one's middle.
   assert.deepEqual(pathMidpoint("M0,0C5,0 5,0 10,0C15,0 15,8 20,8C25,8 25,8 30,8"), { x: 15, y: 4 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildTimeline, clampStep, stateAt } from "../../static/js/timeline.js";
+import { buildTimeline, clampStep, stateAt } from "../../static/js/core/timeline.js";
 import { fixture } from "./helpers.mjs";
 
 test("the timeline is one step per forward node, then one per backward entry", () => {
@@ -92,7 +92,7 @@ test("steps are clamped", () => {
 });
 
 test("each node's contributions so far are kept in order, and a gradient is complete once all arrived", async () => {
-  const { completeGradients } = await import("../../static/js/timeline.js");
+  const { completeGradients } = await import("../../static/js/core/timeline.js");
   const graph = fixture("reuse_twice"); // a = 3; b = a + a; c = b*b: 3 forward steps, 2 backward
   const timeline = buildTimeline(graph);
   const first = stateAt(timeline, 4);

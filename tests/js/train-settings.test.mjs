@@ -15,7 +15,7 @@ import {
   settingHint,
   trainBody,
   validSetting,
-} from "../../static/js/train-settings.js";
+} from "../../static/js/core/train-settings.js";
 import { fixture } from "./helpers.mjs";
 
 const catalog = fixture("train_datasets"); // GET /api/datasets

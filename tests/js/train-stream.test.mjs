@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError } from "../../static/js/api.js";
-import { streamTraining } from "../../static/js/train-stream.js";
+import { ApiError } from "../../static/js/core/api.js";
+import { streamTraining } from "../../static/js/core/train-stream.js";
 
 function ndjson(lines) {
   return new Response(lines.map((line) => JSON.stringify(line) + "\n").join(""), {

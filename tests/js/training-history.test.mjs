@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TrainingHistory } from "../../static/js/training-history.js";
+import { TrainingHistory } from "../../static/js/core/training-history.js";
 
 test("frames' histories join into one curve that misses no epoch and repeats none", () => {
   const history = new TrainingHistory();

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ApiError } from "../../static/js/api.js";
-import { TrainingSession } from "../../static/js/training-session.js";
+import { ApiError } from "../../static/js/core/api.js";
+import { TrainingSession } from "../../static/js/core/training-session.js";
 
 const SETTINGS = { preset: "minitorch", dataset: "simple", points: 3, hidden: 2, activation: "relu", learning_rate: 0.5, epochs: 6, seed: 0 };
 const INITIAL = { w: 1, b: 0 };

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeState, encodeState } from "../../static/js/url-state.js";
+import { decodeState, encodeState } from "../../static/js/core/url-state.js";
 
 test("expression, values, step and check round-trip through the hash", () => {
   const state = {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { fitTransform } from "../../static/js/viewport.js";
+import { fitTransform } from "../../static/js/graph/viewport.js";
 
 const insets = { top: 50, right: 12, bottom: 46, left: 12 };
 

@@ -3,9 +3,9 @@
 // graph. Marks may overlap: the backdrop is cut into segments, each carrying every covering mark's class.
 // Text goes in as text nodes only.
 
-import { spanRange, statementRange } from "./source-text.js";
+import { spanRange, statementRange } from "../core/source-text.js";
 
-export { codePointToIndex, lineColumnToIndex } from "./source-text.js";
+export { codePointToIndex, lineColumnToIndex } from "../core/source-text.js";
 
 /**
  * Cut `length` characters into segments at every mark's edges: [{start, end, classes}], classes empty

@@ -4,8 +4,8 @@
 // `data-label`) and open their example when clicked. With a parameter chosen, each point is coloured
 // by its term of that parameter's batch gradient. Geometry and colours: heatmap.js.
 
-import { boundaryPixels, labelColor, plotScale, termLean } from "./heatmap.js";
-import { formatNumber } from "./format.js";
+import { boundaryPixels, labelColor, plotScale, termLean } from "../core/heatmap.js";
+import { formatNumber } from "../core/format.js";
 
 const d3 = globalThis.d3;
 

@@ -1,10 +1,10 @@
 // The node inspector: what one node is, its numbers at the current step and its local derivatives,
 // written as notation.js writes them. It sits beside the graph, so a click never scrolls the page.
 
-import { definition } from "./chainrule.js";
-import { formatNumber } from "./format.js";
-import { gradientSymbol, localRuleText } from "./notation.js";
-import { spanText } from "./source-text.js";
+import { definition } from "../core/chainrule.js";
+import { formatNumber } from "../core/format.js";
+import { gradientSymbol, localRuleText } from "../core/notation.js";
+import { spanText } from "../core/source-text.js";
 
 const KIND_TEXT = {
   variable: "variable (a leaf: its gradient is what training would use)",

@@ -1,7 +1,7 @@
 // Errors under the editor: the message, where it is (line and column, the source line with a caret),
 // and a mark at that place in the editor. Text only: a message never becomes markup.
 
-import { ApiError } from "./api.js";
+import { ApiError } from "../core/api.js";
 import { lineColumnToIndex } from "./editor.js";
 
 export class ErrorsView {

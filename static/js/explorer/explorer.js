@@ -4,17 +4,17 @@
 // a step shows: predict mode asks before a backward step reveals a gradient, the `+=` bug replays the
 // backward pass with gradients set instead of accumulated.
 
-import { setInsteadOfAccumulate } from "./bug-replay.js";
-import { chainRuleLines } from "./chainrule.js";
-import { collapsedView, collapsibleGroups, revaluedView } from "./collapse.js";
-import { sameStructure } from "./graph-structure.js";
-import { GraphView } from "./graph-view.js";
-import { drawLegend } from "./legend.js";
-import { nodeLabels } from "./notation.js";
-import { predictionTarget, workedLines } from "./prediction.js";
-import { spanRange } from "./source-text.js";
-import { buildTimeline, completeGradients, stateAt } from "./timeline.js";
-import { RunTiming } from "./timing-hooks.js";
+import { setInsteadOfAccumulate } from "../core/bug-replay.js";
+import { chainRuleLines } from "../core/chainrule.js";
+import { collapsedView, collapsibleGroups, revaluedView } from "../core/collapse.js";
+import { sameStructure } from "../core/graph-structure.js";
+import { GraphView } from "../graph/graph-view.js";
+import { drawLegend } from "../graph/legend.js";
+import { nodeLabels } from "../core/notation.js";
+import { predictionTarget, workedLines } from "../core/prediction.js";
+import { spanRange } from "../core/source-text.js";
+import { buildTimeline, completeGradients, stateAt } from "../core/timeline.js";
+import { RunTiming } from "../page/timing-hooks.js";
 
 /** Steps that move the view to the active node when it is off screen (not a recompute's reload). */
 const FOLLOW_CAUSES = new Set(["forward", "back", "play", "scrub", "start", "end", "restart"]);
@@ -42,19 +42,19 @@ export class Explorer {
    * @param {object} parts
    * @param {import("./editor.js").Editor} parts.editor
    * @param {GraphView} parts.view
-   * @param {import("./viewport.js").Viewport} parts.viewport
+   * @param {import("../graph/viewport.js").Viewport} parts.viewport
    * @param {import("./variables.js").VariablesPanel} parts.variables
-   * @param {import("./player.js").Player} parts.player
+   * @param {import("../core/player.js").Player} parts.player
    * @param {import("./player-controls.js").PlayerControls} parts.controls
    * @param {import("./chain-rule-panel.js").ChainRulePanel} parts.chainRule
    * @param {import("./inspector.js").InspectorPanel} parts.inspector
    * @param {import("./errors-view.js").ErrorsView} parts.errors
    * @param {import("./warnings-view.js").WarningsView} parts.warnings
    * @param {import("./predict-panel.js").PredictPanel} parts.predict
-   * @param {import("./status.js").StatusLine} parts.status
+   * @param {import("../page/status.js").StatusLine} parts.status
    * @param {import("./export-menu.js").ExportMenu} parts.exports
-   * @param {import("./layout-service.js").LayoutService} parts.layouts where layouts come from
-   * @param {import("./minimap.js").Minimap} parts.minimap
+   * @param {import("../core/layout-service.js").LayoutService} parts.layouts where layouts come from
+   * @param {import("../graph/minimap.js").Minimap} parts.minimap
    * @param {{graph: SVGSVGElement, panel: HTMLElement, empty: HTMLElement, meta: HTMLElement, legend: SVGSVGElement}} parts.elements
    * @param {() => void} [parts.onStep] called after every step shown (the URL follows)
    * @param {(expression: string) => void} [parts.onShown] called with the program text of every answer

@@ -5,7 +5,7 @@ const PHASE_TEXT = { start: "Start", forward: "Forward pass", backward: "Backwar
 
 export class PlayerControls {
   /**
-   * @param {import("./player.js").Player} player
+   * @param {import("../core/player.js").Player} player
    * @param {(id: string) => HTMLElement} byId the page's elements by id
    */
   constructor(player, byId) {

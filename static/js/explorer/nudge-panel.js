@@ -1,7 +1,7 @@
 // The Nudge: a variable's button asks the API for the output with that variable moved by h, and the
 // panel shows the output's change beside grad·h (nudge.js writes the lines).
 
-import { DEFAULT_H, nudgeReport, nudgeRequest } from "./nudge.js";
+import { DEFAULT_H, nudgeReport, nudgeRequest } from "../core/nudge.js";
 
 export class NudgePanel {
   /**

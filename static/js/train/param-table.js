@@ -3,7 +3,7 @@
 // changes text. Each row carries the full numbers (`data-value`, `data-grad`, `data-update`); a name
 // is a button that picks the parameter, for its pull point by point.
 
-import { formatNumber } from "./format.js";
+import { formatNumber } from "../core/format.js";
 
 const CELLS = ["value", "grad", "update"];
 

@@ -2,7 +2,7 @@
 // be; the page says right or wrong, shows the chain rule worked out and keeps the score. The checking
 // is prediction.js's; the Explorer decides when to ask.
 
-import { parsePrediction, isRight, verdict } from "./prediction.js";
+import { parsePrediction, isRight, verdict } from "../core/prediction.js";
 
 export class PredictPanel {
   /**

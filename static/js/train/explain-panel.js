@@ -4,9 +4,9 @@
 // chosen parameter its batch gradient as the sum of every point's term (POST /api/train/gradients),
 // the points coloured by their terms, so the `+=` over the dataset shows.
 
-import { formatNumber } from "./format.js";
-import { batchTerms, exampleUpdate, termText, updateText, weightText } from "./param-update.js";
-import { gradientsBody } from "./train-settings.js";
+import { formatNumber } from "../core/format.js";
+import { batchTerms, exampleUpdate, termText, updateText, weightText } from "../core/param-update.js";
+import { gradientsBody } from "../core/train-settings.js";
 import { TrainPlot } from "./train-plot.js";
 
 function el(tag, className, text) {

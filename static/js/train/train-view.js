@@ -3,14 +3,14 @@
 // frames come. It also knows what opening a point in the explorer needs (the run's settings and
 // parameters at this epoch) and colours the points by a parameter's batch-gradient terms.
 
-import { learningRateAt, parameterRows, batchTerms } from "./param-update.js";
-import { formatNumber } from "./format.js";
-import { completeSettings, DEFAULT_SPEED, gradientsBody, presetDefaults } from "./train-settings.js";
+import { learningRateAt, parameterRows, batchTerms } from "../core/param-update.js";
+import { formatNumber } from "../core/format.js";
+import { completeSettings, DEFAULT_SPEED, gradientsBody, presetDefaults } from "../core/train-settings.js";
 
 export class TrainView {
   /**
    * @param {object} parts
-   * @param {import("./training-session.js").TrainingSession} parts.session
+   * @param {import("../core/training-session.js").TrainingSession} parts.session
    * @param {import("./train-controls.js").TrainControls} parts.controls
    * @param {import("./train-plot.js").TrainPlot} parts.plot
    * @param {import("./loss-chart.js").LossChart} parts.chart

@@ -1,7 +1,7 @@
 // The Chain rule panel (the current step written out, chainrule.js's lines) and the ARIA live region
 // that announces each step.
 
-import { announce, chainRuleLines } from "./chainrule.js";
+import { announce, chainRuleLines } from "../core/chainrule.js";
 
 export class ChainRulePanel {
   /** @param {HTMLElement} panel @param {HTMLElement} announcer an aria-live region */

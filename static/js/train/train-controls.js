@@ -2,8 +2,8 @@
 // rate, epochs, seed), the run's buttons and speed, and the readouts (epoch and progress, loss,
 // accuracy, rate, status). It says what a person asked for; the view decides what happens.
 
-import { formatNumber, formatPercent } from "./format.js";
-import { presetDefaults, settingHint, validSetting } from "./train-settings.js";
+import { formatNumber, formatPercent } from "../core/format.js";
+import { presetDefaults, settingHint, validSetting } from "../core/train-settings.js";
 
 const NUMBER_FIELDS = { points: "train-points", hidden: "train-hidden", learning_rate: "train-lr", epochs: "train-epochs", seed: "train-seed" };
 const SELECT_FIELDS = { preset: "train-preset", dataset: "train-dataset", activation: "train-activation" };

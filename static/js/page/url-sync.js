@@ -3,15 +3,15 @@
 // The format is url-state.js's for the explorer; the Train view has its own (train-settings.js), and
 // its own UrlSync: each one opens only the hashes its format reads.
 
-import { decodeState, encodeState } from "./url-state.js";
+import { decodeState, encodeState } from "../core/url-state.js";
 
 const URL_DELAY_MS = 150;
 
 export class UrlSync {
   /**
    * @param {object} options
-   * @param {() => (import("./url-state.js").PageState | null)} options.current the state on show
-   * @param {(state: import("./url-state.js").PageState) => void} options.open show a state from a URL
+   * @param {() => (import("../core/url-state.js").PageState | null)} options.current the state on show
+   * @param {(state: import("../core/url-state.js").PageState) => void} options.open show a state from a URL
    * @param {(state: object) => string} [options.encode] state → hash (url-state.js's encodeState)
    * @param {(hash: string) => (object | null)} [options.decode] hash → state, null when not this format's
    */

@@ -11,7 +11,7 @@
 
 /* global importScripts, dagre */
 importScripts("/vendor/dagre.min.js");
-const layoutModule = import("./layout.js");
+const layoutModule = import("../core/layout.js");
 
 function post(id, phase, layout, packLayout) {
   const packed = packLayout(layout);

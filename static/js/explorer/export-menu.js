@@ -1,7 +1,7 @@
 // The Export buttons: SVG, PNG, JSON, DOT of the graph on show. Disabled until there is one.
 
-import { exportDot, exportJson, exportPng, exportSvg } from "./exporters.js";
-import { relabelDot } from "./notation.js";
+import { exportDot, exportJson, exportPng, exportSvg } from "../graph/exporters.js";
+import { relabelDot } from "../core/notation.js";
 
 export class ExportMenu {
   /**
@@ -11,7 +11,7 @@ export class ExportMenu {
    * @param {() => ({answer, body, layout, labels} | null)} options.shown what is on show: the API answer,
    *   the request it answered, the layout, the nodes' shown names (the DOT file uses them too)
    * @param {(body: object) => Promise<{dot: string}>} options.postDot POST /api/graph/dot
-   * @param {import("./status.js").StatusLine} options.status where a failed export says so
+   * @param {import("../page/status.js").StatusLine} options.status where a failed export says so
    */
   constructor(buttons, { graph, shown, postDot, status }) {
     this.buttons = buttons;

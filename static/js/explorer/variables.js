@@ -2,9 +2,9 @@
 // when asked, the numeric check. Rows are kept while the same variables stay, so typing is never
 // interrupted. A gradient (and its numeric check) shows only once the backward pass has revealed it.
 
-import { agreesWithCheck } from "./bug-replay.js";
-import { formatNumber } from "./format.js";
-import { gradientSymbol } from "./notation.js";
+import { agreesWithCheck } from "../core/bug-replay.js";
+import { formatNumber } from "../core/format.js";
+import { gradientSymbol } from "../core/notation.js";
 
 function sliderRange(value) {
   const reach = Math.max(5, Math.ceil(Math.abs(value) * 2));

@@ -1,7 +1,7 @@
 // The API's warnings about a program (a likely typo, an unused variable, a statement that does not
 // reach the output), listed by the editor and marked at their places in it. Text only.
 
-import { lineColumnToIndex } from "./source-text.js";
+import { lineColumnToIndex } from "../core/source-text.js";
 
 /** Where a warning points in the program: [start, end) string indices (the first name it names). */
 export function warningRange(expression, warning) {

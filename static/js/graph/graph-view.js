@@ -7,11 +7,11 @@
 // In a backward step each lit edge carries what it passes back (`×(-3) → 6`); with the `+=` bug on,
 // a node whose gradient the bug got wrong shows the right one under it.
 
-import { labelWidth, pathMidpoint } from "./edge-labels.js";
-import { formatNumber } from "./format.js";
-import { SIZES } from "./layout.js";
+import { labelWidth, pathMidpoint } from "../core/edge-labels.js";
+import { formatNumber } from "../core/format.js";
+import { SIZES } from "../core/layout.js";
 import { gradientScale, wantsLightText } from "./legend.js";
-import { edgeText, gradientSymbol } from "./notation.js";
+import { edgeText, gradientSymbol } from "../core/notation.js";
 
 const d3 = globalThis.d3;
 

@@ -10,7 +10,7 @@ function isTextField(target) {
 
 /**
  * @param {EventTarget} target where keys are listened to (the document)
- * @param {{run: () => void, player: import("./player.js").Player, active?: () => boolean}} actions
+ * @param {{run: () => void, player: import("../core/player.js").Player, active?: () => boolean}} actions
  *   active: whether the explorer is on show (its keys do nothing while the Train view is)
  */
 export function wireKeyboard(target, { run, player, active = () => true }) {

@@ -3,7 +3,7 @@
 // has come. Hovering shows the nearest epoch's numbers. Drawn in the SVG's own pixels (it follows the
 // card's width), so its text stays the page's size on a phone.
 
-import { formatNumber, formatPercent } from "./format.js";
+import { formatNumber, formatPercent } from "../core/format.js";
 
 const d3 = globalThis.d3;
 const MARGIN = { left: 44, right: 44, top: 10, bottom: 26 };

@@ -1,6 +1,6 @@
 // The gradient colour scale (diverging: red negative, blue positive, pale near zero) and its legend bar.
 
-import { formatNumber } from "./format.js";
+import { formatNumber } from "../core/format.js";
 
 const d3 = globalThis.d3;
 const LEGEND_STOPS = 11;
