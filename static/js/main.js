@@ -36,7 +36,7 @@ import { TrainingSession } from "./core/training-session.js";
 import { UrlSync } from "./page/url-sync.js";
 import { VariablesPanel } from "./explorer/variables.js";
 import { ViewSwitch } from "./page/view-switch.js";
-import { Viewport, wireZoomButtons } from "./graph/viewport.js";
+import { Viewport, layoutDirection, wireZoomButtons } from "./graph/viewport.js";
 import { WarningsView } from "./explorer/warnings-view.js";
 
 /** Shown when the editor starts empty and the examples could not be had. */
@@ -75,6 +75,7 @@ async function start() {
   const layouts = new LayoutService({
     dagre: globalThis.dagre,
     createWorker: () => new Worker("/static/js/graph/layout-worker.js", { name: "layout" }),
+    direction: () => layoutDirection(viewport.size),
   });
   layouts.warmUp();
   window.__bpx_layoutStats = layouts.stats; // how each layout was had: {inline, worker, cached}

@@ -7,13 +7,13 @@ import { edgeBounds, edgePath } from "./layout-edges.js";
 /** Node box sizes by kind; operation nodes carry a small op circle on their left. */
 export const SIZES = Object.freeze({
   opRadius: 13,
-  opGap: 12,
+  opGap: 8,
   recordHeight: 40,
   labelMin: 30,
-  charWidth: 7.5,
-  cellWidth: 68,
-  constantWidth: 44,
-  constantHeight: 22,
+  charWidth: 8, // the name's bold 13px (graph.css)
+  cellWidth: 66, // "-1.234e-5" in 13px monospace
+  constantWidth: 48,
+  constantHeight: 24,
   foldRoom: 18, // a named statement's fold control, left in its label cell
 });
 

@@ -30,9 +30,12 @@ export class LayoutService {
    * @param {(() => Worker) | null} [options.createWorker] makes the worker; null: always this thread
    * @param {number} [options.inlineLimit]
    * @param {LayoutCache} [options.cache]
+   * @param {() => string} [options.direction] the way the layers go for the drawing as it is now
+   *   ("LR" or "TB"): every layout asked for is laid out so, unless its options say otherwise
    */
-  constructor({ dagre, createWorker = null, inlineLimit = INLINE_LAYOUT_LIMIT, cache = new LayoutCache() }) {
+  constructor({ dagre, createWorker = null, inlineLimit = INLINE_LAYOUT_LIMIT, cache = new LayoutCache(), direction = () => "LR" }) {
     this.dagre = dagre;
+    this.direction = direction;
     this.createWorker = createWorker;
     this.inlineLimit = inlineLimit;
     this.cache = cache;
@@ -45,11 +48,18 @@ export class LayoutService {
     this.stats = { inline: 0, worker: 0, cached: 0 };
   }
 
+  /** `options` with the direction the drawing wants now, when they name none. */
+  oriented(options) {
+    return options.direction ? options : { ...options, direction: this.direction() };
+  }
+
   /**
    * The layout of `view` with layoutGraph's `options` (the names drawn, spacing) if it is cached, or
    * small enough to make now; else null.
    */
-  now(view, options = {}, key = layoutKey(view, options)) {
+  now(view, options = {}, key = null) {
+    options = this.oriented(options);
+    key ??= layoutKey(view, options);
     const cached = this.cache.get(key);
     if (cached) {
       this.stats.cached += 1;
@@ -66,6 +76,7 @@ export class LayoutService {
    * as soon as a quick one would come: no quick one first.
    */
   layout(view, options = {}, onQuick = null) {
+    options = this.oriented(options);
     const key = layoutKey(view, options);
     const ready = this.now(view, options, key);
     if (ready) return Promise.resolve(ready);

@@ -7,7 +7,7 @@
 // In a backward step each lit edge carries what it passes back (`×(-3) → 6`); with the `+=` bug on,
 // a node whose gradient the bug got wrong shows the right one under it.
 
-import { labelWidth, pathMidpoint } from "../core/edge-labels.js";
+import { LABEL_LINE_HEIGHT, labelLines, labelSize, placeLabel } from "../core/edge-labels.js";
 import { formatNumber } from "../core/format.js";
 import { SIZES } from "../core/layout.js";
 import { gradientScale, wantsLightText } from "./legend.js";
@@ -124,6 +124,8 @@ export class GraphView {
     // Above the nodes: an edge's label must not hide under the node it points to.
     this.edgeLabelLayer = layer.append("g").attr("class", "edge-labels");
     this.nodeElements = new Map(); // nodeKey → <g> of each drawn node
+    this.elementById = new Map(); // node id → its <g>
+    this.stepMarked = []; // the elements marked as the step's node and inputs
     this.edgeElements = new Map(); // edgeKey → <path> of each drawn edge
     this.generation = 0;
     this.state = null;
@@ -192,6 +194,8 @@ export class GraphView {
     const oldEdges = this.edgeElements;
     this.nodeElements = new Map();
     this.edgeElements = new Map();
+    this.elementById = new Map();
+    this.stepMarked = [];
     // Big graphs draw lighter nodes: an element never moves between the two kinds of drawing.
     const keyOf = (n) => `${nodeKey(n, labels)}|${large ? "light" : "detailed"}`;
     const nodeKeys = new Set(view.nodes.map(keyOf));
@@ -270,6 +274,7 @@ export class GraphView {
         else element.removeAttribute("data-failed");
       }
       this.nodeElements.set(key, element);
+      this.elementById.set(n.id, element);
       this.cull(element, nodeBounds(box));
     };
 
@@ -338,6 +343,8 @@ export class GraphView {
     }
     this.nodeElements = new Map();
     this.edgeElements = new Map();
+    this.elementById = new Map();
+    this.stepMarked = [];
     this.halo.attr("visibility", "hidden");
   }
 
@@ -415,7 +422,7 @@ export class GraphView {
     g.append("title"); // the tooltip: update() writes it
     if (node.kind === "constant") {
       g.append("rect").attr("class", "constant-pill").attr("width", box.width).attr("height", h).attr("rx", h / 2);
-      g.append("text").attr("class", "constant-text").attr("aria-hidden", "true").attr("x", box.width / 2).attr("y", h / 2 + 4);
+      g.append("text").attr("class", "constant-text").attr("data-part", "value").attr("aria-hidden", "true").attr("x", box.width / 2).attr("y", h / 2 + 4.5);
       this.buildHitArea(g, box);
       return;
     }
@@ -449,15 +456,15 @@ export class GraphView {
     g.append("text")
       .attr("class", node.label ? "label-text" : "label-text unnamed")
       .attr("x", x0 + fold + (box.labelWidth - fold) / 2)
-      .attr("y", h / 2 + 4)
+      .attr("y", h / 2 + 4.5)
       .text(this.labels.get(node.id));
     if (detailed) {
-      g.append("text").attr("class", "caption").attr("x", dataX + cell / 2).attr("y", 12).text("data");
-      g.append("text").attr("class", "caption grad-caption").attr("x", gradX + cell / 2).attr("y", 12).text("grad");
+      g.append("text").attr("class", "caption").attr("x", dataX + cell / 2).attr("y", 13).text("data");
+      g.append("text").attr("class", "caption grad-caption").attr("x", gradX + cell / 2).attr("y", 13).text("grad");
     }
-    const numberY = detailed ? 29 : h / 2 + 4;
-    g.append("text").attr("class", "value-text").attr("x", dataX + cell / 2).attr("y", numberY);
-    g.append("text").attr("class", "grad-text").attr("x", gradX + cell / 2).attr("y", numberY);
+    const numberY = detailed ? 31 : h / 2 + 4.5;
+    g.append("text").attr("class", "value-text").attr("data-part", "value").attr("x", dataX + cell / 2).attr("y", numberY);
+    g.append("text").attr("class", "grad-text").attr("data-part", "grad").attr("x", gradX + cell / 2).attr("y", numberY);
     this.buildHitArea(g, box);
   }
 
@@ -600,6 +607,7 @@ export class GraphView {
     }
 
     this.placeHalo(active, phase);
+    this.markStep(active);
 
     const activeKeys = new Set(state.activeEdges.map((e) => `${e.target}:${e.position}`));
     for (const element of this.edgeElements.values()) {
@@ -626,33 +634,47 @@ export class GraphView {
   drawEdgeLabels(state) {
     const labels = [];
     const step = state.step;
+    const direction = this.layout.direction ?? "LR";
     if (step && step.phase === "backward") {
       step.contributions.forEach((c, position) => {
         const input = this.nodeById.get(c.input);
         const key = `${step.node}:${position}`;
         if (!input || input.kind === "constant" || c.contribution === null || !this.edgePaths.has(key)) return;
-        labels.push({ key, text: edgeText(c.local, c.contribution) });
+        const lines = labelLines(edgeText(c.local, c.contribution), direction);
+        labels.push({ key, lines, size: labelSize(lines) });
       });
     }
     const paths = this.edgePaths;
+    // A label never covers a node: placed where its edge runs clear of the boxes near it.
+    const near = (d) => {
+      const bounds = this.layout.edges.find((e) => e.key === d.key)?.bounds;
+      const boxes = [];
+      for (const box of this.layout.nodes.values()) if (!bounds || intersects(nodeBounds(box), bounds)) boxes.push(box);
+      return boxes;
+    };
     this.edgeLabelLayer
       .selectAll("g.edge-label")
       .data(labels, (d) => d.key)
       .join((enter) => {
-        const g = enter.append("g").attr("class", "edge-label");
-        g.append("rect").attr("rx", 4).attr("height", 19);
-        g.append("text").attr("x", 5).attr("y", 14);
+        const g = enter.append("g").attr("class", "edge-label").attr("data-edge-label", "");
+        g.append("rect").attr("rx", 4);
+        g.append("text");
         return g;
       })
       .attr("data-edge", (d) => d.key)
       .each(function (d) {
-        const point = pathMidpoint(paths.get(d.key) ?? "");
-        if (!point) return;
-        const width = labelWidth(d.text);
+        const corner = placeLabel(paths.get(d.key) ?? "", d.size, near(d));
+        if (!corner) return;
         const g = d3.select(this);
-        g.select("text").text(d.text);
-        g.select("rect").attr("width", width);
-        g.attr("transform", `translate(${(point.x - width / 2).toFixed(1)},${(point.y - 9.5).toFixed(1)})`);
+        g.select("text")
+          .selectAll("tspan")
+          .data(d.lines)
+          .join("tspan")
+          .attr("x", 5)
+          .attr("y", (_, i) => 14 + i * LABEL_LINE_HEIGHT)
+          .text((line) => line);
+        g.select("rect").attr("width", d.size.width).attr("height", d.size.height);
+        g.attr("transform", `translate(${corner.x.toFixed(1)},${corner.y.toFixed(1)})`);
       });
   }
 
@@ -720,6 +742,28 @@ export class GraphView {
       text += `, ${symbol} = ${gradText}`;
     }
     return text;
+  }
+
+  /**
+   * The step's node carries `data-current`, its inputs `data-step-input` (test hooks; a folded box
+   * stands for the nodes inside it). Only the elements marked before are visited again.
+   */
+  markStep(active) {
+    for (const element of this.stepMarked) {
+      element.removeAttribute("data-current");
+      element.removeAttribute("data-step-input");
+    }
+    this.stepMarked = [];
+    if (active === null) return;
+    const current = this.shownAs(active);
+    const mark = (id, attribute) => {
+      const element = this.elementById.get(id);
+      if (!element || element.hasAttribute("data-current")) return;
+      element.setAttribute(attribute, "");
+      this.stepMarked.push(element);
+    };
+    mark(current, "data-current");
+    for (const input of this.nodeById.get(active)?.inputs ?? []) mark(this.shownAs(input), "data-step-input");
   }
 
   placeHalo(active, phase) {

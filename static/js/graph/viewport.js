@@ -4,13 +4,64 @@
 
 const d3 = globalThis.d3;
 
-/** A new graph is shown whole when that keeps its text at least this large, or it is this small; … */
-export const WHOLE_GRAPH_MIN_SCALE = 0.5;
-export const WHOLE_GRAPH_MAX_NODES = 30;
-/** …it opens at this scale, where node text is readable, and the minimap shows the rest. */
-export const READABLE_SCALE = 0.8;
-/** Room the overlays take at the drawing's edges (toolbar above, legend below), kept clear by fit. */
+/**
+ * The smallest zoom at which a node's value and gradient (13px in graph.css) are at least 12 CSS px
+ * on screen. A new graph is shown whole when that keeps this scale; otherwise it opens at this scale
+ * on the step the timeline stands at, and the minimap and Fit show the whole.
+ */
+export const LEGIBLE_SCALE = 0.94;
+/** Room the overlays take at the drawing's edges (toolbar above, legend below) before they are measured. */
 const INSETS = { top: 50, right: 12, bottom: 46, left: 12 };
+/** The graph card's parts drawn over the drawing: the view keeps what it must show clear of them. */
+const OVERLAYS = ".graph-toolbar, .minimap, .legend, .graph-meta";
+/** Room kept between what the view must show and the edge of the free room. */
+const MARGIN = 10;
+
+/** Top to bottom where the drawing is narrow (a phone held upright), left to right elsewhere. */
+export function layoutDirection(size) {
+  return size.width < 600 && size.height > size.width * 0.9 ? "TB" : "LR";
+}
+
+/** The box around some boxes ({x, y, width, height}, layout units). */
+export function boundsOf(boxes) {
+  const x0 = Math.min(...boxes.map((b) => b.x));
+  const y0 = Math.min(...boxes.map((b) => b.y));
+  const x1 = Math.max(...boxes.map((b) => b.x + b.width));
+  const y1 = Math.max(...boxes.map((b) => b.y + b.height));
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/**
+ * Where the view must move so `boxes` (the step's node and its inputs) are inside the free room of a
+ * `size` view (less `insets` and a margin), as `t` ({k, x, y}) shows them now: null when they are
+ * already, else a transform that centres them, at the zoom it had or less (never less than they need).
+ * Pure: exported for the tests.
+ */
+export function followTransform(boxes, t, size, insets = INSETS) {
+  if (!boxes.length) return null;
+  const b = boundsOf(boxes);
+  const left = insets.left + MARGIN;
+  const top = insets.top + MARGIN;
+  const right = size.width - insets.right - MARGIN;
+  const bottom = size.height - insets.bottom - MARGIN;
+  const x0 = t.x + b.x * t.k;
+  const y0 = t.y + b.y * t.k;
+  if (x0 >= left && y0 >= top && x0 + b.width * t.k <= right && y0 + b.height * t.k <= bottom) return null;
+  const k = Math.min(t.k, Math.max(1e-3, right - left) / b.width, Math.max(1e-3, bottom - top) / b.height);
+  return { k, x: (left + right) / 2 - (b.x + b.width / 2) * k, y: (top + bottom) / 2 - (b.y + b.height / 2) * k };
+}
+
+/**
+ * How a new graph opens in a `size` view: whole when that keeps its text legible (LEGIBLE_SCALE),
+ * else at that scale with `boxes` (the step's node and its inputs) at the centre of the free room.
+ * Pure: exported for the tests.
+ */
+export function openTransform(content, boxes, size, insets = INSETS) {
+  const whole = fitTransform(content, size, insets);
+  if (whole.k >= LEGIBLE_SCALE || !boxes.length) return whole;
+  const far = { k: LEGIBLE_SCALE, x: -1e9, y: -1e9 }; // out of view: followTransform centres them
+  return followTransform(boxes, far, size, insets);
+}
 
 /**
  * The transform that shows a `content` box whole inside a `size` view, centred, leaving `insets`
@@ -95,7 +146,37 @@ export class Viewport {
   setContent(layout, { large }) {
     this.layout = layout;
     this.large = large;
+    // Each drawn node's inputs (the sources of the edges into it): a step is about a node and its inputs.
+    this.inputs = new Map();
+    for (const edge of layout?.edges ?? []) {
+      if (!this.inputs.has(edge.target)) this.inputs.set(edge.target, new Set());
+      this.inputs.get(edge.target).add(edge.source);
+    }
     this.changed();
+  }
+
+  /** The boxes a step at drawn node `id` is about: the node's and its inputs'. */
+  stepBoxes(id) {
+    const ids = [id, ...(this.inputs?.get(id) ?? [])];
+    return ids.map((i) => this.layout?.nodes.get(i)).filter(Boolean);
+  }
+
+  /**
+   * The room the overlays leave free, measured (they wrap and move with the window: the minimap sits
+   * at the top on narrow screens): each overlay takes a band at the top or bottom of the drawing.
+   */
+  insets() {
+    const svg = this.svgElement.getBoundingClientRect();
+    const card = this.svgElement.parentElement;
+    if (!card || !svg.height) return INSETS;
+    const insets = { top: 8, right: 8, bottom: 8, left: 8 };
+    for (const overlay of card.querySelectorAll(OVERLAYS)) {
+      const r = overlay.getBoundingClientRect();
+      if (!r.width || !r.height) continue; // not shown
+      if (r.top + r.height / 2 < svg.top + svg.height / 2) insets.top = Math.max(insets.top, r.bottom - svg.top);
+      else insets.bottom = Math.max(insets.bottom, svg.bottom - r.top);
+    }
+    return insets;
   }
 
   transform() {
@@ -117,29 +198,21 @@ export class Viewport {
   /** Fit the whole graph in view, however small it gets (the Fit button). */
   fit(animate = true) {
     if (!this.layout) return;
-    const { k, x, y } = fitTransform(this.layout, this.size);
+    const { k, x, y } = fitTransform(this.layout, this.size, this.insets());
     this.apply(d3.zoomIdentity.translate(x, y).scale(k), animate);
     this.fitted = true;
   }
 
   /**
-   * How a new graph opens: whole when it stays legible so, or is small (a few nodes are worth seeing
-   * together on a phone too); otherwise at a readable scale, showing `focusId` (the node the timeline
-   * stands at) near the left.
+   * How a new graph opens: whole when its text stays legible so; otherwise at a legible scale, with
+   * the step the timeline stands at (drawn node `focusId` and its inputs) in the middle of the view.
    */
   open(focusId) {
     if (!this.layout) return;
-    const fitted = fitTransform(this.layout, this.size);
-    const box = this.layout.nodes.get(focusId);
-    if (fitted.k >= WHOLE_GRAPH_MIN_SCALE || this.layout.nodes.size <= WHOLE_GRAPH_MAX_NODES || !box) {
-      this.fit(false);
-      return;
-    }
-    const k = READABLE_SCALE;
-    const { height } = this.size;
-    const x = Math.max(INSETS.left + 12, Math.min(this.size.width / 3, 120)) - box.x * k;
-    const y = INSETS.top + (height - INSETS.top - INSETS.bottom) / 2 - (box.y + box.height / 2) * k;
+    const insets = this.insets();
+    const { k, x, y } = openTransform(this.layout, this.stepBoxes(focusId), this.size, insets);
     this.apply(d3.zoomIdentity.translate(x, y).scale(k), false);
+    this.fitted = fitTransform(this.layout, this.size, insets).k === k;
   }
 
   zoomBy(factor) {
@@ -149,19 +222,18 @@ export class Viewport {
     else this.svg.call(this.zoom.scaleBy, factor);
   }
 
-  /** Pan (keeping the zoom) so a node is in view, when it is not. */
+  /**
+   * Keep a step in view: when drawn node `id` or one of its inputs is outside the room the overlays
+   * leave, move so they are all in its middle (zooming out only when they would not fit). A view
+   * that shows them already stays where it is.
+   */
   follow(id) {
     if (!this.layout || !id) return;
-    const box = this.layout.nodes.get(id);
-    if (!box) return;
-    const { width, height } = this.size;
     const t = this.transform();
-    const [x0, y0] = t.apply([box.x, box.y]);
-    const [x1, y1] = t.apply([box.x + box.width, box.y + box.height]);
-    const margin = 30;
-    if (x0 >= margin && y0 >= INSETS.top && x1 <= width - margin && y1 <= height - INSETS.bottom) return;
+    const to = followTransform(this.stepBoxes(id), t, this.size, this.insets());
+    if (!to) return;
     // Panning a 1,000-node drawing repaints it every frame: big graphs jump instead of gliding.
-    this.centerOn(id, { animate: !this.large });
+    this.apply(d3.zoomIdentity.translate(to.x, to.y).scale(to.k), !this.large);
   }
 
   /** Put a node at the centre of the view; `scale` at least `minScale` when given. */
@@ -175,7 +247,8 @@ export class Viewport {
   centerAt(point, { animate = false, minScale = 0 } = {}) {
     const { width, height } = this.size;
     const k = Math.max(this.transform().k, minScale);
-    const cy = INSETS.top + (height - INSETS.top - INSETS.bottom) / 2;
+    const insets = this.insets();
+    const cy = insets.top + (height - insets.top - insets.bottom) / 2;
     this.apply(d3.zoomIdentity.translate(width / 2 - point.x * k, cy - point.y * k).scale(k), animate);
   }
 
