@@ -21,3 +21,52 @@ test("a small drawing is never blown up past the largest scale", () => {
   assert.equal(k, 1.6);
   assert.equal(x, 12 + (976 - 160) / 2);
 });
+
+import { LEGIBLE_SCALE, followTransform, layoutDirection, openTransform } from "../../static/js/graph/viewport.js";
+
+const size = { width: 700, height: 600 };
+const box = (x, y, width = 160, height = 40) => ({ x, y, width, height });
+const onScreen = (b, t) => ({ x0: t.x + b.x * t.k, y0: t.y + b.y * t.k, x1: t.x + (b.x + b.width) * t.k, y1: t.y + (b.y + b.height) * t.k });
+const inRoom = (b, t) => {
+  const s = onScreen(b, t);
+  return s.x0 >= insets.left && s.y0 >= insets.top && s.x1 <= size.width - insets.right && s.y1 <= size.height - insets.bottom;
+};
+
+test("a view that already shows a step's node and inputs does not move", () => {
+  const t = { k: 1, x: 0, y: 0 };
+  assert.equal(followTransform([box(100, 100), box(300, 200)], t, size, insets), null);
+});
+
+test("a step out of view is brought to the middle of the free room, at the same zoom when it fits", () => {
+  const t = { k: 1, x: 0, y: 0 };
+  const step = [box(900, 100), box(1100, 180)];
+  const to = followTransform(step, t, size, insets);
+  assert.equal(to.k, 1);
+  for (const b of step) assert.ok(inRoom(b, to));
+});
+
+test("a step wider than the view zooms out just enough, never in past the zoom a person chose", () => {
+  const step = [box(0, 0), box(2000, 0)];
+  const to = followTransform(step, { k: 1, x: 500, y: 0 }, size, insets);
+  assert.ok(to.k < 1);
+  for (const b of step) assert.ok(inRoom(b, to));
+  const small = followTransform([box(900, 0)], { k: 0.5, x: 0, y: 0 }, size, insets);
+  assert.equal(small.k, 0.5);
+});
+
+test("a graph too big to read whole opens legible, on the step it stands at", () => {
+  const content = { width: 3000, height: 400 };
+  const step = [box(2500, 100), box(2300, 200)];
+  const t = openTransform(content, step, size, insets);
+  assert.equal(t.k, LEGIBLE_SCALE);
+  assert.ok(13 * t.k >= 12); // graph.css: the numbers are 13px
+  for (const b of step) assert.ok(inRoom(b, t));
+  // Small enough to read whole: shown whole.
+  assert.deepEqual(openTransform({ width: 500, height: 300 }, step, size, insets), fitTransform({ width: 500, height: 300 }, size, insets));
+});
+
+test("layers go top to bottom on a narrow, upright drawing and left to right elsewhere", () => {
+  assert.equal(layoutDirection({ width: 378, height: 448 }), "TB");
+  assert.equal(layoutDirection({ width: 707, height: 608 }), "LR");
+  assert.equal(layoutDirection({ width: 500, height: 200 }), "LR");
+});

@@ -11,7 +11,7 @@ export const SIZES = Object.freeze({
   recordHeight: 40,
   labelMin: 30,
   charWidth: 8, // the name's bold 13px (graph.css)
-  cellWidth: 66, // "-1.234e-5" in 13px monospace
+  cellWidth: 62, // "-0.7071" in 13px monospace, with room; two records side by side fit a phone at LEGIBLE_SCALE
   constantWidth: 48,
   constantHeight: 24,
   foldRoom: 18, // a named statement's fold control, left in its label cell
@@ -124,6 +124,8 @@ export function layoutPlan(graph, satellitesOn, labels = null, direction = "LR")
   // The algorithms place layers left to right; top to bottom is the same placement transposed, so
   // they work with each box's width and height swapped (placeNodes swaps the places back).
   const transposed = direction === "TB";
+  // Left to right the gap beside a satellite holds an edge label; top to bottom one line fits the gap.
+  const satelliteGap = transposed ? SATELLITE_GAP : Math.max(SATELLITE_GAP, LABEL_RANK_SEP);
   const spans = transposed ? new Map([...boxes].map(([id, b]) => [id, { ...b, width: b.height, height: b.width }])) : boxes;
   const satellites = satellitesOn ? satelliteLeaves(graph) : new Map();
   const riding = new Set([...satellites.values()].flat());
@@ -132,11 +134,11 @@ export function layoutPlan(graph, satellitesOn, labels = null, direction = "LR")
     const box = spans.get(user);
     const column = Math.max(...leaves.map((id) => spans.get(id).width));
     const stack = leaves.reduce((sum, id) => sum + spans.get(id).height, 0) + SATELLITE_SPACING * (leaves.length - 1);
-    blocks.set(user, { width: column + SATELLITE_GAP + box.width, height: Math.max(box.height, stack), column, stack });
+    blocks.set(user, { width: column + satelliteGap + box.width, height: Math.max(box.height, stack), column, stack });
   }
   /** The size the layout places for a node (along the layers, across them): its block's, or its own box's. */
   const size = (id) => blocks.get(id) ?? spans.get(id);
-  return { boxes, spans, transposed, direction: transposed ? "TB" : "LR", satellites, riding, blocks, size };
+  return { boxes, spans, transposed, satelliteGap, direction: transposed ? "TB" : "LR", satellites, riding, blocks, size };
 }
 
 /**
@@ -158,7 +160,7 @@ export function placeNodes(graph, plan, centreOf) {
       continue;
     }
     const left = centre.x - block.width / 2;
-    place(node, left + block.column + SATELLITE_GAP, centre.y - box.height / 2);
+    place(node, left + block.column + plan.satelliteGap, centre.y - box.height / 2);
     let y = centre.y - block.stack / 2;
     for (const id of satellites.get(node.id)) {
       const leafBox = sizes.get(id);

@@ -34,10 +34,11 @@ export function boundsOf(boxes) {
 /**
  * Where the view must move so `boxes` (the step's node and its inputs) are inside the free room of a
  * `size` view (less `insets` and a margin), as `t` ({k, x, y}) shows them now: null when they are
- * already, else a transform that centres them, at the zoom it had or less (never less than they need).
+ * already, else a transform that centres them, at `preferredScale` (the zoom it had) or less, as
+ * much less as they need.
  * Pure: exported for the tests.
  */
-export function followTransform(boxes, t, size, insets = INSETS) {
+export function followTransform(boxes, t, size, insets = INSETS, preferredScale = t.k) {
   if (!boxes.length) return null;
   const b = boundsOf(boxes);
   const left = insets.left + MARGIN;
@@ -47,7 +48,7 @@ export function followTransform(boxes, t, size, insets = INSETS) {
   const x0 = t.x + b.x * t.k;
   const y0 = t.y + b.y * t.k;
   if (x0 >= left && y0 >= top && x0 + b.width * t.k <= right && y0 + b.height * t.k <= bottom) return null;
-  const k = Math.min(t.k, Math.max(1e-3, right - left) / b.width, Math.max(1e-3, bottom - top) / b.height);
+  const k = Math.min(preferredScale, Math.max(1e-3, right - left) / b.width, Math.max(1e-3, bottom - top) / b.height);
   return { k, x: (left + right) / 2 - (b.x + b.width / 2) * k, y: (top + bottom) / 2 - (b.y + b.height / 2) * k };
 }
 
@@ -109,8 +110,11 @@ export class Viewport {
           this.fit(false); // a fitted graph stays fitted
           return;
         }
-        const t = this.transform();
+        // From where a glide under way was going (a resize would otherwise stop it halfway), and then
+        // the step shown stays in view (a panel below that grew has shrunk the drawing).
+        const t = this.target ?? this.transform();
         this.apply(t.translate((width - before.width) / 2 / t.k, (height - before.height) / 2 / t.k), false);
+        if (this.stepId) this.follow(this.stepId, { animate: false });
       }
     }).observe(svg);
 
@@ -122,7 +126,10 @@ export class Viewport {
       .scaleExtent([0.002, 4])
       .on("zoom", (event) => {
         this.layer.attr("transform", event.transform);
-        if (event.sourceEvent) this.fitted = false; // a person zoomed or panned
+        if (event.sourceEvent) {
+          this.fitted = false; // a person zoomed or panned
+          this.zoomedOut = false;
+        }
         this.changed();
       });
     this.svg.call(this.zoom).on("dblclick.zoom", null);
@@ -209,10 +216,12 @@ export class Viewport {
    */
   open(focusId) {
     if (!this.layout) return;
+    this.stepId = focusId;
     const insets = this.insets();
     const { k, x, y } = openTransform(this.layout, this.stepBoxes(focusId), this.size, insets);
     this.apply(d3.zoomIdentity.translate(x, y).scale(k), false);
     this.fitted = fitTransform(this.layout, this.size, insets).k === k;
+    this.zoomedOut = !this.fitted && k < LEGIBLE_SCALE;
   }
 
   zoomBy(factor) {
@@ -227,13 +236,19 @@ export class Viewport {
    * leave, move so they are all in its middle (zooming out only when they would not fit). A view
    * that shows them already stays where it is.
    */
-  follow(id) {
+  follow(id, { animate = true } = {}) {
     if (!this.layout || !id) return;
-    const t = this.transform();
-    const to = followTransform(this.stepBoxes(id), t, this.size, this.insets());
+    this.stepId = id;
+    // Where the view is, or is gliding to.
+    const t = this.target ?? this.transform();
+    // A zoom this view chose to take in a step far apart gives way to a legible one at the next move;
+    // a zoom a person chose stays.
+    const preferred = this.zoomedOut ? Math.max(t.k, LEGIBLE_SCALE) : t.k;
+    const to = followTransform(this.stepBoxes(id), t, this.size, this.insets(), preferred);
     if (!to) return;
+    this.zoomedOut = to.k < Math.min(preferred, LEGIBLE_SCALE);
     // Panning a 1,000-node drawing repaints it every frame: big graphs jump instead of gliding.
-    this.apply(d3.zoomIdentity.translate(to.x, to.y).scale(to.k), !this.large);
+    this.apply(d3.zoomIdentity.translate(to.x, to.y).scale(to.k), animate && !this.large);
   }
 
   /** Put a node at the centre of the view; `scale` at least `minScale` when given. */
@@ -289,8 +304,19 @@ export class Viewport {
   apply(transform, animate) {
     this.fitted = false;
     const duration = animate ? this.duration(350) : 0;
-    if (duration) this.svg.transition().duration(duration).call(this.zoom.transform, transform);
-    else this.svg.interrupt().call(this.zoom.transform, transform);
+    if (duration) {
+      this.target = transform; // until the glide ends (or a person takes over)
+      this.svg
+        .transition()
+        .duration(duration)
+        .call(this.zoom.transform, transform)
+        .on("end interrupt", () => {
+          if (this.target === transform) this.target = null;
+        });
+    } else {
+      this.target = null;
+      this.svg.interrupt().call(this.zoom.transform, transform);
+    }
   }
 }
 
