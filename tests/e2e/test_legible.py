@@ -28,8 +28,10 @@ STEP_NODES = """() => {
   const svg = document.querySelector('#graph').getBoundingClientRect();
   const card = document.querySelector('#graph-panel').getBoundingClientRect();
   const room = {
-    left: Math.max(svg.left, card.left, 0), top: Math.max(svg.top, card.top, 0),
-    right: Math.min(svg.right, card.right, innerWidth), bottom: Math.min(svg.bottom, card.bottom, innerHeight),
+    left: Math.max(svg.left, card.left, 0),
+    top: Math.max(svg.top, card.top, 0),
+    right: Math.min(svg.right, card.right, innerWidth),
+    bottom: Math.min(svg.bottom, card.bottom, innerHeight),
   };
   const onScreen = (text) => parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a;
   return [...document.querySelectorAll('#graph [data-current], #graph [data-step-input]')].map((el) => {
@@ -43,7 +45,8 @@ STEP_NODES = """() => {
       inside: box.left >= room.left - 0.5 && box.top >= room.top - 0.5 &&
         box.right <= room.right + 0.5 && box.bottom <= room.bottom + 0.5,
       covered: top === null || top.closest('[data-node-id]') !== el,
-      coveredBy: top === null ? null : (top.closest('[data-node-id]')?.getAttribute('data-label') ?? top.className?.baseVal ?? top.className ?? top.tagName),
+      coveredBy: top === null ? null
+        : (top.closest('[data-node-id]')?.getAttribute('data-label') ?? top.tagName),
       textPx: [...el.querySelectorAll('[data-part]')].map((t) => [t.getAttribute('data-part'), onScreen(t)]),
     };
   });
@@ -55,7 +58,8 @@ TEXT_IN_VIEW = """() => {
   const out = [];
   for (const text of document.querySelectorAll('#graph [data-node-id] [data-part]')) {
     const r = text.getBoundingClientRect();
-    if (!r.width || r.right < svg.left || r.left > svg.right || r.bottom < svg.top || r.top > svg.bottom) continue;
+    const away = r.right < svg.left || r.left > svg.right || r.bottom < svg.top || r.top > svg.bottom;
+    if (!r.width || away) continue;
     out.push(parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a);
   }
   return out;
@@ -63,13 +67,15 @@ TEXT_IN_VIEW = """() => {
 
 # Backward edge labels that cover part of a node's drawn shapes (record, op circle, constant pill).
 LABELS_ON_NODES = """() => {
-  const shapes = [...document.querySelectorAll('#graph .node .record, #graph .node .op-circle, #graph .node .constant-pill')]
+  const drawn = '#graph .node .record, #graph .node .op-circle, #graph .node .constant-pill';
+  const shapes = [...document.querySelectorAll(drawn)]
     .map((s) => [s.closest('[data-node-id]').getAttribute('data-label'), s.getBoundingClientRect()]);
   const hits = [];
   for (const label of document.querySelectorAll('#graph [data-edge-label]')) {
     const a = label.querySelector('rect').getBoundingClientRect();
     for (const [name, b] of shapes) {
-      if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) {
+      const across = a.left < b.right - 0.5 && b.left < a.right - 0.5;
+      if (across && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) {
         hits.push(`${label.textContent} on ${name}`);
       }
     }
@@ -94,7 +100,9 @@ def shot(page, artifacts, name: str) -> None:
     page.screenshot(path=str(artifacts / "screenshots" / f"legible-{name}-{page.size}.png"))
 
 
-@pytest.mark.parametrize(("name", "program"), [("lecture", LECTURE), ("neuron", NEURON)], ids=["lecture", "neuron"])
+@pytest.mark.parametrize(
+    ("name", "program"), [("lecture", LECTURE), ("neuron", NEURON)], ids=["lecture", "neuron"]
+)
 def test_a_graph_opens_with_numbers_a_person_can_read(sized_page, base_url, artifacts, name, program):
     page = sized_page
     open_page(page, base_url, program)
@@ -115,15 +123,20 @@ def test_a_graph_opens_with_numbers_a_person_can_read(sized_page, base_url, arti
           const area = document.querySelector('#graph').getBoundingClientRect();
           return [...document.querySelectorAll('#graph [data-node-id]')].filter((el) => {
             const b = el.getBoundingClientRect();
-            return b.left < area.left - 1 || b.right > area.right + 1 || b.top < area.top - 1 || b.bottom > area.bottom + 1;
+            return b.left < area.left - 1 || b.right > area.right + 1
+              || b.top < area.top - 1 || b.bottom > area.bottom + 1;
           }).length;
         }"""
     )
     assert outside == 0
 
 
-@pytest.mark.parametrize(("name", "program"), [("lecture", LECTURE), ("neuron", NEURON)], ids=["lecture", "neuron"])
-def test_the_view_follows_every_step_and_moves_only_when_it_must(sized_page, base_url, artifacts, name, program):
+@pytest.mark.parametrize(
+    ("name", "program"), [("lecture", LECTURE), ("neuron", NEURON)], ids=["lecture", "neuron"]
+)
+def test_the_view_follows_every_step_and_moves_only_when_it_must(
+    sized_page, base_url, artifacts, name, program
+):
     page = sized_page
     open_page(page, base_url, program)
     total = steps_total(page)

@@ -4,6 +4,7 @@ import dagre from "@dagrejs/dagre";
 import {
   chooseLayoutPairs,
   graphEdges,
+  LABEL_RANK_SEP,
   layoutGraph,
   OWN_LAYOUT_ABOVE,
   orderLayers,
@@ -98,7 +99,8 @@ test("on a big graph, leaves with one use ride beside their user and stay out of
     for (const id of leaves) {
       const leaf = layout.nodes.get(id);
       assert.ok(leaf.x + leaf.width <= target.x, `${id} left of ${user}`);
-      assert.ok(target.x - (leaf.x + leaf.width) < 40, `${id} beside ${user}`);
+      // Beside it: only the room an edge label needs between them (no layer of its own).
+      assert.ok(target.x - (leaf.x + leaf.width) <= LABEL_RANK_SEP + 1e-9, `${id} beside ${user}`);
     }
   }
   // Still no overlaps, checked where it matters: each box against its neighbours in x.
@@ -119,7 +121,12 @@ test("small graphs keep dagre's own layout: no satellites unless asked", () => {
   const riding = layoutGraph(graph, dagre, { satellites: true });
   const a2 = riding.nodes.get(graph.nodes.find((n) => n.label === "a").id);
   const e2 = riding.nodes.get(graph.nodes.find((n) => n.label === "e").id);
-  assert.equal(e2.x - (a2.x + a2.width), 28);
+  assert.equal(e2.x - (a2.x + a2.width), LABEL_RANK_SEP); // room for an edge label
+  // Top to bottom a satellite sits in a row above its user, one label line's room between them.
+  const upright = layoutGraph(graph, dagre, { satellites: true, direction: "TB" });
+  const a3 = upright.nodes.get(graph.nodes.find((n) => n.label === "a").id);
+  const e3 = upright.nodes.get(graph.nodes.find((n) => n.label === "e").id);
+  assert.equal(e3.y - (a3.y + a3.height), 28);
 });
 
 test("the layer order sweeps leave fewer crossings than the first depth-first order", () => {
