@@ -4,14 +4,13 @@
 // A big graph is drawn what is in view first, and what is out of view waits in display:none groups,
 // each node built only once it is first in view. Zoom and fit are viewport.js's, the colour legend
 // legend.js's, the standalone copy for export svg-export.js's.
-// In a backward step each lit edge carries what it passes back (`×(-3) → 6`); with the `+=` bug on,
-// a node whose gradient the bug got wrong shows the right one under it.
+// What a node looks like is node-shapes.js's; what one step shows on the drawing (numbers, marks,
+// halo, lit edges and their labels) step-drawing.js's.
 
-import { LABEL_LINE_HEIGHT, labelLines, labelSize, placeLabel } from "../core/edge-labels.js";
-import { formatNumber } from "../core/format.js";
-import { SIZES } from "../core/layout.js";
-import { gradientScale, wantsLightText } from "./legend.js";
-import { edgeText, gradientSymbol } from "../core/notation.js";
+import { byDistance, grow, intersects, nodeBounds } from "./in-view.js";
+import { gradientScale } from "./legend.js";
+import { buildFoldControl, buildNode, foldControlPlace } from "./node-shapes.js";
+import { showState } from "./step-drawing.js";
 
 const d3 = globalThis.d3;
 
@@ -27,25 +26,7 @@ const FAR_SCALE = 0.4;
 /** What makes a drawn node the same node: its id, kind, shown label and op, and whether it folds. */
 const nodeKey = (n, labels) => `${n.id}|${n.kind}|${labels.get(n.id)}|${n.op ?? ""}|${n.foldable ? "f" : ""}${n.collapsed ? n.members : ""}`;
 const edgeKey = (e) => `${e.key}|${e.source}|${e.target}`;
-const nodeBounds = (box) => ({ x0: box.x - 6, y0: box.y - 18, x1: box.x + box.width + 6, y1: box.y + box.height + 6 });
-const intersects = (a, b) => a.x0 <= b.x1 && b.x0 <= a.x1 && a.y0 <= b.y1 && b.y0 <= a.y1;
-const grow = (r, m) => ({ x0: r.x0 - m, y0: r.y0 - m, x1: r.x1 + m, y1: r.y1 + m });
-/** Where a foldable node's fold control sits: over the left of its label cell. */
-const foldControlPlace = (box) => `translate(${box.x + box.recordX + 4},${box.y + box.height / 2 - 6.5})`;
 
-/** Items in order of how near their bounds are to the centre of `focus`: what is in view comes first. */
-function byDistance(items, boundsOf, focus) {
-  const cx = (focus.x0 + focus.x1) / 2;
-  const cy = (focus.y0 + focus.y1) / 2;
-  const distance = new Map();
-  for (const item of items) {
-    const b = boundsOf(item);
-    const dx = Math.max(b.x0 - cx, 0, cx - b.x1);
-    const dy = Math.max(b.y0 - cy, 0, cy - b.y1);
-    distance.set(item, intersects(b, focus) ? 0 : 1 + Math.hypot(dx, dy));
-  }
-  return [...items].sort((a, b) => distance.get(a) - distance.get(b));
-}
 
 /**
  * Let the page handle input and paint before the next slice of work. A timer, not scheduler.yield():
@@ -55,30 +36,7 @@ function yieldToPage() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** A node's marks (the classes update() gives it) as one number, to compare without making a string. */
-function markBits(reached, activePhase, receiving, accumulated, selected) {
-  const phaseBits = activePhase === "forward" ? 16 : activePhase === "backward" ? 32 : activePhase ? 64 : 0;
-  return (reached ? 1 : 0) | (receiving ? 2 : 0) | (accumulated ? 4 : 0) | (selected ? 8 : 0) | phaseBits;
-}
 
-/**
- * Set an element's text. A text node that is already there takes the new characters: replacing it
- * (textContent) would make the browser work out its style again, a cost over hundreds of nodes.
- */
-function setText(element, text) {
-  const first = element.firstChild;
-  if (first !== null && first === element.lastChild && first.nodeType === 3) {
-    if (first.data !== text) first.data = text;
-  } else element.textContent = text;
-}
-
-/** Path of a rectangle with only its left (side = "left") or right corners rounded. */
-function halfRoundedRect(x, y, width, height, r, side) {
-  if (side === "left") {
-    return `M${x + r},${y}H${x + width}V${y + height}H${x + r}A${r},${r} 0 0 1 ${x},${y + height - r}V${y + r}A${r},${r} 0 0 1 ${x + r},${y}Z`;
-  }
-  return `M${x},${y}H${x + width - r}A${r},${r} 0 0 1 ${x + width},${y + r}V${y + height - r}A${r},${r} 0 0 1 ${x + width - r},${y + height}H${x}Z`;
-}
 
 export class GraphView {
   /**
@@ -389,11 +347,11 @@ export class GraphView {
   materialize(element) {
     const n = element.__data__;
     const box = element.__box;
-    this.buildNode(element, n, box);
+    buildNode(this, element, n, box);
     if (n.kind === "constant") element.querySelector(".constant-text").textContent = this.labels.get(n.id);
     if (n.foldable) {
       // Beside its node, not inside it (a button inside a button is no button), next in tab order.
-      const toggle = this.buildFoldControl(n);
+      const toggle = buildFoldControl(this, n);
       toggle.setAttribute("transform", foldControlPlace(box));
       toggle.classList.toggle("culled", element.__culled === true);
       element.after(toggle); // in whichever group the node is
@@ -415,375 +373,12 @@ export class GraphView {
     return this.representative?.get(id) ?? id;
   }
 
-  /** The static parts of one node: record cells, captions, op circle; numbers are filled by update(). */
-  buildNode(element, node, box) {
-    const g = d3.select(element);
-    const h = box.height;
-    g.append("title"); // the tooltip: update() writes it
-    if (node.kind === "constant") {
-      g.append("rect").attr("class", "constant-pill").attr("width", box.width).attr("height", h).attr("rx", h / 2);
-      g.append("text").attr("class", "constant-text").attr("data-part", "value").attr("aria-hidden", "true").attr("x", box.width / 2).attr("y", h / 2 + 4.5);
-      this.buildHitArea(g, box);
-      return;
-    }
-    const x0 = box.recordX;
-    const recordWidth = box.width - x0;
-    const cell = SIZES.cellWidth;
-    const dataX = x0 + box.labelWidth;
-    const gradX = dataX + cell;
-    // Big graphs get fewer elements per node (no captions, no link line): thousands add up.
-    const detailed = !this.large;
-    if (node.collapsed) {
-      // A folded group looks like a small stack of records: there is more inside.
-      g.append("rect").attr("class", "stack").attr("x", x0 + 4).attr("y", 4).attr("width", recordWidth).attr("height", h).attr("rx", 6);
-    }
-    if (node.kind === "operation") {
-      const r = SIZES.opRadius;
-      if (detailed) g.append("line").attr("class", "op-link").attr("x1", 2 * r).attr("y1", h / 2).attr("x2", x0).attr("y2", h / 2);
-      g.append("circle").attr("class", "op-circle").attr("cx", r).attr("cy", h / 2).attr("r", r);
-      const symbol = node.collapsed ? `${node.members}` : this.glyph(node.op);
-      g.append("text")
-        .attr("class", symbol.length > 2 ? "op-symbol word" : "op-symbol")
-        .attr("x", r)
-        .attr("y", h / 2 + (symbol.length > 2 ? 3 : 4))
-        .text(symbol);
-    }
-    g.append("rect").attr("class", "record").attr("x", x0).attr("width", recordWidth).attr("height", h).attr("rx", 6);
-    g.append("path").attr("class", "label-cell").attr("d", halfRoundedRect(x0 + 0.6, 0.6, box.labelWidth - 0.6, h - 1.2, 5.5, "left"));
-    g.append("path").attr("class", "grad-cell").attr("fill", "transparent").attr("d", halfRoundedRect(gradX, 0.6, cell - 0.6, h - 1.2, 5.5, "right"));
-    g.append("path").attr("class", "divider").attr("d", `M${dataX},0V${h}M${gradX},0V${h}`);
-    const fold = node.foldable ? SIZES.foldRoom : 0;
-    g.append("text")
-      .attr("class", node.label ? "label-text" : "label-text unnamed")
-      .attr("x", x0 + fold + (box.labelWidth - fold) / 2)
-      .attr("y", h / 2 + 4.5)
-      .text(this.labels.get(node.id));
-    if (detailed) {
-      g.append("text").attr("class", "caption").attr("x", dataX + cell / 2).attr("y", 13).text("data");
-      g.append("text").attr("class", "caption grad-caption").attr("x", gradX + cell / 2).attr("y", 13).text("grad");
-    }
-    const numberY = detailed ? 31 : h / 2 + 4.5;
-    g.append("text").attr("class", "value-text").attr("data-part", "value").attr("x", dataX + cell / 2).attr("y", numberY);
-    g.append("text").attr("class", "grad-text").attr("data-part", "grad").attr("x", gradX + cell / 2).attr("y", numberY);
-    this.buildHitArea(g, box);
-  }
-
-  /**
-   * What a click, a tap or the keyboard reaches: a clear box over the node, the node's button. Its
-   * name says in words what the drawing shows; the drawn text stays out of the button (its name
-   * would otherwise have to repeat it word for word, `data` and `grad` captions and all).
-   */
-  buildHitArea(g, box) {
-    g.selectAll("text").attr("aria-hidden", "true");
-    const hit = g
-      .append("rect")
-      .attr("class", "hit")
-      .attr("width", box.width)
-      .attr("height", box.height)
-      .attr("role", "button")
-      .attr("tabindex", this.large ? -1 : 0);
-    g.node().__hit = hit.node();
-  }
-
-  /** The fold control over a named node's label cell: "−" folds its statement into one box, "+" opens it. */
-  buildFoldControl(node) {
-    const members = this.view.groups.get(node.id).length;
-    const name = this.labels.get(node.id);
-    const toggle = d3
-      .create("svg:g")
-      .attr("class", "fold-toggle")
-      .attr("data-collapse", node.id)
-      .attr("role", "button")
-      .attr("tabindex", this.large ? -1 : 0)
-      .attr("aria-expanded", node.collapsed ? "false" : "true")
-      .attr("aria-label", node.collapsed ? `Expand ${name} (${members} nodes)` : `Collapse ${name} into one box (${members} nodes)`);
-    toggle.append("title").text(node.collapsed ? `Expand ${name}` : `Collapse ${name}`);
-    toggle.append("rect").attr("width", 13).attr("height", 13).attr("rx", 3);
-    toggle.append("path").attr("d", node.collapsed ? "M3,6.5H10M6.5,3V10" : "M3,6.5H10");
-    return toggle.node();
-  }
-
   /**
    * Show the graph as it is at one step (timeline.stateAt): only changed elements are touched.
    * `right`: with the `+=` bug on, the right gradients at this step (shown where the bug's differ).
    */
-  update(state, { right = null } = {}) {
-    if (!this.graph) return;
-    const { values, grads, active, phase, accumulated, changed } = state;
-    this.right = right;
-    const badge = right ? "=" : "+=";
-    const scale = this.scale;
-    const duration = this.duration(260);
-    const motion = !this.reducedMotion();
-    const selected = this.selected === null ? null : this.shownAs(this.selected);
-    this.state = state;
-    // A folded box stands for its whole group: it is active while any of its nodes is.
-    const activeShown = active === null ? null : this.shownAs(active);
-    const changedShown = this.view.groups.size ? new Set([...changed].map((id) => this.shownAs(id))) : changed;
-
-    // A 1,000-node graph is walked on every step: plain DOM calls here, D3 only for transitions, and
-    // each part of a node (its classes, its two numbers, its drawn text) touched only when it changed.
-    for (const element of this.nodeElements.values()) {
-      const n = element.__data__;
-      const id = n.id;
-      const reached = values.has(id);
-      const hasGrad = grads.has(id);
-      const grad = hasGrad ? grads.get(id) : null;
-      const isActive = activeShown === id;
-      const receiving = phase === "backward" && !isActive && changedShown.has(id);
-      const isAccumulated = accumulated.has(id);
-      const rightGrad = right && hasGrad && right.has(id) && right.get(id) !== grad ? right.get(id) : null;
-      // What the node shows, compared field by field: a string per node per step would be a thousand
-      // strings of garbage a step, and the collector's pauses would come back as slow steps.
-      const marks = markBits(reached, isActive ? phase : "", receiving, isAccumulated, selected === id);
-      if (element.__sig === marks && element.__sigGrad === grad && element.__sigBadge === badge && element.__sigRight === rightGrad) continue;
-      element.__sig = marks;
-      element.__sigGrad = grad;
-      element.__sigBadge = badge;
-      element.__sigRight = rightGrad;
-
-      if (element.__marks !== marks) {
-        element.__marks = marks;
-        const classes = element.classList;
-        classes.toggle("pending", !reached);
-        classes.toggle("active", isActive);
-        classes.toggle("phase-forward", isActive && phase === "forward");
-        classes.toggle("phase-backward", isActive && phase === "backward");
-        classes.toggle("receiving", receiving);
-        classes.toggle("accumulated", isAccumulated);
-        classes.toggle("selected", selected === id);
-      }
-      const value = reached ? n.value : null;
-      if (element.__dataValue !== value) {
-        element.__dataValue = value;
-        if (reached) element.setAttribute("data-value", String(value));
-        else element.removeAttribute("data-value");
-      }
-      if (element.__dataGrad !== grad) {
-        element.__dataGrad = grad;
-        if (hasGrad) element.setAttribute("data-grad", String(grad));
-        else element.removeAttribute("data-grad");
-      }
-      if (!element.__built) continue; // not in view yet: its look comes when it is (materialize)
-      const valueText = reached ? formatNumber(n.value) : null;
-      const gradText = hasGrad ? formatNumber(grad) : null;
-      const description = this.describe(n, valueText, gradText);
-      if (element.__description !== description) {
-        element.__description = description;
-        element.__hit.setAttribute("aria-label", description);
-        setText((element.__title ??= element.querySelector("title")), description);
-      }
-      if (isAccumulated && !element.__badge) {
-        const box = this.layout.nodes.get(id);
-        element.__badge = d3.select(element).append("text").attr("class", "badge").attr("aria-hidden", "true").attr("x", box.width).attr("y", -5).attr("text-anchor", "end").node();
-      }
-      if (element.__badge) setText(element.__badge, badge);
-      this.showRightGradient(element, rightGrad);
-      this.flashIfChanged(element, n, reached, motion);
-
-      if (n.kind === "constant") continue;
-      const parts = (element.__parts ??= {
-        value: element.querySelector(".value-text"),
-        grad: element.querySelector(".grad-text"),
-        caption: element.querySelector(".grad-caption"),
-        cell: element.querySelector(".grad-cell"),
-      });
-      setText(parts.value, reached ? valueText : this.graph.failed === id ? "—" : "·");
-      const fill = hasGrad ? scale(grad) : "transparent";
-      const light = hasGrad && wantsLightText(fill);
-      setText(parts.grad, hasGrad ? gradText : "");
-      for (const text of parts.caption ? [parts.grad, parts.caption] : [parts.grad]) {
-        text.classList.toggle("light", light);
-        text.classList.toggle("dark", hasGrad && !light);
-      }
-      // Animate only a gradient that changed, and never on a big graph (hundreds of transitions at
-      // once); anything else lands at once (no half-faded colours).
-      if (duration && !this.large && hasGrad && element.__grad !== grad) d3.select(parts.cell).transition().duration(duration).attr("fill", fill);
-      else {
-        if (parts.cell.__transition) d3.select(parts.cell).interrupt();
-        if (parts.cell.getAttribute("fill") !== fill) parts.cell.setAttribute("fill", fill);
-      }
-      element.__grad = grad;
-    }
-
-    this.placeHalo(active, phase);
-    this.markStep(active);
-
-    const activeKeys = new Set(state.activeEdges.map((e) => `${e.target}:${e.position}`));
-    for (const element of this.edgeElements.values()) {
-      const e = element.__data__;
-      const lit = activeKeys.has(e.key) ? phase : "";
-      const pending = !values.has(e.source);
-      const sig = (lit === "forward" ? 1 : lit === "backward" ? 2 : 0) | (pending ? 4 : 0);
-      if (element.__sig === sig) continue;
-      element.__sig = sig;
-      element.classList.toggle("pending", pending);
-      element.classList.toggle("active-forward", lit === "forward");
-      element.classList.toggle("active-backward", lit === "backward");
-      element.setAttribute("marker-end", lit ? `url(#bpx-arrow-${lit})` : "url(#bpx-arrow)");
-      if (lit) element.parentNode.appendChild(element); // lit edges on top of the others
-    }
-    this.drawEdgeLabels(state);
-  }
-
-  /**
-   * The labels of the edges a backward step processes: each input's local derivative and the
-   * contribution it receives, at the middle of its edge. Constants receive nothing: no label; nor
-   * does an edge inside a folded box (it is not drawn).
-   */
-  drawEdgeLabels(state) {
-    const labels = [];
-    const step = state.step;
-    const direction = this.layout.direction ?? "LR";
-    if (step && step.phase === "backward") {
-      step.contributions.forEach((c, position) => {
-        const input = this.nodeById.get(c.input);
-        const key = `${step.node}:${position}`;
-        if (!input || input.kind === "constant" || c.contribution === null || !this.edgePaths.has(key)) return;
-        const lines = labelLines(edgeText(c.local, c.contribution), direction);
-        labels.push({ key, lines, size: labelSize(lines) });
-      });
-    }
-    const paths = this.edgePaths;
-    // A label never covers a node: placed where its edge runs clear of the boxes near it.
-    const near = (d) => {
-      const bounds = this.layout.edges.find((e) => e.key === d.key)?.bounds;
-      const boxes = [];
-      for (const box of this.layout.nodes.values()) if (!bounds || intersects(nodeBounds(box), bounds)) boxes.push(box);
-      return boxes;
-    };
-    this.edgeLabelLayer
-      .selectAll("g.edge-label")
-      .data(labels, (d) => d.key)
-      .join((enter) => {
-        const g = enter.append("g").attr("class", "edge-label").attr("data-edge-label", "");
-        g.append("rect").attr("rx", 4);
-        g.append("text");
-        return g;
-      })
-      .attr("data-edge", (d) => d.key)
-      .each(function (d) {
-        const corner = placeLabel(paths.get(d.key) ?? "", d.size, near(d));
-        if (!corner) return;
-        const g = d3.select(this);
-        g.select("text")
-          .selectAll("tspan")
-          .data(d.lines)
-          .join("tspan")
-          .attr("x", 5)
-          .attr("y", (_, i) => 14 + i * LABEL_LINE_HEIGHT)
-          .text((line) => line);
-        g.select("rect").attr("width", d.size.width).attr("height", d.size.height);
-        g.attr("transform", `translate(${corner.x.toFixed(1)},${corner.y.toFixed(1)})`);
-      });
-  }
-
-  /** With the `+=` bug on: the right gradient under a node whose buggy one differs (null: none). */
-  showRightGradient(element, rightGrad) {
-    let text = element.__rightGrad;
-    if (rightGrad === null) {
-      if (text) {
-        text.remove();
-        element.__rightGrad = null;
-      }
-      return;
-    }
-    const box = element.__box;
-    if (!text) {
-      text = d3.select(element).append("text").attr("class", "right-grad").attr("text-anchor", "end").attr("x", box.width).attr("y", box.height + 12).node();
-      element.__rightGrad = text;
-    }
-    setText(text, `with += : ${formatNumber(rightGrad)}`);
-  }
-
-  /**
-   * A value that changed since the last drawing (a slider moved) flashes once. Every node that
-   * changed in one update starts flashing on the same frame (one callback, not one per node). Nodes
-   * out of view (culled) do not flash, nor do a big graph's nodes at a zoom too far to read numbers:
-   * there is no number to see change, and hundreds of flashing boxes cost the browser dearly.
-   */
-  flashIfChanged(element, node, reached, motion) {
-    const before = element.__shownValue;
-    element.__shownValue = reached ? node.value : undefined;
-    if (!reached || before === undefined || before === node.value || !motion || element.__culled || this.far) return;
-    // Removed now and added on the next frame, so a second change restarts the animation.
-    element.classList.remove("value-changed");
-    const flash = (this.flash ??= { elements: new Set(), frame: null, count: 0 });
-    flash.elements.add(element);
-    flash.frame ??= requestAnimationFrame(() => {
-      const batch = [...flash.elements];
-      const stamp = ++flash.count;
-      flash.elements.clear();
-      flash.frame = null;
-      for (const flashing of batch) {
-        flashing.__flashStamp = stamp;
-        flashing.classList.add("value-changed");
-      }
-      setTimeout(() => {
-        for (const flashing of batch) if (flashing.__flashStamp === stamp) flashing.classList.remove("value-changed");
-      }, 900);
-    });
-  }
-
-  /**
-   * One sentence about a node, for screen readers and the tooltip; `valueText` and `gradText` are
-   * its value and gradient as shown (formatNumber's), null when not reached yet.
-   */
-  describe(node, valueText, gradText) {
-    const name = this.labels.get(node.id);
-    const kind = node.collapsed ? `${node.members} nodes folded` : node.kind === "operation" ? `operation ${node.op}` : node.kind;
-    let text = `${name}, ${kind}`;
-    if (valueText !== null) text += `, value ${valueText}`;
-    if (this.graph.failed === node.id) text += ", the math failed here";
-    if (gradText !== null) {
-      // The same name is asked for on every update of a big graph: worked out once per name.
-      let symbol = this.symbols.get(name);
-      if (symbol === undefined) this.symbols.set(name, (symbol = gradientSymbol(this.outputName, name)));
-      text += `, ${symbol} = ${gradText}`;
-    }
-    return text;
-  }
-
-  /**
-   * The step's node carries `data-current`, its inputs `data-step-input` (test hooks; a folded box
-   * stands for the nodes inside it). Only the elements marked before are visited again.
-   */
-  markStep(active) {
-    for (const element of this.stepMarked) {
-      element.removeAttribute("data-current");
-      element.removeAttribute("data-step-input");
-    }
-    this.stepMarked = [];
-    if (active === null) return;
-    const current = this.shownAs(active);
-    const mark = (id, attribute) => {
-      const element = this.elementById.get(id);
-      if (!element || element.hasAttribute("data-current")) return;
-      element.setAttribute(attribute, "");
-      this.stepMarked.push(element);
-    };
-    mark(current, "data-current");
-    for (const input of this.nodeById.get(active)?.inputs ?? []) mark(this.shownAs(input), "data-step-input");
-  }
-
-  placeHalo(active, phase) {
-    const shown = active ? this.shownAs(active) : null;
-    const box = shown ? this.layout.nodes.get(shown) : null;
-    const node = box ? this.nodeById.get(shown) : null;
-    if (!box || !node) {
-      this.halo.attr("visibility", "hidden");
-      return;
-    }
-    const constant = node.kind === "constant";
-    const x = box.x + (constant ? 0 : box.recordX) - 5;
-    this.halo
-      .attr("visibility", "visible")
-      .attr("class", `halo phase-${this.graph.failed === shown ? "failed" : phase}`)
-      .attr("x", x)
-      .attr("y", box.y - 5)
-      .attr("width", box.x + box.width + 5 - x)
-      .attr("height", box.height + 10)
-      .attr("rx", constant ? box.height / 2 + 5 : 10);
+  update(state, options = {}) {
+    showState(this, state, options);
   }
 
   setSelected(id) {
