@@ -64,6 +64,7 @@ async function start() {
   const view = new GraphView(graph, viewport.layer, {
     onSelect: (id) => explorer.select(id),
     onToggle: (id) => explorer.toggleFold(id),
+    onFocus: (id) => viewport.show(id),
     reducedMotion,
     glyph: (op) => opGlyph(explorer.opsByName, op),
   });

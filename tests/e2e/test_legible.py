@@ -220,3 +220,84 @@ def test_a_big_graph_keeps_the_step_in_view_after_to_end(sized_page, base_url, a
         settle(page)
         page.wait_for_timeout(200)
         check_step(page, button)
+
+
+# Every node's box in layout units (its transform and its clear box), and which nodes the arrow keys
+# reach from the graph's tab stop, by the page's own rule (graph/in-view.js).
+ARROW_REACH = """async () => {
+  const { nextNode } = await import('/static/js/graph/in-view.js');
+  const svg = document.querySelector('#graph').getBoundingClientRect();
+  const direction = svg.width < 600 && svg.height > svg.width * 0.9 ? 'TB' : 'LR';
+  const boxes = [...document.querySelectorAll('#graph [data-node-id]')].map((el) => {
+    const [, x, y] = el.getAttribute('transform').match(/translate\\(([-\\d.e]+),([-\\d.e]+)\\)/).map(Number);
+    const hit = el.querySelector('.hit');
+    const width = hit ? Number(hit.getAttribute('width')) : 40;
+    const height = hit ? Number(hit.getAttribute('height')) : 40;
+    return { id: el.getAttribute('data-node-id'), x, y, width, height };
+  });
+  const stop = document.querySelector('#graph .hit[tabindex="0"]').closest('[data-node-id]');
+  const start = stop.getAttribute('data-node-id');
+  const byId = new Map(boxes.map((b) => [b.id, b]));
+  const seen = new Set([start]);
+  const queue = [start];
+  while (queue.length) {
+    const from = byId.get(queue.pop());
+    for (const key of ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']) {
+      const to = nextNode(boxes, from, key, direction);
+      if (to && !seen.has(to.id)) { seen.add(to.id); queue.push(to.id); }
+    }
+  }
+  return { nodes: boxes.length, reached: seen.size };
+}"""
+
+
+def focused_node(page) -> dict:
+    return page.evaluate(
+        """() => {
+          const el = document.activeElement.closest('[data-node-id]');
+          if (!el) return null;
+          const box = el.getBoundingClientRect();
+          const area = document.querySelector('#graph').getBoundingClientRect();
+          return { id: el.getAttribute('data-node-id'), label: el.getAttribute('data-label'),
+            inside: box.left >= area.left && box.right <= area.right
+              && box.top >= area.top && box.bottom <= area.bottom };
+        }"""
+    )
+
+
+def test_every_node_of_a_big_graph_is_reachable_by_keyboard(sized_page, base_url):
+    page = sized_page
+    open_page(page, base_url, "x = 1")
+    open_page(page, base_url, mlp_program())  # 984 nodes
+    settle(page)
+    # One tab stop for the whole graph: the step's node.
+    assert page.locator('#graph [tabindex="0"]').count() == 1
+    page.focus('[data-testid="zoom-fit"]')
+    page.keyboard.press("Tab")
+    first = focused_node(page)
+    assert first is not None, "Tab did not reach the graph"
+    assert page.get_attribute(f'[data-node-id="{first["id"]}"]', "data-current") is not None
+    counter_before = counter(page)
+    # Arrow keys move between nodes (not through the timeline), and the view follows.
+    visited = {first["id"]}
+    for key in ["ArrowLeft"] * 6 + ["ArrowUp"] * 3 + ["ArrowRight"] * 2 + ["ArrowDown"] * 4:
+        page.keyboard.press(key)
+        settle(page)
+        now = focused_node(page)
+        assert now is not None, f"{key} lost the focus"
+        assert now["inside"], f"{key}: {now['label']} is out of view"
+        visited.add(now["id"])
+    assert len(visited) >= 8
+    assert counter(page) == counter_before
+    assert page.locator('#graph [tabindex="0"]').count() == 1
+    # Enter opens the inspector on the focused node.
+    placeholder = page.text_content('[data-testid="inspector"]')
+    page.keyboard.press("Enter")
+    chosen = focused_node(page)["id"]
+    page.wait_for_function(
+        f"document.querySelector('[data-node-id=\"{chosen}\"]').classList.contains('selected')"
+    )
+    assert page.text_content('[data-testid="inspector"]') != placeholder
+    # And from the tab stop, the arrow keys reach every node of the graph.
+    reach = page.evaluate(ARROW_REACH)
+    assert reach["reached"] == reach["nodes"] == 984

@@ -70,3 +70,28 @@ test("layers go top to bottom on a narrow, upright drawing and left to right els
   assert.equal(layoutDirection({ width: 707, height: 608 }), "LR");
   assert.equal(layoutDirection({ width: 500, height: 200 }), "LR");
 });
+
+import { nearestInDirection, nextNode } from "../../static/js/graph/in-view.js";
+
+test("arrow keys: across the layers to the nearest node that way, along them through every node", () => {
+  // Two layers left to right: a, b above each other, then c.
+  const a = { id: "a", ...box(0, 0) };
+  const b = { id: "b", ...box(0, 100) };
+  const c = { id: "c", ...box(300, 50) };
+  const boxes = [a, b, c];
+  assert.equal(nearestInDirection(boxes, a, "ArrowRight").id, "c");
+  assert.equal(nearestInDirection(boxes, c, "ArrowLeft").id, "a"); // a tie: the first
+  assert.equal(nearestInDirection(boxes, a, "ArrowLeft"), null);
+  assert.equal(nextNode(boxes, a, "ArrowDown").id, "b");
+  assert.equal(nextNode(boxes, b, "ArrowDown").id, "c"); // on to the next layer
+  assert.equal(nextNode(boxes, c, "ArrowDown"), null);
+  // Top to bottom the walk goes left to right, the jumps up and down.
+  assert.equal(nextNode(boxes, a, "ArrowRight", "TB").id, "c");
+  // Walking from any node reaches all of a random drawing.
+  const many = Array.from({ length: 200 }, (_, i) => ({ id: `n${i}`, ...box((i * 7919) % 1300, (i * 104729) % 900) }));
+  let at = many[17];
+  const seen = new Set([at.id]);
+  while (nextNode(many, at, "ArrowUp")) at = nextNode(many, at, "ArrowUp");
+  for (let next = at; next; next = nextNode(many, next, "ArrowDown")) seen.add(next.id);
+  assert.equal(seen.size, 200);
+});

@@ -7,7 +7,7 @@
 // What a node looks like is node-shapes.js's; what one step shows on the drawing (numbers, marks,
 // halo, lit edges and their labels) step-drawing.js's.
 
-import { byDistance, grow, intersects, nodeBounds } from "./in-view.js";
+import { byDistance, grow, intersects, nextNode, nodeBounds } from "./in-view.js";
 import { gradientScale } from "./legend.js";
 import { buildFoldControl, buildNode, foldControlPlace } from "./node-shapes.js";
 import { showState } from "./step-drawing.js";
@@ -44,10 +44,14 @@ export class GraphView {
    * @param {d3.Selection} layer the group to draw into (the viewport's)
    * @param {{onSelect: (id: string) => void, onToggle: (id: string) => void, reducedMotion: () => boolean,
    *   glyph: (op: string) => string}} options
-   *   onToggle: a named node's fold control was used; glyph: the text in an operation node's circle
+   *   onToggle: a named node's fold control was used; onFocus: the keyboard moved to a node (the view
+   *   follows it); glyph: the text in an operation node's circle
    */
-  constructor(svg, layer, { onSelect, onToggle = () => {}, reducedMotion, glyph }) {
+  constructor(svg, layer, { onSelect, onToggle = () => {}, onFocus = () => {}, reducedMotion, glyph }) {
     this.svg = d3.select(svg);
+    this.onFocus = onFocus;
+    this.roving = null; // the node element that is the graph's tab stop
+    this.focusedId = null; // the node a person moved to with the keyboard
     this.onSelect = onSelect;
     this.reducedMotion = reducedMotion;
     this.glyph = glyph;
@@ -99,11 +103,22 @@ export class GraphView {
       return true;
     };
     layer.on("click", (event) => activate(event));
+    // The graph is one tab stop (its roving node); arrow keys move between nodes, the view following.
     layer.on("keydown", (event) => {
       if ((event.key === "Enter" || event.key === " ") && activate(event)) {
         event.preventDefault();
         event.stopPropagation();
+        return;
       }
+      const node = event.target.closest?.("[data-node-id]");
+      const from = node && this.layout?.nodes.get(node.getAttribute("data-node-id"));
+      if (!from || event.altKey || event.ctrlKey || event.metaKey) return;
+      const shown = [...this.elementById.keys()].map((id) => this.layout.nodes.get(id)).filter(Boolean);
+      const to = nextNode(shown, from, event.key, this.layout.direction);
+      if (!to) return;
+      event.preventDefault();
+      event.stopPropagation(); // the page's own arrow keys step the timeline
+      this.focusNode(to.id);
     });
   }
 
@@ -303,6 +318,8 @@ export class GraphView {
     this.edgeElements = new Map();
     this.elementById = new Map();
     this.stepMarked = [];
+    this.roving = null;
+    this.focusedId = null;
     this.halo.attr("visibility", "hidden");
   }
 
@@ -379,6 +396,36 @@ export class GraphView {
    */
   update(state, options = {}) {
     showState(this, state, options);
+  }
+
+  /**
+   * The graph's one tab stop: the node a person last moved to, else the step's node. The others are
+   * reached with the arrow keys (a 1,000-node graph is not a thousand tab stops).
+   */
+  setRoving(id) {
+    const element = this.elementById.get(id);
+    if (!element || element === this.roving) return;
+    this.roving?.__hit?.setAttribute("tabindex", "-1");
+    if (!element.__built) this.materialize(element);
+    element.__hit.setAttribute("tabindex", "0");
+    this.roving = element;
+  }
+
+  /** Move the keyboard to node `id`: drawn now even when out of view, focused, and followed by the view. */
+  focusNode(id) {
+    const element = this.elementById.get(id);
+    if (!element) return;
+    if (!element.__built) this.materialize(element);
+    if (element.__culled) {
+      element.__culled = false;
+      element.classList.remove("culled");
+      this.nodeLayer.node().append(element);
+    }
+    this.focusedId = id;
+    this.setRoving(id);
+    this.refresh();
+    this.onFocus(id);
+    element.__hit.focus({ preventScroll: true });
   }
 
   setSelected(id) {

@@ -83,7 +83,7 @@ export function buildHitArea(view, g, box) {
     .attr("width", box.width)
     .attr("height", box.height)
     .attr("role", "button")
-    .attr("tabindex", view.large ? -1 : 0);
+    .attr("tabindex", view.roving === g.node() ? 0 : -1); // the arrow keys reach it (GraphView.setRoving)
   g.node().__hit = hit.node();
 }
 

@@ -227,7 +227,10 @@ export function markStep(view, active) {
     element.removeAttribute("data-step-input");
   }
   view.stepMarked = [];
-  if (active === null) return;
+  if (active === null) {
+    if (!view.roving?.isConnected) view.setRoving(view.elementById.keys().next().value);
+    return;
+  }
   const current = view.shownAs(active);
   const mark = (id, attribute) => {
     const element = view.elementById.get(id);
@@ -237,6 +240,8 @@ export function markStep(view, active) {
   };
   mark(current, "data-current");
   for (const input of view.nodeById.get(active)?.inputs ?? []) mark(view.shownAs(input), "data-step-input");
+  // Until a person moves with the arrow keys, the graph's tab stop is the step's node.
+  if (view.focusedId === null || !view.elementById.has(view.focusedId)) view.setRoving(current);
 }
 
 export function placeHalo(view, active, phase) {

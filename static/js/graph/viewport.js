@@ -114,7 +114,7 @@ export class Viewport {
         // the step shown stays in view (a panel below that grew has shrunk the drawing).
         const t = this.target ?? this.transform();
         this.apply(t.translate((width - before.width) / 2 / t.k, (height - before.height) / 2 / t.k), false);
-        if (this.stepId) this.follow(this.stepId, { animate: false });
+        if (this.stepId && !this.personMoved) this.follow(this.stepId, { animate: false });
       }
     }).observe(svg);
 
@@ -129,6 +129,7 @@ export class Viewport {
         if (event.sourceEvent) {
           this.fitted = false; // a person zoomed or panned
           this.zoomedOut = false;
+          this.personMoved = true;
         }
         this.changed();
       });
@@ -222,10 +223,12 @@ export class Viewport {
     this.apply(d3.zoomIdentity.translate(x, y).scale(k), false);
     this.fitted = fitTransform(this.layout, this.size, insets).k === k;
     this.zoomedOut = !this.fitted && k < LEGIBLE_SCALE;
+    this.personMoved = false;
   }
 
   zoomBy(factor) {
     this.fitted = false;
+    this.personMoved = true;
     const duration = this.duration(200);
     if (duration) this.svg.transition().duration(duration).call(this.zoom.scaleBy, factor);
     else this.svg.call(this.zoom.scaleBy, factor);
@@ -247,8 +250,17 @@ export class Viewport {
     const to = followTransform(this.stepBoxes(id), t, this.size, this.insets(), preferred);
     if (!to) return;
     this.zoomedOut = to.k < Math.min(preferred, LEGIBLE_SCALE);
+    this.personMoved = false;
     // Panning a 1,000-node drawing repaints it every frame: big graphs jump instead of gliding.
     this.apply(d3.zoomIdentity.translate(to.x, to.y).scale(to.k), animate && !this.large);
+  }
+
+  /** Bring drawn node `id` into the free room when it is not there (the keyboard moved to it). */
+  show(id) {
+    const box = this.layout?.nodes.get(id);
+    if (!box) return;
+    const to = followTransform([box], this.target ?? this.transform(), this.size, this.insets());
+    if (to) this.apply(d3.zoomIdentity.translate(to.x, to.y).scale(to.k), !this.large);
   }
 
   /** Put a node at the centre of the view; `scale` at least `minScale` when given. */
