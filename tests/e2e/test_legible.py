@@ -301,3 +301,37 @@ def test_every_node_of_a_big_graph_is_reachable_by_keyboard(sized_page, base_url
     # And from the tab stop, the arrow keys reach every node of the graph.
     reach = page.evaluate(ARROW_REACH)
     assert reach["reached"] == reach["nodes"] == 984
+
+
+# Where the node labelled `label` is: inside the graph panel, and on top at its centre.
+NODE_IN_VIEW = """(label) => {
+  const el = document.querySelector(`#graph [data-label="${label}"]`);
+  const box = el.querySelector('.hit').getBoundingClientRect();
+  const area = document.querySelector('#graph').getBoundingClientRect();
+  const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return {
+    inside: box.left >= area.left && box.right <= area.right
+      && box.top >= area.top && box.bottom <= area.bottom,
+    onTop: top !== null && top.closest('[data-node-id]') === el,
+  };
+}"""
+
+
+def test_predict_mode_shows_the_node_it_asks_about(sized_page, base_url, artifacts):
+    page = sized_page
+    open_page(page, base_url, LECTURE)
+    page.check('[data-testid="predict-mode"]')
+    prediction = page.locator('[data-testid="prediction"]')
+    page.click('[data-testid="step-forward"]')
+    assert "Predict ∂L/∂d" in page.text_content("#prediction-question")
+    prediction.fill("-2")
+    prediction.press("Enter")
+    assert counter(page).startswith("8 / ")
+    settle(page)
+    # The next question is about e, an input of the next step: the view shows it while asking.
+    page.click('[data-testid="step-forward"]')
+    assert "Predict ∂L/∂e" in page.text_content("#prediction-question")
+    settle(page)
+    where = page.evaluate(NODE_IN_VIEW, "e")
+    assert where == {"inside": True, "onTop": True}
+    shot(page, artifacts, "predict-e")

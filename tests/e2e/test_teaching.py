@@ -194,6 +194,9 @@ def test_the_chain_rule_stays_beside_the_graph_without_scrolling(browser, base_u
 def test_a_click_on_a_node_never_scrolls_the_page(sized_page, base_url):
     page = sized_page
     open_page(page, base_url, LECTURE)
+    # The graph opens legible on the step (the output and its inputs): Fit brings e into view too.
+    page.click('[data-testid="zoom-fit"]')
+    page.wait_for_timeout(500)
     node = page.locator('[data-node-id][data-label="e"]')
     node.scroll_into_view_if_needed()
     before = page.evaluate("window.scrollY")

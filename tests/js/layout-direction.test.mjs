@@ -58,7 +58,9 @@ test("left to right, the gap between layers holds a two-line edge label", () => 
     }
   }
   const lines = labelLines(edgeText(-0.70710678, -123.456789), "LR");
-  assert.deepEqual(lines, ["×(-0.7071)", "→ -123.5"]);
+  assert.deepEqual(lines, ["×(-0.7071) ", "→ -123.5"]);
+  assert.equal(lines.join(""), "×(-0.7071) → -123.5"); // the label's text reads as one line
+  assert.equal(labelSize(lines).width, 10 * 7.6 + 10); // the trailing space takes no room
   assert.ok(labelSize(lines).width <= LABEL_RANK_SEP - 10);
   assert.deepEqual(labelLines("×(2) → 4", "TB"), ["×(2) → 4"]);
 });

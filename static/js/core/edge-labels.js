@@ -37,12 +37,13 @@ const CLEARANCE = 3;
 export function labelLines(text, direction) {
   if (direction !== "LR") return [text];
   const at = text.indexOf(" → ");
-  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)];
+  // The first line keeps its trailing space: the label's text still reads `×(-3) → 6` as one.
+  return at < 0 ? [text] : [text.slice(0, at + 1), text.slice(at + 1)];
 }
 
 /** The size of a label's box for its lines. */
 export function labelSize(lines) {
-  return { width: Math.max(...lines.map((line) => labelWidth(line))), height: lines.length * LABEL_LINE_HEIGHT + 4 };
+  return { width: Math.max(...lines.map((line) => labelWidth(line.trimEnd()))), height: lines.length * LABEL_LINE_HEIGHT + 4 };
 }
 
 /** Points along a path of `M` and cubic `C` segments, `perSegment` each, the middle of the path first. */

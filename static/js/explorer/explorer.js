@@ -484,6 +484,8 @@ export class Explorer {
     if (!target) return true;
     const [title] = chainRuleLines(shown.timeline, stateAt(shown.timeline, index), this.opsByName);
     this.predict.ask(target, title.text);
+    // The question is about the next step's node and inputs: the view shows them while it asks.
+    if (this.drawn === shown) this.viewport.follow(this.view.shownAs(shown.timeline.steps[index - 1].node));
     return false;
   }
 
