@@ -103,6 +103,7 @@ export class Viewport {
     new ResizeObserver(([entry]) => {
       const { width, height } = entry.contentRect;
       if (!width || !height) return;
+      this.measuredInsets = null; // the overlays may have moved (they wrap with the width)
       const before = this.size;
       this.size = { width, height };
       if (this.layout && (before.width !== width || before.height !== height)) {
@@ -117,6 +118,9 @@ export class Viewport {
         if (this.stepId && !this.personMoved) this.follow(this.stepId, { animate: false });
       }
     }).observe(svg);
+    const overlays = new ResizeObserver(() => (this.measuredInsets = null));
+    overlays.observe(svg);
+    for (const overlay of svg.parentElement?.querySelectorAll(OVERLAYS) ?? []) overlays.observe(overlay);
 
     this.zoom = d3
       .zoom()
@@ -174,6 +178,12 @@ export class Viewport {
    * at the top on narrow screens): each overlay takes a band at the top or bottom of the drawing.
    */
   insets() {
+    // Measured once and kept until an overlay or the drawing changes size: measuring on every step
+    // would make the browser lay out the step's changes there and then (on a 1,000-node drawing).
+    return (this.measuredInsets ??= this.measureInsets());
+  }
+
+  measureInsets() {
     const svg = this.svgElement.getBoundingClientRect();
     const card = this.svgElement.parentElement;
     if (!card || !svg.height) return INSETS;
