@@ -2,10 +2,12 @@
 
 The third layer of the engine (see docs/architecture.md), above ``operators`` (the float maths)
 and ``autodiff`` (the Context and the backward pass), below ``scalar``. Each declaration is the
-operation's name, symbol, arity, value rule, local-derivative rule, display text (formula, one
-rule per input, the glyph drawn on a graph node) and domain. Everything else is derived from
-the table: Scalar's operators and methods, ``BUILTINS``, the language's function names, the
-derived operators (``a - b``, ``a / b``, ``a > b``) and ``GET /api/ops``.
+operation's name, arity, value rule, local-derivative rule, display text (formula, one rule per
+input, the glyph drawn on a graph node) and domain; an operator's also its symbol (with any other
+spelling), precedence and associativity. Everything else is derived from the table: Scalar's and
+the tape's operators and methods, ``BUILTINS``, the language's function names, the parser's and
+``unparse``'s binding powers, the derived operators (``a - b``, ``a / b``, ``a > b``) and
+``GET /api/ops``.
 
 A function can also be written the minitorch way, as a subclass of ``ScalarFunction`` with
 ``forward(ctx, *floats)`` and ``backward(ctx, d_out)``; the engine runs both kinds.
@@ -81,6 +83,29 @@ class Domain(NamedTuple):
 
 
 REALS = Domain("all reals", lambda *values: True)
+
+# How tightly an operator holds its operands, as the parser reads them: higher binds tighter.
+# `-x**2` is -(x**2) and `-a*b` is (-a)*b: the unary minus sits between a product and a power.
+COMPARISON, SUM, PRODUCT, UNARY, POWER = 1, 2, 3, 4, 5
+#: Associativity: `a - b - c` is (a - b) - c; `2**3**2` is 2**(3**2); `a < b < c` is an error.
+LEFT, RIGHT, NONE = "left", "right", "none"
+
+#: Python's operator protocol: the special method an operator symbol fills on Scalars (and the tape's
+#: stand-ins), and the one Python calls when a plain number stands on the left (None: Python turns
+#: `2 < x` into `x > 2`, and `-x` has no other side).
+PYTHON_METHODS: dict[tuple[str, int], tuple[str, str | None]] = {
+    ("+", 2): ("__add__", "__radd__"),
+    ("-", 2): ("__sub__", "__rsub__"),
+    ("*", 2): ("__mul__", "__rmul__"),
+    ("/", 2): ("__truediv__", "__rtruediv__"),
+    ("**", 2): ("__pow__", "__rpow__"),
+    ("<", 2): ("__lt__", None),
+    (">", 2): ("__gt__", None),
+    ("==", 2): ("__eq__", None),
+    ("-", 1): ("__neg__", None),
+}
+#: Python built-ins that call a special method: abs(x) calls x.__abs__().
+PYTHON_BUILTINS = {"abs": "__abs__"}
 POSITIVE = Domain("x > 0", lambda x: x > 0.0)
 
 
@@ -96,6 +121,11 @@ class Operation(ScalarFunction):
     arity: int = 0
     #: The function name a program calls it by (``exp``); None for an operator.
     call: str | None = None
+    #: An operator's binding power (``SUM``, ``PRODUCT``, …), its associativity (``LEFT``, ``RIGHT``,
+    #: ``NONE``) and every way a program may write it (``("**", "^")``; the symbol first).
+    precedence: int | None = None
+    associativity: str = LEFT
+    spellings: tuple[str, ...] = ()
     #: The glyph drawn on its graph nodes.
     display: str = ""
     domain: Domain = REALS
@@ -121,16 +151,20 @@ class Operation(ScalarFunction):
 
 def operation(class_name: str, *, name: str, arity: int, value: Callable, local: Callable, formula: str,
               rules: tuple[str, ...], symbol: str | None = None, call: str | None = None,
-              display: str | None = None, domain: Domain = REALS) -> type[Operation]:  # fmt: skip
+              display: str | None = None, domain: Domain = REALS, precedence: int | None = None,
+              associativity: str = LEFT, also: tuple[str, ...] = ()) -> type[Operation]:  # fmt: skip
     """Declare an operation: the one place its rules and its display text are written.
 
     ``value(*inputs)`` and ``local(*inputs, out)`` work on floats; ``local`` returns the local
     derivative (a tuple of ``arity`` of them for more than one input), or is that number (tuple)
-    when it does not depend on the inputs. ``symbol`` makes it a
-    Python operator on Scalars, ``call`` a function in the language and a Scalar method.
+    when it does not depend on the inputs. ``symbol`` (with its ``precedence``, ``associativity``
+    and the other spellings ``also``) makes it an operator of the language and a Python operator
+    on Scalars, ``call`` a function in the language and a Scalar method.
     """
     if arity not in (1, 2) or len(rules) != arity:
         raise ValueError(f"{name}: an operation takes 1 or 2 inputs, with one derivative rule for each")
+    if (symbol is None) != (precedence is None) or associativity not in (LEFT, RIGHT, NONE):
+        raise ValueError(f"{name}: an operator has a symbol, a precedence and an associativity")
     members = {
         "__doc__": f"f({', '.join(_placeholders(rules))}) = {formula}",
         "__module__": __name__,
@@ -142,6 +176,9 @@ def operation(class_name: str, *, name: str, arity: int, value: Callable, local:
         "rules": rules,
         "display": display or symbol or call or name,
         "domain": domain,
+        "precedence": precedence,
+        "associativity": associativity,
+        "spellings": (symbol, *also) if symbol is not None else (),
         "value": staticmethod(value),
         "local": staticmethod(local) if callable(local) else local,
     }
@@ -153,18 +190,25 @@ def _placeholders(rules: tuple[str, ...]) -> list[str]:
     return [rule.removeprefix("∂/∂").split(" ", 1)[0] for rule in rules]
 
 
+def product_rule(a: float, b: float, out: float) -> tuple[float, float]:
+    """∂(a·b)/∂a = b and ∂(a·b)/∂b = a: each input's local derivative is the other input."""
+    return b, a
+
+
 # -- the table: one declaration per operation, in the order the page lists them ----------------------
 
 Add = operation(
-    "Add", name="add", symbol="+", arity=2, formula="a + b", rules=("∂/∂a = 1", "∂/∂b = 1"),
+    "Add", name="add", symbol="+", precedence=SUM, arity=2, formula="a + b", rules=("∂/∂a = 1", "∂/∂b = 1"),
     value=operators.add, local=(1.0, 1.0),
 )  # fmt: skip
 Mul = operation(
-    "Mul", name="mul", symbol="*", display="×", arity=2, formula="a · b", rules=("∂/∂a = b", "∂/∂b = a"),
-    value=operators.mul, local=lambda a, b, out: (b, a),
+    "Mul", name="mul", symbol="*", precedence=PRODUCT, display="×", arity=2, formula="a · b",
+    rules=("∂/∂a = b", "∂/∂b = a"),
+    value=operators.mul, local=product_rule,
 )  # fmt: skip
 Neg = operation(
-    "Neg", name="neg", symbol="-", display="−", arity=1, formula="-x", rules=("∂/∂x = -1",),
+    "Neg", name="neg", symbol="-", precedence=UNARY, display="−", arity=1, formula="-x",
+    rules=("∂/∂x = -1",),
     value=operators.neg, local=-1.0,
 )  # fmt: skip
 Inv = operation(
@@ -173,7 +217,8 @@ Inv = operation(
     domain=Domain("x ≠ 0", lambda x: x != 0.0),
 )  # fmt: skip
 Pow = operation(
-    "Pow", name="pow", symbol="**", display="^", arity=2, formula="x^y",
+    "Pow", name="pow", symbol="**", also=("^",), precedence=POWER, associativity=RIGHT, display="^",
+    arity=2, formula="x^y",
     rules=("∂/∂x = y·x^(y-1)", "∂/∂y = x^y·ln x"),
     value=operators.power,
     local=lambda x, y, out: (operators.power_base_local(x, y), operators.power_exponent_local(x, y, out)),
@@ -232,11 +277,13 @@ Min = operation(
     value=operators.min, local=lambda a, b, out: operators.min_back(a, b),
 )  # fmt: skip
 LT = operation(
-    "LT", name="lt", symbol="<", arity=2, formula="a < b", rules=("∂/∂a = 0", "∂/∂b = 0"),
+    "LT", name="lt", symbol="<", precedence=COMPARISON, associativity=NONE, arity=2, formula="a < b",
+    rules=("∂/∂a = 0", "∂/∂b = 0"),
     value=operators.lt, local=(0.0, 0.0),
 )  # fmt: skip
 EQ = operation(
-    "EQ", name="eq", symbol="==", arity=2, formula="a == b", rules=("∂/∂a = 0", "∂/∂b = 0"),
+    "EQ", name="eq", symbol="==", precedence=COMPARISON, associativity=NONE, arity=2, formula="a == b",
+    rules=("∂/∂a = 0", "∂/∂b = 0"),
     value=operators.eq, local=(0.0, 0.0),
 )  # fmt: skip
 
@@ -261,8 +308,14 @@ class DerivedOperation(NamedTuple):
 
     name: str
     symbol: str
+    precedence: int
+    associativity: str
     formula: str
     build: Callable[..., Any]
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.symbol,)
 
     @property
     def uses(self) -> tuple[str, ...]:
@@ -277,9 +330,30 @@ class DerivedOperation(NamedTuple):
         return tuple(made)
 
 
-SUB = DerivedOperation("sub", "-", "a - b = a + (-b)", lambda apply, a, b: apply(Add, a, apply(Neg, b)))
-DIV = DerivedOperation("div", "/", "a / b = a · (1/b)", lambda apply, a, b: apply(Mul, a, apply(Inv, b)))
-GT = DerivedOperation("gt", ">", "a > b = b < a", lambda apply, a, b: apply(LT, b, a))
+SUB = DerivedOperation(
+    "sub", "-", SUM, LEFT, "a - b = a + (-b)", lambda apply, a, b: apply(Add, a, apply(Neg, b))
+)
+DIV = DerivedOperation("div", "/", PRODUCT, LEFT, "a / b = a · (1/b)",
+                       lambda apply, a, b: apply(Mul, a, apply(Inv, b)))  # fmt: skip
+GT = DerivedOperation("gt", ">", COMPARISON, NONE, "a > b = b < a", lambda apply, a, b: apply(LT, b, a))
 
 #: Every derived operator, in the order the page lists them.
 DERIVED: tuple[DerivedOperation, ...] = (SUB, DIV, GT)
+
+#: Every operator of the language (an operation with a symbol, or a derived one), in the table's order.
+OPERATORS: tuple = (*(op for op in BUILTINS if op.symbol is not None), *DERIVED)
+
+
+def python_methods(op) -> list[tuple[str, str | None]]:
+    """The special methods an operation (or derived operator) fills on Python objects, each with its
+    reflected twin (None when Python has none): its operator's (``("__add__", "__radd__")``), its
+    call's (``("exp", None)``) and the built-in's that calls it (``("__abs__", None)``)."""
+    methods = []
+    if op.symbol is not None:
+        methods.append(PYTHON_METHODS[op.symbol, 2 if isinstance(op, DerivedOperation) else op.arity])
+    call = getattr(op, "call", None)
+    if call is not None:
+        methods.append((call, None))
+        if call in PYTHON_BUILTINS:
+            methods.append((PYTHON_BUILTINS[call], None))
+    return methods

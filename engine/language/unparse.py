@@ -18,15 +18,19 @@ import webbrowser
 from urllib.parse import quote, urlencode
 
 from ..autodiff import topological_sort
-from ..scalar_functions import BUILTINS, FUNCTIONS, Inv, Mul, Neg
+from ..scalar_functions import BUILTINS, FUNCTIONS, NONE, RIGHT, Inv, Mul
+from .vocabulary import BINARY_OPERATORS, NEGATE
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 _BUILTINS = frozenset(BUILTINS)
 
-# Binding powers, as the parser has them: higher binds tighter. Atoms and calls bind tightest.
-_ATOM, _POWER, _UNARY, _PRODUCT, _SUM, _COMPARISON = 6, 5, 4, 3, 2, 1
-_INFIX = {"add": ("+", _SUM), "mul": ("*", _PRODUCT), "pow": ("**", _POWER), "lt": ("<", _COMPARISON),
-          "eq": ("==", _COMPARISON)}  # fmt: skip
+# Binding powers, as the parser reads them (the table of operations'): higher binds tighter.
+_SUM, _PRODUCT = BINARY_OPERATORS["+"].precedence, BINARY_OPERATORS["*"].precedence
+_UNARY = NEGATE.precedence
+_ATOM = 1 + max(op.precedence for op in (*BINARY_OPERATORS.values(), NEGATE))  # atoms and calls: tightest
+#: Each binary operation of the table with a symbol, by name: its symbol, power and associativity.
+_INFIX = {op.name: (op.symbol, op.precedence, op.associativity)
+          for op in BINARY_OPERATORS.values() if op in _BUILTINS}  # fmt: skip
 
 
 class UnsupportedOperationError(ValueError):
@@ -89,7 +93,7 @@ class _Writer:
         fn, inputs = node.last_fn, node.inputs
         if fn.call is not None:
             return f"{fn.call}({', '.join(self.expression(p)[0] for p in inputs)})", _ATOM
-        if fn is Neg:
+        if fn is NEGATE:
             (operand,) = inputs
             if operand.last_fn is None and operand.unique_id not in self.names:
                 # The language reads a sign on a number as part of the number: write the constant.
@@ -98,15 +102,15 @@ class _Writer:
         if fn is Inv:
             return f"1 / {self.wrap(inputs[0], _PRODUCT + 1)}", _PRODUCT
         a, b = inputs
-        if fn.name == "add" and b.last_fn is Neg and self.inlined(b):
+        if fn.name == "add" and b.last_fn is NEGATE and self.inlined(b):
             return f"{self.wrap(a, _SUM)} - {self.wrap(b.inputs[0], _SUM + 1)}", _SUM
         if fn is Mul and b.last_fn is Inv and self.inlined(b):
             return f"{self.wrap(a, _PRODUCT)} / {self.wrap(b.inputs[0], _PRODUCT + 1)}", _PRODUCT
-        symbol, power = _INFIX[fn.name]
-        if power == _POWER:  # right-associative, and its right side is a unary
-            return f"{self.wrap(a, _POWER + 1)}{symbol}{self.wrap(b, _UNARY)}", _POWER
-        if power == _COMPARISON:  # comparisons do not chain
-            return f"{self.wrap(a, _SUM)} {symbol} {self.wrap(b, _SUM)}", _COMPARISON
+        symbol, power, associativity = _INFIX[fn.name]
+        if associativity == RIGHT:  # its right side is a unary (`2**-x`), its left binds tighter
+            return f"{self.wrap(a, power + 1)}{symbol}{self.wrap(b, _UNARY)}", power
+        if associativity == NONE:  # comparisons do not chain: both sides bind tighter
+            return f"{self.wrap(a, power + 1)} {symbol} {self.wrap(b, power + 1)}", power
         return f"{self.wrap(a, power)} {symbol} {self.wrap(b, power + 1)}", power
 
     def wrap(self, node, at_least: int) -> str:

@@ -24,6 +24,7 @@ from engine.language import (
     tokenize,
 )
 from engine.language.analysis import one_edit_apart
+from engine.language.vocabulary import BINDINGS, NEGATE
 
 
 def value(source: str, **values: float) -> float:
@@ -440,3 +441,49 @@ def test_derived_operators_make_one_node_per_part_each_with_its_span():
     assert (inv.span.line, inv.span.column) == (3, 7) and by_label["d"].op == "mul"
     assert by_label["e"].op == "lt" and by_label["e"].inputs == ("n1", "n0")  # a > b is b < a
     assert (by_label["c"].value, by_label["d"].value, by_label["e"].value) == (3.0, 2.0, 1.0)
+
+
+# -- the operators' precedence and associativity come from the table of operations ----------------
+
+_SPELLINGS = sorted(BINDINGS)
+
+
+def _grouped(op1: str, op2: str) -> str | None:
+    """How `a op1 b op2 c` groups, from the table: "left", "right", or None (an error: no chaining)."""
+    first, second = BINDINGS[op1], BINDINGS[op2]
+    if first.power != second.power:
+        return "left" if first.power > second.power else "right"
+    if not first.chains:
+        return None
+    return "right" if first.right else "left"
+
+
+@pytest.mark.parametrize("op2", _SPELLINGS)
+@pytest.mark.parametrize("op1", _SPELLINGS)
+def test_every_pair_of_operators_groups_as_the_table_says(op1, op2):
+    values = {"a": 3.0, "b": 1.5, "c": 2.0}
+    source = f"a {op1} b {op2} c"
+    grouping = _grouped(op1, op2)
+    if grouping is None:
+        with pytest.raises(ParseError, match="cannot be chained"):
+            evaluate(source, values)
+        return
+    written = f"(a {op1} b) {op2} c" if grouping == "left" else f"a {op1} (b {op2} c)"
+    got, expected = evaluate(source, values), evaluate(written, values)
+    # The same operations on the same inputs, in the same order: the same graph.
+    assert [(n.op, n.inputs) for n in got.nodes] == [(n.op, n.inputs) for n in expected.nodes]
+    assert got.output.value == expected.output.value
+
+
+def test_the_unary_minus_binds_as_the_table_says():
+    # Tighter than a product, looser than a power: (-a)*b and -(a**b).
+    assert NEGATE.precedence == BINDINGS["*"].power + 1 == BINDINGS["**"].power - 1
+    assert value("-a*b", a=2.0, b=3.0) == -6.0 and value("-a**2", a=3.0) == -9.0
+    assert [n.op for n in evaluate("-a**2", {"a": 3.0}).nodes if n.op] == ["pow", "neg"]
+    assert [n.op for n in evaluate("-a*b", {"a": 3.0, "b": 1.0}).nodes if n.op] == ["neg", "mul"]
+
+
+def test_every_spelling_of_the_table_is_a_token():
+    for spelling in BINDINGS:
+        tokens = tokenize(f"a {spelling} b")
+        assert [t.text for t in tokens] == ["a", spelling, "b", ""], spelling

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from engine import Scalar, ScalarFunction, explore, to_program, topological_sort
+from engine import BUILTINS, Scalar, ScalarFunction, explore, to_program, topological_sort
 from engine.language import UnsupportedOperationError, evaluate, explorer_url
 
 
@@ -134,3 +134,21 @@ def test_explore_gives_the_pages_url_with_the_program_in_its_state(monkeypatch):
     assert "+" not in parts.fragment  # the page's URLSearchParams would read '+' as a space
     assert opened == []
     assert explore(out, open_browser=True) == opened[0] == explorer_url(to_program(out))
+
+
+# Every operator of the table on either side of every other, grouped both ways: the program comes back
+# with the parentheses the table's precedence and associativity need, and no others change the graph.
+_OPERATORS = [op for op in BUILTINS if op.symbol is not None and op.arity == 2]
+
+
+@pytest.mark.parametrize("outer", _OPERATORS, ids=lambda op: op.name)
+@pytest.mark.parametrize("inner", _OPERATORS, ids=lambda op: op.name)
+def test_every_pair_of_operators_comes_back_with_its_grouping(inner, outer):
+    for left in (True, False):
+        a, b, c = named(3.0, "a"), named(1.5, "b"), named(2.0, "c")
+        out = outer.apply(inner.apply(a, b), c) if left else outer.apply(a, inner.apply(b, c))
+        out.backward()
+        graph = evaluate(to_program(out))
+        assert [n.op for n in graph.nodes if n.op] == [inner.name, outer.name]
+        assert graph.output.value == out.data
+        assert graph.gradients == {"a": a.grad, "b": b.grad, "c": c.grad}, to_program(out)
