@@ -16,8 +16,8 @@ from .autodiff import Context, backpropagate, derivative_check, shares
 from .errors import MathError
 from .scalar_functions import (
     BUILTINS,
-    DERIVED,
     EQ,
+    PYTHON_CONSTRUCTIONS,
     DerivedOperation,
     Operation,
     ScalarFunction,
@@ -440,7 +440,8 @@ def _install(names: tuple, methods: tuple, doc: str) -> None:
 for _op in BUILTINS:
     for _names in python_methods(_op):
         _install(_names, _methods_of(_op), _op.__doc__)
-for _derived in DERIVED:
+# Then minitorch's constructions take the operators they build (`a - b` is a + (-b), not a `sub`).
+for _derived in PYTHON_CONSTRUCTIONS:
     for _names in python_methods(_derived):
         _install(_names, _derived_methods_of(_derived), _derived.formula)
 del _names

@@ -26,7 +26,7 @@ from .autodiff import Context
 from .errors import MathError
 from .scalar_functions import (
     BUILTINS,
-    DERIVED,
+    PYTHON_CONSTRUCTIONS,
     DerivedOperation,
     ScalarFunction,
     product_rule,
@@ -88,7 +88,8 @@ def _traced_methods(op) -> tuple:
     return method, reflected
 
 
-for _op in (*BUILTINS, *DERIVED):
+# As on Scalar: the operations, then minitorch's constructions over the operators they build.
+for _op in (*BUILTINS, *PYTHON_CONSTRUCTIONS):
     for _names in python_methods(_op):
         for _name, _method in zip(_names, _traced_methods(_op), strict=True):
             if _name is not None:

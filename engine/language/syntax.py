@@ -191,7 +191,7 @@ class Code:
     """Every statement's expression as postfix instructions, in parallel lists: instruction ``i`` is
     ``kinds[i]`` with ``arguments[i]``, and its text is ``starts[i]``..``ends[i]`` (offsets). That text
     is also the span of the node the instruction makes. For a binary operator the argument is the
-    offset of the operator itself: ``a - b`` makes a ``neg`` node whose text starts there.
+    offset of the operator itself (where a derived operator's inner nodes start).
 
     Flat lists rather than a tree: the parser emits them in reading order, and the analysis and
     build stages each read them once, front to back, without recursion and without an object per node.

@@ -3,9 +3,11 @@
 ``to_program(scalar)`` writes the graph that ``scalar`` depends on as a program of the expression
 language whose graph has the same values and the same gradients: every variable becomes a
 declaration (``a = 2.0``, with its full-precision value), every named node or node used more than
-once its own statement, everything else is written inline where it is used. ``a + (-b)`` and
-``a · (1/b)`` come back as ``a - b`` and ``a / b``, which the language builds from exactly those
-operations. ``explore(scalar)`` gives the explorer's URL with that program in its state.
+once its own statement, everything else is written inline where it is used. Scalar's ``a + (-b)``
+comes back as ``a - b`` (the language's ``sub``: the same bits) and its ``a · (1/b)`` as
+``a * (1 / b)`` (``a / b`` would be the language's ``div``, a different rounding); the table's own
+``sub`` and ``div`` come back as ``a - b`` and ``a / b``. ``explore(scalar)`` gives the explorer's
+URL with that program in its state.
 
 A custom ``ScalarFunction`` (one not in the table of operations) has no spelling in the language:
 it is refused with an error that names it. See docs/architecture.md.
@@ -18,7 +20,7 @@ import webbrowser
 from urllib.parse import quote, urlencode
 
 from ..autodiff import topological_sort
-from ..scalar_functions import BUILTINS, FUNCTIONS, NONE, RIGHT, Inv, Mul
+from ..scalar_functions import BUILTINS, FUNCTIONS, NONE, RIGHT, Inv
 from .vocabulary import BINARY_OPERATORS, NEGATE
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
@@ -104,8 +106,6 @@ class _Writer:
         a, b = inputs
         if fn.name == "add" and b.last_fn is NEGATE and self.inlined(b):
             return f"{self.wrap(a, _SUM)} - {self.wrap(b.inputs[0], _SUM + 1)}", _SUM
-        if fn is Mul and b.last_fn is Inv and self.inlined(b):
-            return f"{self.wrap(a, _PRODUCT)} / {self.wrap(b.inputs[0], _PRODUCT + 1)}", _PRODUCT
         symbol, power, associativity = _INFIX[fn.name]
         if associativity == RIGHT:  # its right side is a unary (`2**-x`), its left binds tighter
             return f"{self.wrap(a, power + 1)}{symbol}{self.wrap(b, _UNARY)}", power

@@ -50,7 +50,7 @@ BINDINGS: dict[str, Binding] = {
     for spelling in op.spellings
 }
 
-#: How many nodes each derived operator makes (`a - b`: a neg and an add).
+#: How many nodes each derived operator makes (`a > b`: one lt).
 NODES_MADE: dict[str, int] = {derived.symbol: len(derived.uses) for derived in DERIVED}
 
 
@@ -68,7 +68,7 @@ def _steps(derived: DerivedOperation) -> tuple[tuple[type[Operation], tuple[int,
     return tuple(steps)
 
 
-#: Each derived operator's operations, as ``_steps`` gives them (`a - b`: neg of 1, then add of 0 and 2).
+#: Each derived operator's operations, as ``_steps`` gives them (`a > b`: lt of 1 and 0).
 DERIVED_STEPS: dict[str, tuple[tuple[type[Operation], tuple[int, ...]], ...]] = {
     derived.symbol: _steps(derived) for derived in DERIVED
 }

@@ -430,17 +430,76 @@ def test_every_function_of_the_table_is_a_reserved_function_name():
             parse(f"{name} = 1")
 
 
-def test_derived_operators_make_one_node_per_part_each_with_its_span():
-    graph = evaluate("a = 6; b = 3\nc = a - b\nd = a / b\ne = a > b")
+def _steps(graph) -> dict[str, list[tuple]]:
+    """Each backward step's node id → its (local derivative, contribution) per input."""
+    steps, at = {}, 0
+    trace = graph.backward
+    for node in trace.nodes:
+        count = graph.input_counts[node]
+        pairs = zip(
+            trace.local_derivatives[at : at + count], trace.contributions[at : at + count], strict=True
+        )
+        steps[f"n{node}"] = list(pairs)
+        at += count
+    return steps
+
+
+def test_the_language_builds_what_was_typed_one_node_per_operator():
+    graph = evaluate("a = 6; b = 3\nc = a - b\nd = a / b\ne = a > b\nL = c + d + e")
     by_label = {n.label: n for n in graph.nodes if n.label}
-    neg, add = (n for n in graph.nodes if n.op in ("neg", "add"))
-    assert (neg.inputs, add.inputs, add is by_label["c"]) == (("n1",), ("n0", neg.id), True)
-    assert (neg.span.line, neg.span.column, neg.span.end_column) == (2, 7, 10)  # from '-' on
-    assert (add.span.column, add.span.end_column) == (5, 10)  # the whole expression
-    inv = next(n for n in graph.nodes if n.op == "inv")
-    assert (inv.span.line, inv.span.column) == (3, 7) and by_label["d"].op == "mul"
-    assert by_label["e"].op == "lt" and by_label["e"].inputs == ("n1", "n0")  # a > b is b < a
+    assert [n.op for n in graph.nodes if n.kind == "operation"] == ["sub", "div", "lt", "add", "add"]
+    assert (by_label["c"].op, by_label["c"].inputs, by_label["d"].op, by_label["d"].inputs) == (
+        "sub", ("n0", "n1"), "div", ("n0", "n1"))  # fmt: skip
+    assert (by_label["c"].span.line, by_label["c"].span.column, by_label["c"].span.end_column) == (2, 5, 10)
+    assert by_label["e"].op == "lt" and by_label["e"].inputs == ("n1", "n0")  # a > b is b < a: derived
     assert (by_label["c"].value, by_label["d"].value, by_label["e"].value) == (3.0, 2.0, 1.0)
+    assert graph.gradients == {"a": 1.0 + 1 / 3, "b": -1.0 - 6 / 9}
+    steps = _steps(graph)
+    assert steps[by_label["c"].id] == [(1.0, 1.0), (-1.0, -1.0)]  # ∂/∂a = 1, ∂/∂b = -1
+    assert steps[by_label["d"].id] == [(1 / 3, 1 / 3), (-6 / 9, -6 / 9)]  # ∂/∂a = 1/b, ∂/∂b = -a/b²
+
+
+@pytest.mark.parametrize(
+    ("source", "operations", "constants"),
+    [
+        ("x = 2; L = x - 1", ["sub"], [1.0]),  # sub of x and the constant 1: no neg node on it
+        ("x = 2; L = x + -1", ["add"], [-1.0]),  # a negative literal is one constant
+        ("x = 2; L = x * -1.5", ["mul"], [-1.5]),
+        ("x = 2; L = x * -(1.5)", ["mul"], [-1.5]),
+        ("x = 4; y = x / 4", ["div"], [4.0]),  # no inv node of 4
+        ("x = 2; L = -x", ["neg"], []),  # -x stays a neg node
+        ("x = 2; L = -2**2 + x", ["pow", "neg", "add"], [2.0, 2.0]),  # -2**2 is -(2²)
+        ("x = 2; L = (-2)**2 + x", ["pow", "add"], [-2.0, 2.0]),
+        ("a = -3; L = a * 2", ["mul"], [2.0]),  # a declaration, as before
+    ],
+)
+def test_only_the_nodes_that_were_typed(source, operations, constants):
+    graph = evaluate(source)
+    assert [n.op for n in graph.nodes if n.kind == "operation"] == operations
+    assert [n.value for n in graph.nodes if n.kind == "constant"] == constants
+    constant_ids = {n.id for n in graph.nodes if n.kind == "constant"}
+    assert all(n.grad is None for n in graph.nodes if n.kind == "constant")  # no gradient ...
+    assert not constant_ids & set(_steps(graph))  # ... and no backward step
+
+
+def test_a_variable_declared_negative_is_a_variable():
+    graph = evaluate("a = -3; b = a - -2")
+    assert [(n.kind, n.value) for n in graph.nodes] == [
+        ("variable", -3.0),
+        ("constant", -2.0),
+        ("operation", -1.0),
+    ]
+    assert graph.gradients == {"a": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("source", "column"), [("x = 1; y = 0\nL = x / y", 5), ("x = 0\nL = 3 * (2 / x)", 10)]
+)
+def test_division_by_zero_is_a_math_error_naming_div_and_where(source, column):
+    with pytest.raises(ProgramMathError) as caught:
+        evaluate(source)
+    assert (caught.value.line, caught.value.column) == (2, column)
+    assert "div(" in str(caught.value) and "division by zero" in str(caught.value)
 
 
 # -- the operators' precedence and associativity come from the table of operations ----------------
