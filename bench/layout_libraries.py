@@ -33,7 +33,8 @@ GRAPHS = {
 
 def layout_input(source: str) -> dict:
     graph = evaluate(source)
-    return {"nodes": [{"id": n.id, "kind": n.kind, "label": n.label, "inputs": list(n.inputs)} for n in graph.nodes]}
+    nodes = [{"id": n.id, "kind": n.kind, "label": n.label, "inputs": list(n.inputs)} for n in graph.nodes]
+    return {"nodes": nodes}
 
 
 def main() -> None:
@@ -52,8 +53,9 @@ def main() -> None:
         os.unlink(handle.name)
     rows = json.loads(out)
     print(f"load average {os.getloadavg()[0]:.1f}; {args.rounds} interleaved rounds; times in ms")
-    header = f"{'graph':<38} {'nodes':>5} {'library':<17} {'median':>8} {'min':>8} {'max':>8} {'width':>7} {'height':>7} {'Mpx²':>7} {'crossings':>9}"
-    print(header)
+    columns = ("median", "min", "max")
+    print(f"{'graph':<38} {'nodes':>5} {'library':<17} " + " ".join(f"{c:>8}" for c in columns), end=" ")
+    print(f"{'width':>7} {'height':>7} {'Mpx²':>7} {'crossings':>9}")
     for r in rows:
         print(
             f"{r['graph']:<38} {r['nodes']:>5} {r['library']:<17} {r['median_ms']:>8.1f} {r['min_ms']:>8.1f} "
@@ -63,8 +65,8 @@ def main() -> None:
     for name in GRAPHS:
         own, elk = by[(name, "own, satellites")], by[(name, "elkjs")]
         print(
-            f"{name}: elkjs / own (as the page draws it) time {elk['median_ms'] / own['median_ms']:.1f}×, "
-            f"area {elk['area_mpx'] / own['area_mpx']:.2f}×, crossings {elk['crossings']} vs {own['crossings']}"
+            f"{name}: elkjs / own (as the page draws it) time "
+            f"{elk['median_ms'] / own['median_ms']:.1f}×, area {elk['area_mpx'] / own['area_mpx']:.2f}×, crossings {elk['crossings']} vs {own['crossings']}"
         )
 
 
