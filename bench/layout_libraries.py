@@ -47,7 +47,10 @@ def main() -> None:
     try:
         out = subprocess.run(
             ["node", str(ROOT / "bench/layout_libraries.mjs"), handle.name, "--rounds", str(args.rounds)],
-            check=True, capture_output=True, text=True, cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         ).stdout
     finally:
         os.unlink(handle.name)
@@ -66,7 +69,8 @@ def main() -> None:
         own, elk = by[(name, "own, satellites")], by[(name, "elkjs")]
         print(
             f"{name}: elkjs / own (as the page draws it) time "
-            f"{elk['median_ms'] / own['median_ms']:.1f}×, area {elk['area_mpx'] / own['area_mpx']:.2f}×, crossings {elk['crossings']} vs {own['crossings']}"
+            f"{elk['median_ms'] / own['median_ms']:.1f}×, area {elk['area_mpx'] / own['area_mpx']:.2f}×, "
+            f"crossings {elk['crossings']} vs {own['crossings']}"
         )
 
 
