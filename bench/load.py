@@ -12,9 +12,10 @@ a connection error, a timeout or a status other than the one the request must ge
 counted on its own. Targets: zero failures, zero 5xx, RSS growth under 10% from the warmed baseline.
 
 The load generator is plain asyncio sockets (no wrk or hey needed), so it runs wherever Python does.
-Then, on the same server, trainings (bench/load_trainings.py): 16 concurrent POST /api/train streams (long runs of both presets)
-for 20 s while two loops ask /healthz again and again. Target: /healthz's p99 under 100 ms, every
-training answered 200 and streaming frames, and every slot free again after the clients hang up.
+Then, on the same server, trainings (bench/load_trainings.py): 16 concurrent POST /api/train streams
+(long runs of both presets) for 20 s while two loops ask /healthz again and again. Target: /healthz's
+p99 under 100 ms, every training answered 200 and streaming frames, and every slot free again after the
+clients hang up.
 
 Run: .venv/bin/python bench/load.py [--seconds 60] [--connections 64] [--total 100000] [--json FILE]
      [--trainings 16] [--training-seconds 20] [--only-trainings]
