@@ -131,3 +131,34 @@ test("constants and an op-less program are explained, and every step can be anno
     }
   }
 });
+
+test("a rule by cases says the case it took and why, with the numbers", () => {
+  const timeline = timelineOf("cases");
+  const all = Array.from({ length: timeline.total }, (_, i) => texts(timeline, i + 1)).flat();
+  // max(0, 1 − y·s) with 1 − y·s = 0.3: the first case; relu(s − 2) with s − 2 = −1.3: the else case.
+  assert.ok(all.includes("∂max(0, 1 - y·s)/∂(1 - y·s) = 1, since 1 - y·s = 0.3 > 0"), all.join("\n"));
+  assert.ok(all.includes("∂max(0, s - 2)/∂(s - 2) = 0, since s - 2 = -1.3 ≤ 0"), all.join("\n"));
+  assert.ok(!all.some((line) => /\bif\b|else/.test(line)), "no rule is left with its cases unresolved");
+});
+
+test("no line says the same number twice in a row", () => {
+  for (const name of ["cases", "long_names", "lecture", "neuron", "power", "affine", "reuse_twice"]) {
+    const timeline = timelineOf(name);
+    for (let i = 1; i <= timeline.total; i++) {
+      for (const text of texts(timeline, i)) {
+        assert.doesNotMatch(text, /= (\(?-?[\d.e-]+\)?) = \1(?![\d.])/, `${name} step ${i}: ${text}`);
+      }
+    }
+  }
+});
+
+test("a node with a short name is defined where it is computed and called by it after", () => {
+  const timeline = timelineOf("long_names");
+  const all = Array.from({ length: timeline.total }, (_, i) => texts(timeline, i + 1));
+  const forward = all.find((t) => t[0].startsWith("Forward: t₁"));
+  assert.deepEqual(forward, ["Forward: t₁ = l3_b0 + h1·l3_w1_0 + h2·l3_w1_1", "t₁ = l3_b0 + h1·l3_w1_0 + h2·l3_w1_1 = 3 + (-1) = 2"]);
+  const backward = all.find((t) => t[0].startsWith("Backward through t₁"));
+  assert.equal(backward[0], "Backward through t₁ = l3_b0 + h1·l3_w1_0 + h2·l3_w1_1, ∂loss/∂t₁ = 4");
+  assert.ok(backward.includes("∂t₁/∂(h2·l3_w1_1) = 1"), backward.join("\n"));
+  assert.ok(!all.flat().some((line) => line.includes("…")), "nothing is cut");
+});

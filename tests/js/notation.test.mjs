@@ -7,6 +7,7 @@ import {
   localRuleText,
   nodeLabels,
   operationText,
+  isShortName,
   shorten,
   sourceLabel,
   wrap,
@@ -32,6 +33,21 @@ test("unnamed nodes are read from their source text", () => {
   assert.equal(sourceLabel("- 1"), "-1");
   assert.equal(sourceLabel("/y"), "1/y");
   assert.equal(sourceLabel("tanh(a\n  + b)"), "tanh(a + b)");
+});
+
+test("an unnamed node whose text is too long gets a short stable name, t₁, in forward order", () => {
+  const labels = labelsOf("long_names");
+  const graph = fixture("long_names");
+  const sum = graph.nodes.find((n) => n.op === "add" && n.inputs.length === 2 && labels.get(n.inputs[1]) === "h2·l3_w1_1");
+  assert.equal(labels.get(sum.id), "t₁");
+  assert.equal(labels.get(sum.inputs[0]), "l3_b0 + h1·l3_w1_0"); // 18 characters: still its text
+  assert.ok(![...labels.values()].some((label) => label.includes("…")));
+  // The same structure gives the same names (a recompute keeps them).
+  assert.deepEqual([...nodeLabels(graph, program("long_names"), OPS)], [...labels]);
+  // Without source text: the formula over the inputs' names when short, else a short name too.
+  const bare = nodeLabels(graph, null, OPS);
+  assert.equal(bare.get(sum.id), "t₁");
+  assert.ok(isShortName("t₁₂") && !isShortName("t1") && !isShortName("t"));
 });
 
 test("long labels are cut in the middle, to 18 characters", () => {

@@ -4,7 +4,7 @@
 // reused node on a line of its own ("so far").
 
 import { formatFactor, formatNumber } from "./format.js";
-import { gradientSymbol, localRuleText, localDerivative, operationText, operationWithValues, sameText } from "./notation.js";
+import { equationChain, gradientSymbol, localRuleText, localDerivative, operationText, operationWithValues, sameText } from "./notation.js";
 
 /** `e = a·b`, or just `x·y` for an unnamed node whose name is its formula. */
 export function definition(node, labels, opsByName) {
@@ -70,6 +70,11 @@ export function chainRuleLines(timeline, state, opsByName) {
   return lines;
 }
 
+/** The values of a node's inputs, in input order. */
+export function inputValues(node, nodeById) {
+  return node.inputs.map((id) => nodeById.get(id)?.value);
+}
+
 function stepLines(timeline, state, opsByName) {
   const { graph, nodeById, labels, contributionTotals } = timeline;
   const L = labels.get(graph.output);
@@ -95,7 +100,7 @@ function stepLines(timeline, state, opsByName) {
     const result = failed ? "not a finite number" : formatNumber(node.value);
     return [
       { kind: "title", text: `Forward: ${head}` },
-      { kind: "equation", text: `${head} = ${operationWithValues(node, nodeById, labels, opsByName)} = ${result}` },
+      { kind: "equation", text: equationChain([head, operationWithValues(node, nodeById, labels, opsByName), result]) },
     ];
   }
 
@@ -125,7 +130,7 @@ function stepLines(timeline, state, opsByName) {
       return;
     }
     lines.push({ kind: "equation", text: contributionEquation(timeline, step, position, opsByName) });
-    lines.push({ kind: "rule", text: localRuleText(node, position, labels, opsByName, c.local) });
+    lines.push({ kind: "rule", text: localRuleText(node, position, labels, opsByName, c.local, inputValues(node, nodeById)) });
     const total = contributionTotals.get(c.input) ?? 0;
     if (total > 1) {
       reused.add(c.input);

@@ -231,7 +231,7 @@ export class Explorer {
     state.rightGrads = right;
     this.state = state;
     this.drawing.showStep(shown, state, { follow: FOLLOW_CAUSES.has(cause), right });
-    this.variables.showStep(state.grads, { right, complete: completeGradients(timeline, state) });
+    this.variables.showStep(state.grads, { right, complete: completeGradients(timeline, state), lockNudges: this.teaching.predictMode });
     this.controls.show(state, { failed: shown.failed });
     this.chainRule.show(timeline, state, this.opsByName, { announced: cause !== "load" || state.index > 0 });
     this.showStatement(state);
@@ -246,12 +246,17 @@ export class Explorer {
     this.editor.showStep(current && node ? node.span : null, state.phase);
   }
 
-  /** Inspect a node (a click on it), or nothing (null). The inspector is beside the graph: no scrolling. */
-  select(id) {
+  /**
+   * Inspect a node, or nothing (null). `tapped`: a click or tap on the node, whose inspector opens where
+   * the person is looking (beside the graph on a wide screen, over the page on a narrow one): no scrolling.
+   */
+  select(id, { tapped = false } = {}) {
     this.selected = id;
     this.view.setSelected(id);
     if (this.state && this.drawing.isDrawn(this.shown)) this.view.update(this.state, { right: this.state.rightGrads });
     this.showInspector(id !== null);
+    const element = id === null ? null : this.elements.graph.querySelector(`[data-node-id="${CSS.escape(id)}"]`);
+    if (id === null || tapped) this.inspector.present(element);
   }
 
   /** Fill the inspector; `highlight` also marks the node's text in the editor. */
@@ -271,6 +276,11 @@ export class Explorer {
       right: this.state?.rightGrads ?? null,
     });
     if (highlight && this.editor.value === shown.expression) this.editor.highlightSpan(node.span);
+  }
+
+  /** The nodes whose whole gradient the step on show has revealed (all their contributions in). */
+  revealedGradients() {
+    return this.shown && this.state ? completeGradients(this.activeTimeline(), this.state) : new Set();
   }
 
   /** The `+=` bug on or off. */
