@@ -162,3 +162,23 @@ test("a node with a short name is defined where it is computed and called by it 
   assert.ok(backward.includes("∂t₁/∂(h2·l3_w1_1) = 1"), backward.join("\n"));
   assert.ok(!all.flat().some((line) => line.includes("…")), "nothing is cut");
 });
+
+test("the failing step of a backward failure says where it failed, with what it had", () => {
+  const answer = fixture("lecture");
+  const e = answer.nodes.find((n) => n.label === "e").id;
+  const graph = {
+    output: answer.output, nodes: answer.nodes.map((n) => ({ ...n, grad: null })), forward: answer.forward,
+    backward: answer.backward.slice(0, 2), failed: e, phase: "backward", failedMessage: "line 4, column 5: not finite",
+  };
+  const labels = nodeLabels(graph, program("lecture"), OPS);
+  const timeline = buildTimeline(graph, { labels });
+  assert.deepEqual(texts(timeline, timeline.total), [
+    "Backward through e = a·b: the math fails here",
+    "∂L/∂e = -2",
+    "∂(a·b)/∂a = b at a = 2, b = -3: not a finite number",
+    "∂(a·b)/∂b = a at a = 2, b = -3: not a finite number",
+    "The math failed at e: line 4, column 5: not finite",
+  ]);
+  // The steps before it read as in a whole answer.
+  assert.equal(texts(timeline, 8)[0], "Backward through L = d·f, ∂L/∂L = 1");
+});

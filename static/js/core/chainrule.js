@@ -113,6 +113,7 @@ function stepLines(timeline, state, opsByName) {
     lines.unshift({ kind: "title", text: `Backward: seed the output ${L}` });
     return lines;
   }
+  if (step.failed) return failedStepLines(timeline, state, opsByName, lines);
   lines.unshift({
     kind: "title",
     text: `Backward through ${definition(node, labels, opsByName)}, ${gradientSymbol(L, name)} = ${formatNumber(step.grad)}`,
@@ -143,6 +144,29 @@ function stepLines(timeline, state, opsByName) {
   });
   // After all contributions, the running totals of reused inputs, apart from the equations.
   for (const id of reused) lines.push({ kind: "total", text: runningTotalLine(timeline, state, id) });
+  return lines;
+}
+
+/**
+ * The step where the backward pass failed: the node's gradient as far as it got, and each local
+ * derivative that would carry it on, at the inputs' values (one of them is not a finite number; the
+ * API's message, added after, says which).
+ */
+function failedStepLines(timeline, state, opsByName, lines) {
+  const { graph, nodeById, labels } = timeline;
+  const node = nodeById.get(state.step.node);
+  const L = labels.get(graph.output);
+  const grad = state.grads.get(node.id);
+  const title = `Backward through ${definition(node, labels, opsByName)}: the math fails here`;
+  lines.unshift({ kind: "title", text: title });
+  if (grad !== undefined) lines.push({ kind: "equation", text: `${gradientSymbol(L, labels.get(node.id))} = ${formatNumber(grad)}` });
+  const values = inputValues(node, nodeById);
+  node.inputs.forEach((input, position) => {
+    if (nodeById.get(input)?.kind === "constant") return;
+    const { head, expression } = localDerivative(node, position, labels, opsByName);
+    const at = node.inputs.map((id, i) => `${labels.get(id)} = ${formatNumber(values[i])}`).filter((_, i) => nodeById.get(node.inputs[i])?.kind !== "constant");
+    lines.push({ kind: "rule", text: `${equationChain([head, expression])} at ${[...new Set(at)].join(", ")}: not a finite number` });
+  });
   return lines;
 }
 

@@ -168,7 +168,11 @@ export class Explorer {
     this.onShown(expression);
   }
 
-  /** The graph built up to a math error: its forward pass can be stepped, there is no backward pass. */
+  /**
+   * The graph built up to a math error, which opens at the failing step, the failing node marked: a
+   * forward failure's forward pass can be stepped; a backward failure's whole forward pass and the
+   * backward steps that succeeded before it too.
+   */
   showPartial(error, expression) {
     const { nodes, forward, failed, phase } = error.partial;
     const graph = {
@@ -176,7 +180,7 @@ export class Explorer {
       output: phase === "backward" ? forward.at(-1) : null,
       nodes,
       forward,
-      backward: [],
+      backward: phase === "backward" ? (error.partial.backward ?? []) : [],
       failed,
       phase,
       failedMessage: error.message,
@@ -187,7 +191,10 @@ export class Explorer {
     this.draw({ answer: graph, body: null, expression, timeline, labels, failed: true });
     this.elements.panel.classList.add("failed");
     this.exports.enable(false);
-    this.elements.meta.textContent = `${nodes.length} nodes built before the math failed`;
+    this.elements.meta.textContent =
+      phase === "backward"
+        ? `The backward pass failed after ${graph.backward.length} step${graph.backward.length === 1 ? "" : "s"}`
+        : `${nodes.length} nodes built before the math failed`;
     this.player.setTotal(timeline.total, timeline.total);
     this.viewport.follow(failed);
   }

@@ -113,8 +113,8 @@ export class InspectorPanel {
     this.sheet = sheet;
     if (!sheet) return;
     sheet.close.addEventListener("click", () => sheet.onClose());
-    sheet.card.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && this.isOpen) sheet.onClose();
+    sheet.card.ownerDocument.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.isOpen && !event.defaultPrevented) sheet.onClose();
     });
     sheet.narrow.addEventListener("change", () => {
       if (!sheet.narrow.matches) this.present(null);
