@@ -22,6 +22,13 @@ def box(page, selector: str) -> dict:
     return page.locator(selector).bounding_box()
 
 
+def overlaps(a: dict, b: dict) -> bool:
+    """Do two bounding boxes share any area?"""
+    across = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+    down = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+    return across > 0 and down > 0
+
+
 def test_the_player_is_disabled_while_there_is_no_graph(sized_page, base_url, artifacts):
     page = sized_page
     page.watch.http_errors_expected = True
@@ -87,7 +94,10 @@ def test_the_not_run_cue_changes_only_its_badge(sized_page, base_url, artifacts)
     page = sized_page
     open_page(page, base_url, LECTURE)
     card = "#editor-card"
-    style = "e => { const s = getComputedStyle(e); return [s.borderRadius, s.backgroundColor, s.borderTopColor, s.padding]; }"
+    style = (
+        "e => { const s = getComputedStyle(e);"
+        " return [s.borderRadius, s.backgroundColor, s.borderTopColor, s.padding]; }"
+    )
     before = page.eval_on_selector(card, style)
     card_box = box(page, card)
     textarea = page.locator('[data-testid="expression"]')
@@ -118,9 +128,7 @@ def test_a_tapped_node_is_inspected_where_the_person_is_looking(sized_page, base
     # Inside the window, whole, and not over the tapped node.
     assert inspector["y"] >= 0 and inspector["y"] + inspector["height"] <= height, inspector
     tapped = node.bounding_box()
-    overlap = min(tapped["y"] + tapped["height"], inspector["y"] + inspector["height"]) - max(tapped["y"], inspector["y"])
-    horizontal = min(tapped["x"] + tapped["width"], inspector["x"] + inspector["width"]) - max(tapped["x"], inspector["x"])
-    assert overlap <= 0 or horizontal <= 0, (tapped, inspector)
+    assert not overlaps(tapped, inspector), (tapped, inspector)
     text = page.text_content('[data-testid="inspector"]')
     assert "∂(a·b)/∂a = b = -3" in text
     screenshot(page, artifacts, "inspector")
@@ -134,4 +142,6 @@ def test_a_tapped_node_is_inspected_where_the_person_is_looking(sized_page, base
         page.keyboard.press("Escape")
         assert page.locator('[data-testid="inspector-close"]').is_hidden()
     else:
-        assert page.locator('[data-testid="inspector-close"]').is_hidden()  # beside the graph: nothing to close
+        assert page.locator(
+            '[data-testid="inspector-close"]'
+        ).is_hidden()  # beside the graph: nothing to close
