@@ -124,3 +124,25 @@ test("the DOT export names unnamed nodes as the page does", async () => {
   assert.equal(out[3], '  n3 [shape=record, style=dashed, label="{ const | data 2.0000 }"];');
   assert.equal(relabelDot('  n9 [shape=record, label="{  | data 1 }"];', labels), '  n9 [shape=record, label="{ a\\|b | data 1 }"];');
 });
+
+test("a difference and a quotient read as typed: sub and div nodes, negative constants", () => {
+  // The table's rows for sub and div as GET /api/ops serves an operation (formula and rules).
+  const ops = indexOps([
+    ...fixture("ops").ops,
+    { name: "sub", symbol: "-", formula: "a - b", rules: ["∂/∂a = 1", "∂/∂b = -1"], arity: 2 },
+    { name: "div", symbol: "/", formula: "a / b", rules: ["∂/∂a = 1/b", "∂/∂b = -a/b²"], arity: 2 },
+  ]);
+  const labels = new Map([["out", "out"], ["one", "1"], ["x", "x"], ["four", "4"], ["s", "a + b"], ["p", "x·y"], ["m", "-1"], ["s2", "c + d"], ["p2", "u·v"]]);
+  const node = (op, ...inputs) => ({ id: "r", kind: "operation", op, inputs });
+  const L = node("sub", "out", "one");
+  assert.equal(operationText(L, labels, ops), "out - 1");
+  assert.equal(localRuleText(L, 0, labels, ops, 1), "∂(out - 1)/∂out = 1");
+  const y = node("div", "x", "four");
+  assert.equal(operationText(y, labels, ops), "x / 4");
+  assert.equal(localRuleText(y, 0, labels, ops, 0.25), "∂(x / 4)/∂x = 1/4 = 0.25");
+  assert.equal(operationText(node("sub", "s", "s2"), labels, ops), "a + b - (c + d)");
+  assert.equal(operationText(node("sub", "p", "p2"), labels, ops), "x·y - u·v");
+  assert.equal(operationText(node("div", "p", "s"), labels, ops), "x·y / (a + b)");
+  assert.equal(operationText(node("mul", "x", "m"), labels, ops), "x·(-1)");
+  assert.equal(localRuleText(node("sub", "x", "s"), 1, labels, ops, -1), "∂(x - (a + b))/∂(a + b) = -1");
+});

@@ -134,10 +134,17 @@ function placeholders(op, arity) {
 }
 
 /** How an input's name goes into a formula: bare in a sum or product of plain terms, else parenthesised. */
-function operand(formula, name) {
+function operand(formula, name, position = 0) {
   if (isAtom(name) || isCall(name)) return name;
   if (/^[a-z] \+ [a-z]$/.test(formula) && !name.startsWith("-")) return name;
   if (/^[a-z]·[a-z]$/.test(formula) && !/[-+/]|^-/.test(name)) return name;
+  // A difference: its left side as in a sum; its right side bare only when it is a product.
+  if (/^[a-z] [-−] [a-z]$/.test(formula)) {
+    if (position === 0 && !name.startsWith("-")) return name;
+    if (position === 1 && !/[-+/]|^-/.test(name)) return name;
+  }
+  // A quotient: a product over an atom reads without parentheses on the left.
+  if (/^[a-z] ?\/ ?[a-z]$/.test(formula) && position === 0 && !/[-+/]|^-/.test(name)) return name;
   return `(${name})`;
 }
 
@@ -171,7 +178,7 @@ export function operationText(node, labels, opsByName, names = inputNames(node, 
   const op = opsByName.get(node.op);
   if (!op) return `${node.op}(${names.join(", ")})`;
   const formula = formulaOf(op);
-  return substitute(formula, placeholders(op, node.inputs.length), names.map((name) => operand(formula, name)));
+  return substitute(formula, placeholders(op, node.inputs.length), names.map((name, i) => operand(formula, name, i)));
 }
 
 /** The operation with its inputs' values: `2·(-3)`, `tanh(0.8814)`. */
