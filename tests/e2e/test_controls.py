@@ -129,6 +129,11 @@ def test_a_tapped_node_is_inspected_where_the_person_is_looking(sized_page, base
     assert inspector["y"] >= 0 and inspector["y"] + inspector["height"] <= height, inspector
     tapped = node.bounding_box()
     assert not overlaps(tapped, inspector), (tapped, inspector)
+    player = box(page, ".player")
+    if player["y"] < height and player["y"] + player["height"] > 0:  # in sight: still usable
+        assert not overlaps(player, inspector), (player, inspector)
+        page.click('[data-testid="step-back"]')  # the inspector follows the step
+        assert "not reached by the backward pass yet" not in page.text_content('[data-testid="inspector"]')
     text = page.text_content('[data-testid="inspector"]')
     assert "∂(a·b)/∂a = b = -3" in text
     screenshot(page, artifacts, "inspector")
@@ -141,6 +146,13 @@ def test_a_tapped_node_is_inspected_where_the_person_is_looking(sized_page, base
         assert page.locator('[data-testid="inspector-close"]').is_visible()
         page.keyboard.press("Escape")
         assert page.locator('[data-testid="inspector-close"]').is_hidden()
+        # Scrolling away from the graph (to the program) puts it back in the page, still filled.
+        node.click()
+        assert page.locator('[data-testid="inspector-close"]').is_visible()
+        page.locator('[data-testid="run"]').scroll_into_view_if_needed()
+        page.wait_for_selector("#inspector:not(.sheet)")
+        assert "∂(a·b)/∂a" in page.text_content('[data-testid="inspector"]')
+        page.click('[data-testid="run"]')  # nothing covers it
     else:
         assert page.locator(
             '[data-testid="inspector-close"]'

@@ -106,6 +106,9 @@ export class InspectorPanel {
    * @param {HTMLElement} sheet.card the inspector's card
    * @param {HTMLButtonElement} sheet.close its close button (shown only over the page)
    * @param {MediaQueryList} sheet.narrow when the inspector opens over the page
+   * @param {HTMLElement} sheet.graph the graph's panel: scrolled out of sight, the inspector goes back
+   *   into the page
+   * @param {HTMLElement[]} [sheet.avoid] what the inspector must not cover (the player)
    * @param {() => void} sheet.onClose the person closed it (the node is no longer inspected)
    */
   constructor(body, sheet = null) {
@@ -119,6 +122,17 @@ export class InspectorPanel {
     sheet.narrow.addEventListener("change", () => {
       if (!sheet.narrow.matches) this.present(null);
     });
+    // The person scrolled away from the graph (to the program, the variables): the inspector goes
+    // back to its place in the page, still filled.
+    window.addEventListener(
+      "scroll",
+      () => {
+        if (!this.isOpen) return;
+        const graph = sheet.graph.getBoundingClientRect();
+        if (graph.bottom < 0 || graph.top > window.innerHeight) this.present(null);
+      },
+      { passive: true },
+    );
   }
 
   show(context) {
@@ -131,16 +145,38 @@ export class InspectorPanel {
 
   /**
    * A node was tapped (its element; null: none is inspected). On a narrow screen the inspector opens
-   * over the page, on the half of the window the node is not in, so it covers neither.
+   * over the page, in the larger free band of the window above or below the node, so it covers
+   * neither the node nor the player.
    */
   present(nodeElement) {
     if (!this.sheet) return;
-    const { card, close, narrow } = this.sheet;
+    const { card, close, narrow, avoid = [] } = this.sheet;
     const open = nodeElement !== null && narrow.matches;
     card.classList.toggle("sheet", open);
     close.hidden = !open;
-    if (!open) return;
-    const box = nodeElement.getBoundingClientRect();
-    card.classList.toggle("sheet-top", box.top + box.height / 2 > window.innerHeight / 2);
+    if (!open) {
+      card.style.removeProperty("top");
+      card.style.removeProperty("max-height");
+      return;
+    }
+    const margin = 8;
+    const height = window.innerHeight;
+    const node = nodeElement.getBoundingClientRect();
+    const above = { top: margin, bottom: node.top - margin };
+    const below = { top: node.bottom + margin, bottom: height - margin };
+    for (const element of avoid) {
+      const box = element.getBoundingClientRect();
+      if (box.bottom <= 0 || box.top >= height) continue;
+      if (box.top >= node.bottom) below.bottom = Math.min(below.bottom, box.top - margin);
+      else if (box.bottom <= node.top) above.top = Math.max(above.top, box.bottom + margin);
+    }
+    const band = below.bottom - below.top >= above.bottom - above.top ? below : above;
+    const room = Math.max(MIN_SHEET, band.bottom - band.top);
+    const top = Math.min(Math.max(margin, band === above ? band.bottom - Math.min(room, band.bottom - band.top) : band.top), height - room - margin);
+    card.style.top = `${Math.max(margin, top)}px`;
+    card.style.maxHeight = `${room}px`;
   }
 }
+
+/** The least height the inspector over the page gets, even if it must cover something to have it. */
+const MIN_SHEET = 140;
