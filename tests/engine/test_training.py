@@ -8,7 +8,7 @@ import pytest
 
 from engine import SGD, Scalar
 from engine.language import evaluate
-from engine.tape import Tape
+from engine.tape import Tape, Traced
 from engine.training import (
     PRESETS,
     CompiledTrainer,
@@ -166,8 +166,10 @@ def test_a_traced_number_cannot_steer_the_recorded_shape():
     x = Tape().input()
     with pytest.raises(TypeError, match="no value yet"):
         bool(x * 2.0)
-    with pytest.raises(TypeError):
-        _ = x < 0.5  # no comparisons either
+    comparison = x < 0.5  # recorded, as a Scalar's `<` makes an `lt` node (its methods are the table's)
+    assert isinstance(comparison, Traced) and comparison.tape is x.tape
+    with pytest.raises(TypeError, match="no value yet"):
+        bool(comparison)  # ... but it cannot steer the shape either
 
 
 def test_the_same_seed_gives_the_same_run_and_another_seed_another():
