@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 
 import pytest
 
@@ -165,3 +166,48 @@ def test_a_backward_failure_opens_at_its_step_after_the_steps_that_succeeded(
     assert chain_lines(page)[0] == "Backward through L = y·x, ∂L/∂L = 1"
     assert "∂L/∂y += ∂L/∂L · ∂(y·x)/∂y = (1)·(2) = 2" in chain_lines(page)
     assert page.locator('[data-node-id][data-label="x"]').get_attribute("data-grad") == "0"
+
+
+def test_each_backward_step_can_show_micrograds_and_minitorchs_code(
+    sized_page, base_url, api_post, artifacts
+):
+    page = sized_page
+    open_page(page, base_url, LECTURE)
+    ops = {op["name"]: op for op in get_json(base_url, "/api/ops")["ops"]}
+    page.click('[data-testid="to-end"]')  # e = a*b's step
+    assert page.locator('[data-testid="chain-rule"] .code-row').count() == 0  # off until asked
+    page.check('[data-testid="code-mode"]')
+    rows = page.eval_on_selector_all(
+        '[data-testid="chain-rule"] .code-row',
+        "els => els.map(e => [e.dataset.library, e.querySelector('.code-text').textContent,"
+        " e.querySelector('.code-filled').textContent])",
+    )
+    # The table's own lines (GET /api/ops), braces dropped, and filled with this step's numbers.
+    assert rows == [
+        ["micrograd", ops["mul"]["micrograd"][0].replace("{", "").replace("}", ""), "→ a.grad += (-3)·(-2)"],
+        ["micrograd", ops["mul"]["micrograd"][1].replace("{", "").replace("}", ""), "→ b.grad += 2·(-2)"],
+        ["minitorch", "return b * d_output, a * d_output", "→ return (-3)·(-2), 2·(-2)"],
+    ]
+    # Inside the panel, nothing cut.
+    panel = page.locator('[data-testid="chain-rule"]').bounding_box()
+    for row in page.locator('[data-testid="chain-rule"] .code-row').all():
+        box = row.bounding_box()
+        assert box["x"] + box["width"] <= panel["x"] + panel["width"] + 0.5
+    screenshot(page, artifacts, "code")
+    # The step before (d = e + c): add's lines; a forward step has none; off hides them.
+    page.click('[data-testid="step-back"]')
+    filled = page.eval_on_selector_all(
+        '[data-testid="chain-rule"] .code-filled', "els => els.map(e => e.textContent)"
+    )
+    assert filled == ["→ e.grad += (-2)", "→ c.grad += (-2)", "→ return (-2), (-2)"]
+    page.click('[data-testid="to-start"]')
+    page.click('[data-testid="step-forward"]')
+    assert page.locator('[data-testid="chain-rule"] .code-row').count() == 0
+    page.click('[data-testid="to-end"]')
+    page.uncheck('[data-testid="code-mode"]')
+    assert page.locator('[data-testid="chain-rule"] .code-row').count() == 0
+
+
+def get_json(base_url: str, path: str) -> dict:
+    with urllib.request.urlopen(f"{base_url}{path}", timeout=10) as response:
+        return json.loads(response.read())

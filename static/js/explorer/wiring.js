@@ -102,6 +102,8 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
     result: $("prediction-result"),
     score: $("prediction-score"),
   };
+  const chainRule = new ChainRulePanel($("chain-rule"), $("announcer"));
+  $("code-mode").addEventListener("change", (event) => chainRule.setCode(event.target.checked));
   const explorer = new Explorer({
     editor,
     view,
@@ -111,7 +113,7 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
     status,
     controls: new PlayerControls(player, $),
     variables: new VariablesPanel($("variables"), $("variables-empty"), setVariable, (name) => nudges.nudge(name)),
-    chainRule: new ChainRulePanel($("chain-rule"), $("announcer")),
+    chainRule,
     inspector: new InspectorPanel($("inspector-body"), {
       card: $("inspector"),
       close: $("inspector-close"),
