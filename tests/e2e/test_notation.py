@@ -211,3 +211,24 @@ def test_each_backward_step_can_show_micrograds_and_minitorchs_code(
 def get_json(base_url: str, path: str) -> dict:
     with urllib.request.urlopen(f"{base_url}{path}", timeout=10) as response:
         return json.loads(response.read())
+
+
+def test_a_difference_and_a_quotient_read_as_typed(sized_page, base_url, artifacts):
+    page = sized_page
+    open_page(page, base_url, "x = 2\nout = x*3\nL = out - 1")
+    steps = every_step(page)
+    everything = [line for lines in steps for line in lines]
+    # Two backward steps (L's and out's): none on the constant 1, nothing said about a "-1".
+    assert counter(page) == "7 / 7"  # 5 forward (x, 3, out, 1, L) + 2 backward
+    assert "∂L/∂out += ∂L/∂L · ∂(out - 1)/∂out = (1)·(1) = 1" in everything
+    assert "∂(out - 1)/∂out = 1" in everything
+    assert not any("∂L/∂(-1)" in line or "Backward through -1" in line for line in everything)
+    assert not any(line.startswith("Backward through 1") or "∂L/∂1" in line for line in everything)
+    assert page.locator('[data-node-id][data-kind="constant"]').count() == 2  # 3 and 1, as typed
+    screenshot(page, artifacts, "sub")
+    open_page(page, base_url, "x = 2\ny = x/4")
+    page.click('[data-testid="to-end"]')
+    lines = chain_lines(page)
+    assert "∂y/∂x += ∂y/∂y · ∂(x / 4)/∂x = (1)·(0.25) = 0.25" in lines
+    assert "∂(x / 4)/∂x = 1/4 = 0.25" in lines
+    assert not any("∂y/∂(1/4)" in line for line in lines)
