@@ -100,20 +100,77 @@ def trace_columns(functions: Sequence, values: Sequence[float], inputs: Sequence
                 local, arity, constant_rule = rules[fn]
             except KeyError:
                 local, arity, constant_rule = rules[fn] = _step_rule(fn)
-            parents = inputs[offsets[i] : offsets[i + 1]]
-            # The step: the node's local derivatives, then for each input in order its contribution,
-            # added to its gradient. A constant input's share is shown and goes nowhere (both None
-            # when it is not finite); any other input's share must be finite.
-            if constant_rule:
-                local_values = local
-            elif arity is None:  # written the minitorch way
+            # The step: the node's local derivatives, then for each input in order its share
+            # (grad × local), added to the input's gradient. A constant input's share is shown and
+            # goes nowhere (both None when it is not finite); any other input's share must be finite.
+            # The loop at the end does this for any node. Nodes of one and two inputs (every built-in
+            # operation) take a copy of it written out for their inputs, because bench/engine.py's
+            # "recorded pass" shapes, each step sent through the loop instead, took 16% longer on
+            # the 50,000-node product and 25% longer on the chain of unary steps.
+            start = offsets[i]
+            if arity == 2:
+                a, b = inputs[start], inputs[start + 1]
+                try:
+                    local_a, local_b = local if constant_rule else local(values[a], values[b], values[i])
+                except (ArithmeticError, ValueError) as exc:
+                    raise _backward_error(i, str(exc), functions, values, (a, b)) from None
+                add_node(i)
+                if local_a.__class__ is not float:
+                    local_a = float(local_a)
+                share = local_a * d
+                g = gradients[a]
+                if g is None:
+                    if share - share != 0.0:
+                        local_a = share = None
+                elif share - share != 0.0:
+                    raise _backward_error(i, _UNDEFINED, functions, values, (a, b))
+                else:
+                    gradients[a] = g + share
+                add_local(local_a)
+                add_contribution(share)
+                if local_b.__class__ is not float:
+                    local_b = float(local_b)
+                share = local_b * d
+                g = gradients[b]
+                if g is None:
+                    if share - share != 0.0:
+                        local_b = share = None
+                elif share - share != 0.0:
+                    raise _backward_error(i, _UNDEFINED, functions, values, (a, b))
+                else:
+                    gradients[b] = g + share
+                add_local(local_b)
+                add_contribution(share)
+                continue
+            if arity == 1:
+                a = inputs[start]
+                try:
+                    local_a = local[0] if constant_rule else local(values[a], values[i])
+                except (ArithmeticError, ValueError) as exc:
+                    raise _backward_error(i, str(exc), functions, values, (a,)) from None
+                add_node(i)
+                if local_a.__class__ is not float:
+                    local_a = float(local_a)
+                share = local_a * d
+                g = gradients[a]
+                if g is None:
+                    if share - share != 0.0:
+                        local_a = share = None
+                elif share - share != 0.0:
+                    raise _backward_error(i, _UNDEFINED, functions, values, (a,))
+                else:
+                    gradients[a] = g + share
+                add_local(local_a)
+                add_contribution(share)
+                continue
+            parents = inputs[start : offsets[i + 1]]
+            if arity is None:  # written the minitorch way
                 local_values = _minitorch_locals(fn, contexts, i, parents, functions, values)
+            elif constant_rule:
+                local_values = local
             else:
                 try:
-                    if arity == 2:
-                        local_values = local(values[parents[0]], values[parents[1]], values[i])
-                    else:
-                        local_values = (local(values[parents[0]], values[i]),)
+                    local_values = local(*map(values.__getitem__, parents), values[i])
                 except (ArithmeticError, ValueError) as exc:
                     raise _backward_error(i, str(exc), functions, values, parents) from None
             add_node(i)
