@@ -193,24 +193,22 @@ def _number(value: float | None) -> str:
 
 
 def graph_dot(result: Graph) -> str:
-    """micrograd's picture: a record `label | data | grad` per value, a small node per operation."""
+    """micrograd's picture: a record `label | data | grad` per value, a small node per operation. Read
+    from the graph's columns, as the answers are."""
     lines = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
-    for node in result.nodes:
-        grad = node.grad
-        name = node.label or ""
-        if node.kind == "constant":
-            lines.append(
-                f'  {node.id} [shape=record, style=dashed, label="{{ const | data {_number(node.value)} }}"];'
-            )
+    offsets = result.input_offsets
+    types = map(result.types.__getitem__, result.type_codes)
+    for i, (kind, op), label, value, grad in zip(range(result.count), types, result.labels, result.values,
+                                                 result.grads, strict=True):  # fmt: skip
+        if kind == "constant":
+            lines.append(f'  n{i} [shape=record, style=dashed, label="{{ const | data {_number(value)} }}"];')
         else:
-            lines.append(
-                f'  {node.id} [shape=record, label="{{ {name} | data {_number(node.value)} '
-                f'| grad {_number(grad)} }}"];'
-            )
-        if node.kind == "operation":
-            lines.append(f'  {node.id}_op [shape=ellipse, label="{node.op}"];')
-            lines.append(f"  {node.id}_op -> {node.id};")
-            for input_id in node.inputs:
-                lines.append(f"  {input_id} -> {node.id}_op;")
+            record = f"{label or ''} | data {_number(value)} | grad {_number(grad)}"
+            lines.append(f'  n{i} [shape=record, label="{{ {record} }}"];')
+        if kind == "operation":
+            lines.append(f'  n{i}_op [shape=ellipse, label="{op}"];')
+            lines.append(f"  n{i}_op -> n{i};")
+            for j in result.inputs[offsets[i] : offsets[i + 1]]:
+                lines.append(f"  n{j} -> n{i}_op;")
     lines.append("}")
     return "\n".join(lines) + "\n"
