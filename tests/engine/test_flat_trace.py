@@ -194,6 +194,31 @@ def test_trace_backward_is_the_reference_trace(values, program, constant_leaf, d
             assert bits(leaf.grad) == bits(got[1].gradients[leaf.unique_id])
 
 
+@given(values=leaf_values, program=st.lists(steps_strategy, max_size=30), constant_leaf=st.booleans(),
+       deriv=st.sampled_from([1.0, 1e300]))  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_a_failed_pass_carries_the_reference_steps_before_the_failure(values, program, constant_leaf, deriv):
+    _, out = make_graph(values, program, constant_leaf)
+    order = topological_sort(out, include_constants=True)[::-1]
+    try:
+        reference_trace(out, order, deriv)
+    except MathError as exc:
+        expected = exc.steps
+    else:
+        return
+    with pytest.raises(MathError) as info:
+        trace_flat(out, deriv, order)
+    done = info.value.trace  # positions index `order`
+    assert done.step_nodes == [index_of(order, node) for node, _, _ in expected]
+    assert list(map(bits, done.step_grads)) == [bits(grad) for _, grad, _ in expected]
+    shares = [share for _, _, node_shares in expected for share in node_shares]
+    assert list(map(bits, done.local_derivatives)) == [bits(local) for _, local, _ in shares]
+    assert list(map(bits, done.contributions)) == [bits(c) for _, _, c in shares]
+    # the gradients that were complete: the failing node's and every one above it
+    failed = index_of(order, info.value.node)
+    assert done.node_grads[:failed] == [None] * failed and len(done.node_grads) == len(order)
+
+
 @given(values=leaf_values, program=st.lists(steps_strategy, max_size=30), constant_leaf=st.booleans())
 @settings(max_examples=200, deadline=None)
 def test_trace_flat_is_trace_backward_as_columns(values, program, constant_leaf):
