@@ -14,20 +14,13 @@
 
 from . import operators
 from .autodiff import (
-    BackwardStep,
     Context,
-    Contribution,
-    FlatTrace,
-    Trace,
     Variable,
     backpropagate,
     central_difference,
     derivative_check,
     local_derivatives,
     topological_sort,
-    trace_backward,
-    trace_columns,
-    trace_flat,
     zero_grad,
 )
 from .errors import MathError
@@ -68,6 +61,7 @@ from .scalar_functions import (
     operation,
 )
 from .testing import MathTest, MathTestVariable
+from .trace import BackwardStep, Contribution, FlatTrace, Trace, trace_backward, trace_columns, trace_flat
 
 __all__ = [
     "BUILTINS",

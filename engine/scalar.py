@@ -287,7 +287,7 @@ _APPLY = {op: (_unary_apply(op) if op.arity == 1 else _binary_apply(op)) for op 
 #
 # A program of 50,000 nodes (the language's) is kept as columns, one list per field, rather than as a
 # Scalar per node: its values come from the functions below, its backward pass from
-# ``autodiff.trace_columns``. The numbers are the ones Scalars get, to the last bit: the same value
+# ``trace.trace_columns``. The numbers are the ones Scalars get, to the last bit: the same value
 # rules, the same checks, the same products and sums.
 
 

@@ -221,6 +221,12 @@ class PartialGraph(Answer):
         description="The id of the node whose value (forward) or derivative (backward) failed."
     )
     phase: Literal["forward", "backward"]
+    backward: list[BackwardStep] | None = Field(
+        None,
+        description="Backward failures only: the backward steps that succeeded before the failing one, "
+        "output first, in the shape of a 200 answer's `backward` (possibly empty). Absent after a "
+        "forward failure.",
+    )
 
 
 class UnprocessableResponse(Answer):

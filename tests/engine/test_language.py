@@ -175,7 +175,7 @@ def test_unused_expressions_stay_in_the_graph_with_zero_gradient():
     result = evaluate("a = 2; unused = a * 10; out = a + 1")
     unused = next(n for n in result.nodes if n.label == "unused")
     assert unused.grad == 0.0
-    assert [result.labels[node] for node in result.backward.nodes] == ["out", "unused"]
+    assert [result.labels[node] for node in result.backward.step_nodes] == ["out", "unused"]
 
 
 def test_the_output_may_be_an_earlier_node():
@@ -321,8 +321,8 @@ def test_the_graph_is_columns_in_forward_order():
 
 def test_the_backward_pass_is_flat():
     backward = evaluate(LECTURE).backward
-    assert backward.nodes == [6, 4, 3]  # L, d, e: output first
-    assert backward.grads == [1.0, -2.0, -2.0]
+    assert backward.step_nodes == [6, 4, 3]  # L, d, e: output first
+    assert backward.step_grads == [1.0, -2.0, -2.0]
     assert backward.local_derivatives == [-2.0, 4.0, 1.0, 1.0, -3.0, 2.0]  # each step's inputs, in order
     assert backward.contributions == [-2.0, 4.0, -2.0, -2.0, 6.0, -4.0]
 
