@@ -184,3 +184,22 @@ def test_one_table_gives_every_error_code_its_status():
     assert error_detail("busy", "wait", ["x"]) == {
         "code": "busy", "message": "wait", "line": None, "column": None, "names": ["x"],
     }  # fmt: skip
+
+
+def test_the_lab_lines_fit_the_published_openapi_schema(client):
+    # The stream's line schema lives only in /openapi.json (under application/x-ndjson): hold a stream
+    # with a test set, unit grids, warnings and a divergence to it, and the datasets listing to its own.
+    from jsonschema import Draft202012Validator
+
+    document = client.get("/openapi.json").json()
+    train = document["paths"]["/api/train"]["post"]["responses"]["200"]["content"]["application/x-ndjson"]
+    validator = Draft202012Validator(train["schema"])
+    bodies = [LAB | {"epochs": 3}, {"preset": "minitorch", "dataset": "xor", "epochs": 2},
+              {"preset": "micrograd", "points": 20, "learning_rate": 50}]  # fmt: skip
+    lines = [line for body in bodies for line in lines_of(client.post("/api/train", json=body))]
+    assert {"split", "units"} <= set(lines[0]) and any("warnings" in line for line in lines)
+    for line in lines:
+        validator.validate(line)
+    listing = client.get("/api/datasets").json()
+    Draft202012Validator({**document["components"]["schemas"]["DatasetsResponse"],
+                          "components": document["components"]}).validate(listing)  # fmt: skip
