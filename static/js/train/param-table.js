@@ -3,7 +3,7 @@
 // changes text. Each row carries the full numbers (`data-value`, `data-grad`, `data-update`); a name
 // is a button that picks the parameter, for its pull point by point.
 
-import { formatNumber } from "../core/format.js";
+import { shortNumber } from "../core/train-lab.js";
 
 const CELLS = ["value", "grad", "update"];
 
@@ -18,6 +18,7 @@ export class ParamTable {
     this.names = [];
     this.rows = new Map(); // name → {row, cells: {value, grad, update}, shown: {value, grad, update}}
     this.chosen = null;
+    this.highlighted = null; // {names, unit}: a hidden unit's parameters, marked
   }
 
   /** The model's parameters (names in its order, and each one's dotted path in the library). */
@@ -48,6 +49,7 @@ export class ParamTable {
     });
     this.body.replaceChildren(...rows);
     this.setChosen(this.chosen);
+    if (this.highlighted) this.highlight(this.highlighted.names, this.highlighted.unit);
   }
 
   /** New numbers (param-update.js's parameterRows). Only text that changed is written. */
@@ -59,11 +61,29 @@ export class ParamTable {
         const value = numbers[key];
         if (entry.shown[key] === value) continue;
         entry.shown[key] = value;
-        entry.cells[key].textContent = value === null ? "—" : formatNumber(value);
+        entry.cells[key].textContent = value === null ? "—" : shortNumber(value);
         if (value === null) entry.row.removeAttribute(`data-${key}`);
         else entry.row.setAttribute(`data-${key}`, String(value));
       }
     }
+  }
+
+  /**
+   * Mark a hidden unit's parameters (unit-pictures.js's pick: its weights in and out, its bias), the
+   * first one scrolled into view; an empty list clears the mark.
+   */
+  highlight(names, unit = null) {
+    const marked = new Set(names);
+    this.highlighted = { names: [...names], unit };
+    let first = null;
+    for (const [name, { row }] of this.rows) {
+      const on = marked.has(name);
+      row.classList.toggle("unit-part", on);
+      if (on) row.dataset.unitPart = unit ?? "";
+      else delete row.dataset.unitPart;
+      if (on && !first) first = row;
+    }
+    first?.scrollIntoView({ block: "nearest" });
   }
 
   /** Mark the parameter whose pulls are shown (null: none). */
