@@ -85,7 +85,8 @@ def main() -> None:
                 tasks = sorted(result["tasks"], reverse=True)
                 longest = f"{tasks[0]:.0f}" if tasks else "-"
                 shown = ", ".join(f"{t:.0f}" for t in tasks[:8]) + (" …" if len(tasks) > 8 else "")
-                print(f"{run:>3}  {result['epoch']:>6}  {len(tasks):>10}  {longest:>12}  {shown or '-':<24} {result['gap']:.0f}")
+                columns = f"{run:>3}  {result['epoch']:>6}  {len(tasks):>10}  {longest:>12}"
+                print(f"{columns}  {shown or '-':<24} {result['gap']:.0f}")
             browser.close()
     finally:
         server.terminate()
