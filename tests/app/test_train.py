@@ -14,7 +14,8 @@ from app.schemas import TrainingRefused, TrainingUnprocessable, TrainLine, Train
 from app.training import TrainingPool, get_training_pool, resolve
 from app.training_worker import BOUNDARY_INTERVAL, FRAME_INTERVAL, GRID_SIZE, training_lines
 from engine import Scalar
-from engine.training import PRESETS, CompiledTrainer, Setup, train
+from engine.presets import PRESETS
+from engine.training import CompiledTrainer, Setup, train
 
 
 def lines_of(answer) -> list[dict]:
@@ -36,11 +37,13 @@ def test_a_stream_is_a_start_line_then_frames_up_to_the_last_epoch(client):
     assert start["type"] == "start"
     assert start["setup"] == {
         "preset": "minitorch", "dataset": "xor", "points": 40, "hidden": 4, "activation": "relu", "seed": 3,
-        "learning_rate": 0.5, "epochs": 300, "start_epoch": 0, "stop_epoch": 300, "epochs_per_second": None,
+        "noise": 0.0, "test_fraction": 0.0, "learning_rate": 0.5, "epochs": 300, "start_epoch": 0,
+        "stop_epoch": 300, "epochs_per_second": None,
     }  # fmt: skip
     setup = Setup("minitorch", "xor", 40, 4, "relu", 3)
     assert start["points"] == [list(p) for p in setup.dataset.points]
     assert start["labels"] == list(setup.dataset.labels)
+    assert start["split"] == ["train"] * 40  # no test set asked for
     assert start["names"] == setup.names
     assert start["parameters"] == setup.parameter_values()
     assert start["paths"]["l2_w3_1"] == "layer2.weight_3_1"
@@ -154,37 +157,23 @@ def test_a_continued_run_and_a_single_step(client):
     assert rest[-1]["loss"] == straight[10]["loss"]
 
 
-def test_a_diverging_run_ends_with_an_error_line(client):
-    # At rate 100 the sigmoid saturates within two epochs: an output of exactly 1 makes −log(1 − out)
-    # infinite.
-    body = {
-        "preset": "minitorch",
-        "dataset": "circle",
-        "points": 50,
-        "hidden": 4,
-        "epochs": 300,
-        "learning_rate": 100,
-    }
+def test_a_loss_that_stops_being_finite_ends_with_an_error_line(client):
+    # An output bias of 800 makes the sigmoid exactly 1 on every point: −log(1 − out) is log(0) for
+    # every label-0 point in the first epoch's forward pass.
+    body = {"preset": "minitorch", "dataset": "circle", "hidden": 4, "parameters": {"l3_b0": 800.0}}
     lines = lines_of(client.post("/api/train", json=body))
+    assert [line["type"] for line in lines] == ["start", "error"]
     error = lines[-1]
     TrainLine.model_validate(error)
-    assert lines[0]["type"] == "start" and [line["type"] for line in lines[1:-1]] == ["frame"] * (
-        len(lines) - 2
-    )
-    # Every epoch run is told of before the error (how many frames depends on the clock). Epochs
-    # still held back when the error comes go out in one frame with a boundary; an epoch already
-    # sent on time (a busy machine) carries one only if the boundary's interval had passed.
-    assert list(itertools.chain.from_iterable(f["history"]["epochs"] for f in lines[1:-1])) == [1, 2]
-    told = lines[-2]
-    assert told["epoch"] == 2 and not told["final"]
-    if "boundary" in told or told["history"]["epochs"] == [1, 2]:
-        assert len(told["boundary"]["values"]) == GRID_SIZE**2
-    assert error["epoch"] == 3
+    assert error["epoch"] == 1
     assert error["detail"] == {
         "code": "math_error",
-        "message": "epoch 3: log(0.0): value is not a finite number (log is defined for x > 0 only); "
+        "message": "epoch 1: log(0.0): value is not a finite number (log is defined for x > 0 only); "
         "try a smaller learning rate",
-    }
+        "line": None, "column": None, "names": [],
+    }  # fmt: skip
+    assert [w["code"] for w in error["warnings"]] == ["diverged"]
+    assert error["warnings"][0]["message"].startswith("Stopped at epoch 1: the loss is no longer a finite")
 
 
 # -- validation ------------------------------------------------------------------------------------------
@@ -490,7 +479,13 @@ def test_datasets_and_presets_are_listed_with_their_defaults(client):
     assert [minitorch[k] for k in keys] == ["simple", 50, 2, "relu", 0.5, 500]
     assert [micrograd[k] for k in keys] == ["moons", 100, 16, "relu", 1.0, 100]
     assert listing["activations"] == ["relu", "tanh", "sigmoid"]
-    assert listing["limits"] == {"points": 200, "hidden": 16, "epochs": 2000}
+    assert listing["limits"] == {
+        "points": 200,
+        "hidden": 16,
+        "epochs": 2000,
+        "noise": 0.5,
+        "test_fraction": 0.5,
+    }
 
 
 def test_the_training_routes_are_documented(client):
