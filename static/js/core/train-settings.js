@@ -73,7 +73,7 @@ export function validSetting(catalog, field, value) {
       return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= MAX_LEARNING_RATE;
     case "test_fraction":
     case "noise":
-      return typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= MAX_FRACTION;
+      return typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= (limits[field] ?? MAX_FRACTION);
     default:
       return false;
   }

@@ -43,15 +43,14 @@ export class LabPanel {
   }
 
   /**
-   * What is wrong at the frame on show, in words (the server's warnings), or that the run stopped
-   * and why; nothing to say is said too, so the box never reads as stale.
+   * What is wrong at the frame on show, in words (the server's warnings), or that the run diverged
+   * (a math error is the error box's); nothing to say is said too, so the box never reads as stale.
    */
   showDiagnosis(warnings, session) {
     const items = diagnosis(warnings);
     if (session.status === "diverged" && !items.some((item) => item.code === "diverged")) {
       items.push({ code: "diverged", text: session.error?.message ?? "The loss diverged." });
     }
-    if (session.status === "failed" && session.error) items.push({ code: "math_error", text: session.error.message });
     const key = JSON.stringify(items);
     if (key === this.shownDiagnosis) return;
     this.shownDiagnosis = key;
@@ -91,7 +90,7 @@ export class LabPanel {
   }
 }
 
-const TITLES = { dead_units: "Dead units.", diverged: "Diverged.", stalled: "Stalled.", math_error: "Failed." };
+const TITLES = { dead_units: "Dead units.", diverged: "Diverged.", stalled: "Stalled." };
 
 function sameRecommended(settings, recommended) {
   return Object.entries(recommended).every(([field, value]) => settings[field] === value);

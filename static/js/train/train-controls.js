@@ -216,8 +216,10 @@ export class TrainControls {
     status.dataset.status = session.status;
     status.textContent = statusText(session);
     const error = this.$("train-error");
-    error.hidden = !session.error;
-    error.textContent = session.error ? session.error.message : "";
+    // A divergence is said by the diagnosis (train-diagnosis), not twice.
+    const shownError = session.error && session.error.code !== "diverged" ? session.error : null;
+    error.hidden = !shownError;
+    error.textContent = shownError ? shownError.message : "";
   }
 
   /** A message about something the view could not do (an example that could not be opened). */

@@ -249,6 +249,7 @@ export class TrainView {
     }
     const centre = session.settings.activation === "sigmoid" ? 0.5 : 0;
     if (this.elements.testKey) this.elements.testKey.hidden = !session.history.hasTest;
+    if (this.elements.testPointKey) this.elements.testPointKey.hidden = !run.split?.includes("test");
     this.units.show(shown.units, shown.boundary?.size ?? 0, deadUnits(shown.warnings), centre);
     const total = session.settings.epochs;
     const mark = this.looking === null ? null : shown.epoch;

@@ -43,7 +43,7 @@ export function wireTrain($, { views, openProgram, programText }) {
     table: new ParamTable($("train-parameters"), { onPick: (name) => train.showTerms(name) }),
     units: new UnitPictures($("train-neurons"), { onPick: (name) => train.pickUnit(name) }),
     lab: new LabPanel($, { onLook: (index) => train.look(index), onRecommended: () => train.useRecommended() }),
-    elements: { terms: $("train-terms"), termsText: $("train-terms-text"), outputNote: $("train-output-note"), testKey: $("train-key-test") },
+    elements: { terms: $("train-terms"), termsText: $("train-terms-text"), outputNote: $("train-output-note"), testKey: $("train-key-test"), testPointKey: $("train-test-key") },
     postGradients: postTrainGradients,
     onChange: () => url.schedule(),
   });
