@@ -11,6 +11,8 @@ import {
   withRecommended,
 } from "../../static/js/core/train-lab.js";
 import { CLASS_COLORS, unitPixels } from "../../static/js/core/heatmap.js";
+import { completeSettings, presetDefaults, sameSettings } from "../../static/js/core/train-settings.js";
+import { fixture } from "./helpers.mjs";
 
 const XOR = { preset: "minitorch", hidden: 10, activation: "relu", learning_rate: 0.5, epochs: 1000 };
 const SETTINGS = { preset: "minitorch", dataset: "xor", points: 50, hidden: 2, activation: "relu", learning_rate: 0.5, epochs: 500, seed: 3, test_fraction: 0.2, noise: 0.1 };
@@ -84,4 +86,15 @@ test("a unit's picture: blue above its centre, orange below, grey at it; a const
   const sigmoid = unitPixels([0.5, 1, 0, 0.5], 2, 0.5);
   assert.deepEqual(pixel(sigmoid, 2, 0, 0), CLASS_COLORS.middle);
   assert.deepEqual(pixel(sigmoid, 2, 0, 1), CLASS_COLORS[1]);
+});
+
+test("every dataset of the catalogue has recommended settings the page can apply as they are", () => {
+  const catalog = fixture("train_datasets"); // GET /api/datasets
+  for (const { name } of catalog.datasets) {
+    const recommended = recommendedFor(catalog, name);
+    assert.ok(recommended, name);
+    const applied = withRecommended({ ...presetDefaults(catalog, "minitorch"), dataset: name, seed: 4 }, recommended);
+    assert.ok(sameSettings(completeSettings(catalog, applied), applied), `${name}: every value within the API's bounds`);
+    assert.deepEqual(farFromRecommended(applied, recommended), []);
+  }
 });
