@@ -45,7 +45,8 @@ export class UnitPictures {
       item.button.classList.toggle("dead", isDead);
       if (isDead) item.button.dataset.dead = "true";
       else delete item.button.dataset.dead;
-      item.button.title = `${name}${isDead ? ": dead (the same output on every point)" : ""}: click for its weights`;
+      item.button.title = `${name}${isDead ? ": dead (the same output on every training point)" : ""}: click for its weights`;
+      item.button.setAttribute("aria-label", isDead ? `${name}, dead` : name);
     }
   }
 
@@ -61,7 +62,10 @@ export class UnitPictures {
   build(names) {
     this.names = names.join(" ");
     this.items.clear();
-    const rows = unitLayers(names).map(({ layer, names: layerNames }) => {
+    const layers = unitLayers(names);
+    // Many units a layer: smaller pictures without captions (the name is the picture's title).
+    this.box.classList.toggle("many", layers.some((layer) => layer.names.length > 8));
+    const rows = layers.map(({ layer, names: layerNames }) => {
       const row = document.createElement("div");
       row.className = "train-neuron-layer";
       const label = document.createElement("span");
@@ -74,6 +78,7 @@ export class UnitPictures {
         button.className = "train-neuron";
         button.dataset.unit = name;
         button.setAttribute("aria-pressed", String(name === this.chosen));
+        button.setAttribute("aria-label", name);
         const canvas = document.createElement("canvas");
         canvas.setAttribute("aria-hidden", "true");
         const caption = document.createElement("span");
