@@ -24,7 +24,15 @@ export function predictedClass(value, output) {
 }
 
 function mix(a, b, t) {
-  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
+  return [Math.round(a[0] + (b[0] - a[0]) * t), Math.round(a[1] + (b[1] - a[1]) * t), Math.round(a[2] + (b[2] - a[2]) * t)];
+}
+
+/** Write the blend of colours a → b at t into `pixels` at `at` (RGBA, opaque), with no array made. */
+function writeMix(pixels, at, a, b, t) {
+  pixels[at] = Math.round(a[0] + (b[0] - a[0]) * t);
+  pixels[at + 1] = Math.round(a[1] + (b[1] - a[1]) * t);
+  pixels[at + 2] = Math.round(a[2] + (b[2] - a[2]) * t);
+  pixels[at + 3] = 255;
 }
 
 /**
@@ -117,12 +125,9 @@ export function unitPixels(values, size, centre = 0) {
     for (let c = 0; c < size; c++) {
       const value = values[r * size + c];
       const lean = flat || !(reach > 0) || !Number.isFinite(value) ? 0 : (value - centre) / reach;
-      const [red, green, blue] = lean < 0 ? mix(CLASS_COLORS.middle, CLASS_COLORS[0], -lean) : mix(CLASS_COLORS.middle, CLASS_COLORS[1], lean);
       const at = (top * size + c) * 4;
-      pixels[at] = red;
-      pixels[at + 1] = green;
-      pixels[at + 2] = blue;
-      pixels[at + 3] = 255;
+      if (lean < 0) writeMix(pixels, at, CLASS_COLORS.middle, CLASS_COLORS[0], -lean);
+      else writeMix(pixels, at, CLASS_COLORS.middle, CLASS_COLORS[1], lean);
     }
   }
   return pixels;

@@ -12,6 +12,9 @@ import { formatNumber } from "../core/format.js";
 import { deadUnits, recommendedFor, unitParameters, withRecommended } from "../core/train-lab.js";
 import { completeSettings, DEFAULT_SPEED, gradientsBody, presetDefaults } from "../core/train-settings.js";
 
+/** While a run goes, the parameter table takes new numbers at most this often. */
+const TABLE_INTERVAL_MS = 250;
+
 export class TrainView {
   /**
    * @param {object} parts
@@ -43,6 +46,8 @@ export class TrainView {
     this.terms = null; // {name, epoch, batch, parameters}: the points coloured by this parameter's terms
     this.termsAsked = 0; // numbers gradient requests: only the newest one's answer is shown
     this.frame = 0;
+    this.tableAt = -Infinity; // when the parameter table last took new numbers
+    this.tableTimer = null;
     this.drawn = { boundary: null, discrete: null, historyLength: -1, total: -1, mark: null, parameters: null, gradients: null };
     session.onChange = () => {
       this.controls.showButtons(session); // at once: a button that looks enabled takes its click
@@ -232,6 +237,23 @@ export class TrainView {
     });
   }
 
+  /**
+   * May the parameter table take new numbers now? While a run goes, at most every TABLE_INTERVAL_MS
+   * (hundreds of rows rewritten 20 times a second cost the page its frames, and nobody reads numbers
+   * that change that fast); at rest, always. A table held back is redrawn when it is due.
+   */
+  tableDue() {
+    const now = performance.now();
+    const wait = this.session.status === "running" ? this.tableAt + TABLE_INTERVAL_MS - now : 0;
+    if (wait > 0) {
+      clearTimeout(this.tableTimer);
+      this.tableTimer = setTimeout(() => this.schedule(), wait);
+      return false;
+    }
+    this.tableAt = now;
+    return true;
+  }
+
   render() {
     const { session, drawn } = this;
     const run = session.run;
@@ -259,9 +281,9 @@ export class TrainView {
       drawn.total = total;
       drawn.mark = mark;
     }
-    if (shown.parameters !== drawn.parameters || shown.gradients !== drawn.gradients) {
+    if ((shown.parameters !== drawn.parameters || shown.gradients !== drawn.gradients) && this.tableDue()) {
       this.table.setNames(run.names, run.paths);
-      this.table.show(parameterRows(run.names, shown.parameters, shown.gradients, shown.learningRate));
+      this.table.show(parameterRows(run.names, shown.parameters, shown.gradients, shown.learningRate), { inViewOnly: session.status === "running" });
       drawn.parameters = shown.parameters;
       drawn.gradients = shown.gradients;
     }
