@@ -4,10 +4,13 @@ It imports the engine and orjson only (no web framework), so it starts quickly a
 with the event loop: training never holds the server's interpreter, and a busy machine that pauses
 this process pauses no request. `app.training` starts it and talks to it over a pipe.
 
-- `JobSpec` is a training request with every default filled in: plain values that cross the pipe.
+- `JobSpec` is a training request with every default filled in (its `Settings`): plain values that
+  cross the pipe. The worker builds the model from it, once.
 - `training_lines` is one training as a generator: each ``next()`` runs one epoch (or the set-up)
   and says whether there is a line to send. Frames are throttled here: one every FRAME_INTERVAL at
-  most, a decision boundary once BOUNDARY_INTERVAL has passed, and always the last epoch.
+  most, a decision boundary (with the hidden units' grids) once BOUNDARY_INTERVAL has passed, and
+  always the last epoch. Each frame says what is wrong, if anything (`engine.diagnosis`); a loss
+  that grows far past its start ends the run with a final frame that says so.
 - `serve` is the worker's loop: an epoch of each training in turn, messages from the server between.
 
 See docs/training.md and docs/architecture.md.
