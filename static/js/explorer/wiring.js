@@ -43,7 +43,7 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
   const viewport = new Viewport(graph, { reducedMotion });
   wireZoomButtons(viewport, { zoomIn: $("zoom-in"), zoomOut: $("zoom-out"), fit: $("zoom-fit") });
   const view = new GraphView(graph, viewport.layer, {
-    onSelect: (id) => explorer.select(id),
+    onSelect: (id) => explorer.select(id, { tapped: true }),
     onToggle: (id) => explorer.toggleFold(id),
     reducedMotion,
     glyph: (op) => opGlyph(explorer.opsByName, op),
@@ -112,7 +112,12 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
     controls: new PlayerControls(player, $),
     variables: new VariablesPanel($("variables"), $("variables-empty"), setVariable, (name) => nudges.nudge(name)),
     chainRule: new ChainRulePanel($("chain-rule"), $("announcer")),
-    inspector: new InspectorPanel($("inspector-body")),
+    inspector: new InspectorPanel($("inspector-body"), {
+      card: $("inspector"),
+      close: $("inspector-close"),
+      narrow: window.matchMedia("(max-width: 999px)"),
+      onClose: () => explorer.select(null),
+    }),
     warnings: new WarningsView($("warnings"), editor),
     predict: new PredictPanel(predictElements, (target, guess) => explorer.predicted(target, guess)),
     exports: new ExportMenu(
@@ -149,7 +154,10 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
       checkToggle.dispatchEvent(new Event("change"));
     }
   });
-  $("predict-mode").addEventListener("change", (event) => explorer.setPredictMode(event.target.checked));
+  $("predict-mode").addEventListener("change", (event) => {
+    if (event.target.checked) nudges.clear(); // a nudge on show may print a gradient about to be asked
+    explorer.setPredictMode(event.target.checked);
+  });
 
   const ops = getOps().then(
     (answer) => explorer.setOps(indexOps(answer.ops)),
