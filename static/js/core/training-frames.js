@@ -58,11 +58,4 @@ export class FrameLog {
   get last() {
     return this.frames.length ? this.frames[this.frames.length - 1] : null;
   }
-
-  /** The index of the last frame at or before `epoch` (−1 when none). */
-  indexAtEpoch(epoch) {
-    let found = -1;
-    for (let i = 0; i < this.frames.length && this.frames[i].epoch <= epoch; i++) found = i;
-    return found;
-  }
 }
