@@ -126,7 +126,8 @@ def test_the_recommended_settings_are_offered_and_applied_in_one_click(sized_pag
     wait_until(page, lambda: status(page) == "ready", "no new run at epoch 0")
     page.click('[data-testid="train-start"]')
     wait_until(page, lambda: status(page) == "done", "the recommended run did not finish")
-    assert float(page.text_content('[data-testid="train-accuracy"]').rstrip("%")) >= 90
+    applied = {**settings, **recommended}
+    assert table_parameters(page) == trained(base_url, applied, applied["epochs"])
 
 
 # -- 3 and 4. The diagnosis and every unit's picture ----------------------------------------------------
@@ -327,8 +328,10 @@ def test_readouts_fit_and_the_curve_keeps_its_labels_when_a_run_diverges(sized_p
 
 def test_every_point_stands_out_from_the_background_under_it(sized_page, base_url, artifacts):
     page = sized_page
-    # micrograd's moons at epoch 100: nearly every point in its own class's region.
-    open_train(page, train_url(base_url, MICROGRAD, epoch=100), points=100)
+    # minitorch on simple, 4 tanh units, at its last epoch: nearly every point deep in its own class's
+    # region, the case where a point drawn in its class's colour read as a hollow ring.
+    settings = {**MINITORCH, "hidden": 4, "activation": "tanh", "learning_rate": 1.0}
+    open_train(page, train_url(base_url, settings, epoch=500), points=50)
     plot = page.locator('[data-testid="train-plot"]')
     plot.scroll_into_view_if_needed()
     box = plot.bounding_box()
@@ -362,7 +365,7 @@ def test_every_point_stands_out_from_the_background_under_it(sized_page, base_ur
             f"point {index} melts into the background"
         )
         checked += 1
-    assert checked >= 40
+    assert checked >= 30
     shot(page, artifacts, "points")
 
 
