@@ -3,7 +3,7 @@
 Measured on screen as a learner sees it: a node's value and gradient text at least 12 CSS px (its
 font size times the zoom); at every step the step's node and its inputs inside the graph panel, with
 nothing over their centres (``document.elementFromPoint``); the view still when it need not move;
-edge labels off the nodes; and the same on a 984-node graph after "to end".
+edge labels off the nodes; and the same on a 983-node graph after "to end".
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def test_no_glide_with_reduced_motion(browser, base_url):
 def test_a_big_graph_keeps_the_step_in_view_after_to_end(sized_page, base_url, artifacts):
     page = sized_page
     open_page(page, base_url, "x = 1")
-    open_page(page, base_url, mlp_program())  # 984 nodes
+    open_page(page, base_url, mlp_program())  # 983 nodes
     settle(page)
     nodes = check_step(page, "opened")
     assert all(px >= MIN_TEXT_PX for n in nodes for _, px in n["textPx"])
@@ -268,7 +268,7 @@ def focused_node(page) -> dict:
 def test_every_node_of_a_big_graph_is_reachable_by_keyboard(sized_page, base_url):
     page = sized_page
     open_page(page, base_url, "x = 1")
-    open_page(page, base_url, mlp_program())  # 984 nodes
+    open_page(page, base_url, mlp_program())  # 983 nodes
     settle(page)
     # One tab stop for the whole graph: the step's node.
     assert page.locator('#graph [tabindex="0"]').count() == 1
@@ -300,7 +300,7 @@ def test_every_node_of_a_big_graph_is_reachable_by_keyboard(sized_page, base_url
     assert page.text_content('[data-testid="inspector"]') != placeholder
     # And from the tab stop, the arrow keys reach every node of the graph.
     reach = page.evaluate(ARROW_REACH)
-    assert reach["reached"] == reach["nodes"] == 984
+    assert reach["reached"] == reach["nodes"] == 983
 
 
 # Where the node labelled `label` is: inside the graph panel, and on top at its centre.
@@ -325,6 +325,10 @@ def test_predict_mode_shows_the_node_it_asks_about(sized_page, base_url, artifac
     page.click('[data-testid="step-forward"]')
     assert "Predict ∂L/∂d" in page.text_content("#prediction-question")
     prediction.fill("-2")
+    prediction.press("Enter")
+    # One question per input of the step: then ∂L/∂f, and the step is shown.
+    assert "Predict ∂L/∂f" in page.text_content("#prediction-question")
+    prediction.fill("4")
     prediction.press("Enter")
     assert counter(page).startswith("8 / ")
     settle(page)
