@@ -86,7 +86,7 @@ export class Explorer {
     });
     // A question is about a step's node and inputs: the view shows them while it asks.
     const showAsked = (target) => {
-      if (this.drawn === this.shown) this.viewport.follow(this.view.shownAs(this.shown.timeline.steps[target.index - 1].node));
+      if (this.drawing.isDrawn(this.shown)) this.viewport.follow(this.view.shownAs(this.shown.timeline.steps[target.index - 1].node));
     };
     this.teaching = new TeachingModes({ host: this, player, predict, onAsk: showAsked });
   }
