@@ -95,17 +95,19 @@ def _children(value) -> list:
 
 def _inputs_first(output) -> list:
     """Every Value the output depends on, each after its inputs (iterative: deep graphs are fine)."""
-    order, seen, stack = [], {id(output)}, [(output, False)]
+    order, opened, done, stack = [], set(), set(), [(output, False)]
     while stack:
-        value, expanded = stack.pop()
-        if expanded:
-            order.append(value)
+        value, closing = stack.pop()
+        if closing:
+            if id(value) not in done:
+                done.add(id(value))
+                order.append(value)
             continue
+        if id(value) in opened:
+            continue
+        opened.add(id(value))
         stack.append((value, True))
-        for child in _children(value):
-            if id(child) not in seen:
-                seen.add(id(child))
-                stack.append((child, False))
+        stack.extend((child, False) for child in _children(value) if id(child) not in opened)
     return order
 
 

@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,8 +22,8 @@ from tests.e2e.conftest import browser, chromium_path  # noqa: F401  (fixtures)
 def notebook_json(cells: list[str]) -> str:
     """An .ipynb of code cells, with the Python kernel named so no kernel dialog asks."""
     return json.dumps({
-        "cells": [{"cell_type": "code", "execution_count": None, "id": f"cell{i}", "metadata": {}, "outputs": [],
-                   "source": source} for i, source in enumerate(cells)],
+        "cells": [{"cell_type": "code", "execution_count": None, "id": f"cell{i}", "metadata": {},
+                   "outputs": [], "source": source} for i, source in enumerate(cells)],
         "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
         "nbformat": 4, "nbformat_minor": 5,
     })  # fmt: skip
@@ -69,7 +68,7 @@ def jupyter(tmp_path_factory):
 
 
 @pytest.fixture
-def notebook_page(browser, request):
+def notebook_page(browser, request):  # noqa: F811  (tests/e2e's fixture)
     """A fresh Chromium page (1366×768 unless the test's `size` parameter says otherwise) whose
     console errors and foreign requests are collected (JupyterLab's own are allowed)."""
     size = getattr(request, "param", {"width": 1366, "height": 768})
@@ -88,7 +87,9 @@ def run_cell(page, index: int) -> float:
     cell = page.locator(".jp-Notebook .jp-CodeCell").nth(index)
     running = cell.locator(".jp-InputPrompt").filter(has_text=re.compile(r"\[(\*|\d+)\]"))
     for _ in range(30):
-        cell.locator(".cm-content").focus()  # focus, not a click: on a phone-sized window a side bar may lie over it
+        cell.locator(
+            ".cm-content"
+        ).focus()  # focus, not a click: on a phone-sized window a side bar may lie over it
         started = time.monotonic()
         page.keyboard.press("Shift+Enter")
         try:
