@@ -60,14 +60,11 @@ def _run(command: list[str]) -> None:
 
 
 def ensure_node_modules() -> None:
-    """npm ci, unless node_modules is already what the lockfile says (npm's own record is newer)."""
+    """npm ci, unless node_modules is already what the lockfile says (npm's own record is newer), or
+    there is no npm but a node_modules made elsewhere (a Docker build's Node.js stage)."""
     record = NODE_MODULES / ".package-lock.json"
     lock = ROOT / "package-lock.json"
-    if (
-        record.is_file()
-        and record.stat().st_mtime >= lock.stat().st_mtime
-        and (NODE_MODULES / "esbuild").is_dir()
-    ):
+    if record.is_file() and (record.stat().st_mtime >= lock.stat().st_mtime or shutil.which("npm") is None):
         return
     _run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"])
 
@@ -97,11 +94,11 @@ def scoped_css(text: str, scope: str = f".{WIDGET_CLASS}") -> str:
 
 
 def esbuild() -> Path:
-    """esbuild's own binary (installed from the lockfile): it needs no Node.js to run."""
-    binary = NODE_MODULES / "esbuild" / "bin" / "esbuild"
-    if not binary.is_file():
+    """esbuild's own binary, from the lockfile's platform package: it needs no Node.js to run."""
+    binaries = sorted(NODE_MODULES.glob("@esbuild/*/bin/esbuild"))
+    if not binaries:
         raise AssetError("esbuild is missing from node_modules: run `npm ci`")
-    return binary
+    return binaries[0]
 
 
 def build_widget(out: Path) -> None:

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 IMAGE=${IMAGE:-backprop-explorer}
 SMOKE_TIMEOUT=${SMOKE_TIMEOUT:-90}
-STANDIN=../shared/tools/docker-standin-base
+STANDIN=${STANDIN:-../shared/tools/docker-standin-base}  # beside the checkout, unless given
 
 fail() { echo "docker-smoke: FAIL: $*" >&2; exit 1; }
 step() { echo "docker-smoke: $*"; }
