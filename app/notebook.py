@@ -24,6 +24,7 @@ See docs/notebook.md.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from functools import cache
 from pathlib import Path
@@ -41,10 +42,9 @@ from app.notebook_graphs import (
     write_micrograd,
     write_scalar,
 )
-from app.routers.api import list_ops
-from app.schemas import GraphRequest
+from app.schemas import GraphRequest, Op
 from app.serialize import graph_answer
-from engine import Scalar
+from engine import BUILTINS, Scalar
 from engine.language import ProgramError
 
 #: Free variables not in ``values`` take this value, as they do on the page.
@@ -65,8 +65,15 @@ def _bundle(name: str) -> str:
 
 
 def _ops() -> list[dict]:
-    """GET /api/ops's operations: the widget writes op glyphs and chain-rule text from them."""
-    return list_ops().model_dump(mode="json")["ops"]
+    """GET /api/ops's operations (the widget writes op glyphs and chain-rule text from them), made
+    from the same table and models as app/routers/api.py's list_ops without importing FastAPI, which
+    would double the time a notebook's first explore() takes (tests/notebook holds them equal)."""
+    return [
+        Op(name=op.name, symbol=op.symbol, formula=op.formula, rules=list(op.rules), arity=op.arity,
+           description=inspect.getdoc(op) or "", display=op.display, call=op.call, domain=op.domain.text,
+           ).model_dump(mode="json")
+        for op in BUILTINS
+    ]  # fmt: skip
 
 
 class Explorer(anywidget.AnyWidget):
