@@ -24,7 +24,6 @@ See docs/notebook.md.
 
 from __future__ import annotations
 
-import inspect
 import sys
 from functools import cache
 from pathlib import Path
@@ -42,9 +41,9 @@ from app.notebook_graphs import (
     write_micrograd,
     write_scalar,
 )
-from app.schemas import GraphRequest, Op
+from app.schemas import GraphRequest
 from app.serialize import graph_answer
-from engine import BUILTINS, Scalar
+from engine import Scalar
 from engine.language import ProgramError
 
 #: Free variables not in ``values`` take this value, as they do on the page.
@@ -64,16 +63,13 @@ def _bundle(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@cache
 def _ops() -> list[dict]:
-    """GET /api/ops's operations (the widget writes op glyphs and chain-rule text from them), made
-    from the same table and models as app/routers/api.py's list_ops without importing FastAPI, which
-    would double the time a notebook's first explore() takes (tests/notebook holds them equal)."""
-    return [
-        Op(name=op.name, symbol=op.symbol, formula=op.formula, rules=list(op.rules), arity=op.arity,
-           description=inspect.getdoc(op) or "", display=op.display, call=op.call, domain=op.domain.text,
-           ).model_dump(mode="json")
-        for op in BUILTINS
-    ]  # fmt: skip
+    """GET /api/ops's operations (the widget writes op glyphs, chain-rule text and code from them):
+    the route's own function, so they never drift from the API's."""
+    from app.routers.api import list_ops  # FastAPI's import: only once a widget is made
+
+    return list_ops().model_dump(mode="json")["ops"]
 
 
 class Explorer(anywidget.AnyWidget):
