@@ -242,7 +242,7 @@ Mul = operation(
 Div = operation(
     "Div", name="div", symbol="/", precedence=PRODUCT, display="÷", arity=2, formula="a / b",
     rules=("∂/∂a = 1/b", "∂/∂b = -a/b²"),
-    value=operators.div, local=lambda a, b, out: (1.0 / b, -a / (b * b)),
+    value=operators.div, local=lambda a, b, out: (1.0 / b, -out / b),  # -a/b² without overflowing b²
     domain=Domain("b ≠ 0", lambda a, b: b != 0.0),
     code=Code(("{self}.grad += (1 / {other.data}) * {out.grad}",
                "{other}.grad += (-{self.data} / {other.data}**2) * {out.grad}"),

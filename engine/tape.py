@@ -237,13 +237,27 @@ class TapeProgram:
             if g is None:
                 continue
             # What each input receives: a list for a varying input, a float (summed) for a shared one.
-            if code == _LINEAR:  # a constant times the gradient
-                if pattern in (_UU, _U):  # nothing varies: floats
-                    shares = tuple((slot, c * g) for slot, c in zip(ins, constant, strict=True))
-                else:
-                    shares = tuple(
-                        (slot, _scaled(c, g, varying[slot])) for slot, c in zip(ins, constant, strict=True)
+            if code == _LINEAR:  # a constant times the gradient (written out: this runs per step)
+                if pattern == _VV:
+                    c0, c1 = constant
+                    shares = (
+                        (ins[0], g if c0 == 1.0 else _scaled(c0, g)),
+                        (ins[1], g if c1 == 1.0 else _scaled(c1, g)),
                     )
+                elif pattern == _V:
+                    c0 = constant[0]
+                    shares = ((ins[0], g if c0 == 1.0 else _scaled(c0, g)),)
+                elif pattern in (_VU, _UV):
+                    each, shared = (0, 1) if pattern == _VU else (1, 0)
+                    c_each, c_shared = constant[each], constant[shared]
+                    shares = (
+                        (ins[each], g if c_each == 1.0 else _scaled(c_each, g)),
+                        (ins[shared], sum(g) if c_shared == 1.0 else sum(_scaled(c_shared, g))),
+                    )
+                elif pattern == _UU:
+                    shares = ((ins[0], constant[0] * g), (ins[1], constant[1] * g))
+                else:
+                    shares = ((ins[0], constant[0] * g),)
             elif code == _PRODUCT and pattern in (_VU, _UV):
                 shared, each = (ins[1], ins[0]) if pattern == _VU else (ins[0], ins[1])
                 # ∂(u·v)/∂v = u and ∂(u·v)/∂u = v, each times the gradient (Mul's backward).
@@ -279,16 +293,9 @@ class TapeProgram:
         return grads
 
 
-def _scaled(c: float, g: list, each: bool):
-    """A constant local derivative ``c`` times a varying gradient: a list for a varying input, the
-    sum over examples for a shared one (``g`` itself when ``c`` is 1, its negation when -1)."""
-    if c == 1.0:
-        share = g
-    elif c == -1.0:
-        share = list(map(_neg, g))
-    else:
-        share = list(map(c.__mul__, g))
-    return share if each else sum(share)
+def _scaled(c: float, g: list) -> list:
+    """A constant local derivative ``c`` times each example's gradient (exactly -g when ``c`` is -1)."""
+    return list(map(_neg, g)) if c == -1.0 else list(map(c.__mul__, g))
 
 
 class Replay:

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.background import BackgroundTask
 
-from app.errors import AsciiJSONResponse, status_of
+from app.errors import AsciiJSONResponse, program_error_detail, status_of
 from app.examples import EXAMPLES
 from app.schemas import (
     ColumnsResponse,
@@ -48,8 +48,8 @@ def create_graph(request: GraphRequest) -> Response:
     except ProgramMathError as error:
         if not (request.partial and error.partial is not None):
             raise
-        answer = {"detail": error.as_dict(), "partial": partial_payload(error.partial)}
-        return AsciiJSONResponse(answer, status_code=status_of(error))
+        answer = {"detail": program_error_detail(error), "partial": partial_payload(error.partial)}
+        return AsciiJSONResponse(answer, status_code=status_of(error.code))
     # The graph is freed once the answer is sent, in the thread pool (a sync task runs there).
     return Response(body, media_type="application/json", background=BackgroundTask(made_from.clear))
 

@@ -546,3 +546,11 @@ def test_every_spelling_of_the_table_is_a_token():
     for spelling in BINDINGS:
         tokens = tokenize(f"a {spelling} b")
         assert [t.text for t in tokens] == ["a", spelling, "b", ""], spelling
+
+
+def test_divisions_derivative_stays_finite_where_b_squared_would_not():
+    # ∂(a/b)/∂b = -a/b², computed as -(a/b)/b: b² = 1e-400 underflows to 0 and 1e400 overflows.
+    tiny = evaluate("a = 1e-300; b = 1e-200; L = a / b")
+    huge = evaluate("a = 1e300; b = 1e200; L = a / b")
+    assert tiny.gradients["b"] == pytest.approx(-1e100, rel=1e-12)
+    assert huge.gradients["b"] == pytest.approx(-1e-100, rel=1e-12)

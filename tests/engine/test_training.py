@@ -7,20 +7,12 @@ import math
 import pytest
 
 from engine import SGD, Scalar
+from engine.example_program import example_program
 from engine.language import evaluate
+from engine.plot import decision_grid, grid_points, plot_square
+from engine.presets import PRESETS
 from engine.tape import Tape, Traced
-from engine.training import (
-    PRESETS,
-    CompiledTrainer,
-    DivergedError,
-    ScalarTrainer,
-    Setup,
-    decision_grid,
-    example_program,
-    grid_points,
-    plot_square,
-    train,
-)
+from engine.training import CompiledTrainer, DivergedError, ScalarTrainer, Setup, train
 
 CLOSE = {"rel": 1e-12, "abs": 1e-12}
 
