@@ -220,9 +220,8 @@ class _Builder:
         return op, arity, self.code_of(OPERATION, op.name)
 
     def derived(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
-        """A derived operator's nodes, built from its one declaration (a - b = a + (-b)). Its last node
-        is its result and spans the whole expression; the ones before it (the neg of `a - b`) span
-        the text from the operator on."""
+        """A derived operator's nodes, built from its one declaration (a > b = b < a). Its last node
+        is its result and spans the whole expression; any before it span the text from the operator on."""
         steps = DERIVED_STEPS[op]
         made = [left, right]
         last = len(steps) - 1
