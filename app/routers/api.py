@@ -64,10 +64,12 @@ def create_graph_dot(request: GraphRequest) -> DotResponse:
 
 @router.get("/ops", response_model=OpsResponse)
 def list_ops() -> OpsResponse:
-    """Every built-in function and operator with its derivative rules as display text."""
+    """Every built-in function and operator with its derivative rules and its backward step as code."""
     ops = [
         Op(name=op.name, symbol=op.symbol, formula=op.formula, rules=list(op.rules), arity=op.arity,
-           description=inspect.getdoc(op) or "", display=op.display, call=op.call, domain=op.domain.text)
+           description=inspect.getdoc(op) or "", display=op.display, call=op.call, domain=op.domain.text,
+           micrograd=list(op.code.micrograd), micrograd_native=op.code.micrograd_native,
+           minitorch=op.code.minitorch, minitorch_native=op.code.minitorch_native, code_note=op.code.note)
         for op in BUILTINS
     ]  # fmt: skip
     derived = [DerivedOp(name=d.name, symbol=d.symbol, formula=d.formula, uses=list(d.uses)) for d in DERIVED]
