@@ -127,7 +127,8 @@ def read_setup(start: int, lines: list[tuple[int, str]], issues: list[LessonIssu
                 issues.append(
                     LessonIssue(number, f"at: `{value}` is not start, forward, end, `backward N` or a number")
                 )
-            setup.at = value
+            else:
+                setup.at = value
         elif key == "mode":
             mode, _, name = value.partition(" ")
             if mode not in MODES:
@@ -136,12 +137,14 @@ def read_setup(start: int, lines: list[tuple[int, str]], issues: list[LessonIssu
                 issues.append(
                     LessonIssue(number, "mode: nudge names the variable to nudge (`mode: nudge a`)")
                 )
-            setup.mode = mode
-            setup.nudge = name.strip() if mode == "nudge" else None
+            else:
+                setup.mode = mode
+                setup.nudge = name.strip() if mode == "nudge" else None
         elif key == "view":
             if value not in VIEWS:
                 issues.append(LessonIssue(number, f"view: `{value}` is not one of {', '.join(VIEWS)}"))
-            setup.view = value
+            else:
+                setup.view = value
         elif key == "train":
             setup.train = read_train(number, value, issues)
         else:

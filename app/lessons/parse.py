@@ -90,7 +90,9 @@ def parse_lesson(text: str) -> Lesson:
             f"the lesson has {len(text):,} characters; at most {MAX_LESSON_CHARS:,} are taken"
         )
     issues: list[LessonIssue] = []
-    lines = text.splitlines()
+    # Lines as the Markdown reader counts them (it reads \r\n and \r as \n, and nothing else).
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     title, intro_tokens, raw_steps = _split(_markdown.parse(text), issues)
     if len(raw_steps) > MAX_STEPS:
         raise LessonTooLarge(f"the lesson has {len(raw_steps)} steps; at most {MAX_STEPS} are taken")
@@ -98,7 +100,8 @@ def parse_lesson(text: str) -> Lesson:
     if title is None:
         issues.append(LessonIssue(1, "a lesson starts with its title, a `# ` heading"))
     if not steps:
-        issues.append(LessonIssue(max(len(lines), 1), "a lesson has at least one step, a `## ` heading"))
+        last_line = max(1, len(lines) - text.endswith("\n"))
+        issues.append(LessonIssue(last_line, "a lesson has at least one step, a `## ` heading"))
     for step in steps:
         _check_step(step, issues)
     if issues:
