@@ -79,6 +79,12 @@ def sanitise(html: str) -> str:
     )
 
 
+def plain_text(inline) -> str:
+    """A heading's words without their Markdown (`+=` → +=): titles are shown as text."""
+    parts = [child.content for child in inline.children or () if child.type in ("text", "code_inline")]
+    return "".join(parts).strip()
+
+
 def render(tokens) -> str:
     return sanitise(_markdown.renderer.render(tokens, _markdown.options, {}))
 
@@ -119,7 +125,7 @@ def _split(tokens, issues):
         token = tokens[index]
         if token.type == "heading_open" and token.tag in ("h1", "h2"):
             line = token.map[0] + 1 if token.map else 1
-            words = tokens[index + 1].content.strip()
+            words = plain_text(tokens[index + 1])
             index += 3  # heading_open, inline, heading_close
             if token.tag == "h1":
                 if title is not None or steps:

@@ -38,6 +38,7 @@ import { VariablesPanel } from "./explorer/variables.js";
 import { ViewSwitch } from "./page/view-switch.js";
 import { Viewport, wireZoomButtons } from "./graph/viewport.js";
 import { WarningsView } from "./explorer/warnings-view.js";
+import { wireLessons } from "./lessons/wire-lessons.js";
 
 /** Shown when the editor starts empty and the examples could not be had. */
 const FALLBACK_PROGRAM = "a = 2\nb = -3\nc = 10\ne = a*b\nd = e + c\nf = -2\nL = d*f";
@@ -90,6 +91,7 @@ async function start() {
       explorer.showAnswer(result, run);
       find.setGraph(result.answer);
       explain.answered(result);
+      lessons.player.answered(result);
     },
     onError: (error, expression) => explorer.showError(error, expression),
   });
@@ -159,7 +161,7 @@ async function start() {
     runs.textCarries(name, text);
   }
   const url = new UrlSync({
-    current: () => (views.current === "explorer" ? explorer.pageState() : null),
+    current: () => (views.current === "explorer" && !lessons.player.playing ? explorer.pageState() : null),
     open: (state) => {
       explorerOpened = true;
       explain.close();
@@ -184,9 +186,10 @@ async function start() {
   // -- the Train view, and the way between it and the explorer ---------------------------------------
   let explorerOpened = false; // has the explorer been given a program yet (it gets one when first shown)
   const views = new ViewSwitch(
-    { tabs: { explorer: $("view-explorer"), train: $("view-train") }, sections: { explorer: $("explorer-view"), train: $("train-view") }, body: document.body },
+    { tabs: { explorer: $("view-explorer"), train: $("view-train"), lessons: $("view-lessons") }, sections: { explorer: $("explorer-view"), train: $("train-view"), lessons: $("lessons-view") }, body: document.body },
     (view) => {
-      if (view === "train") {
+      if (view === "lessons") lessons.library.render();
+      else if (view === "train") {
         catalog.then(() => {
           if (train.ready) train.openDefault();
           trainUrl.write();
@@ -219,7 +222,7 @@ async function start() {
     explainPoint(Number($("train-explain-index").value));
   });
   const trainUrl = new UrlSync({
-    current: () => (views.current === "train" ? train.pageState() : null),
+    current: () => (views.current === "train" && !lessons.player.playing ? train.pageState() : null),
     open: async (state) => {
       await catalog;
       if (!train.ready) return;
@@ -287,6 +290,13 @@ async function start() {
     }
   }
 
+  const lessons = wireLessons($, {
+    views,
+    openProgram: (state) => url.open(state),
+    openTraining: (settings) => catalog.then(() => train.ready && (train.open({ settings }), views.show("train"))),
+    leave: () => (views.current === "train" ? trainUrl : url).write(),
+  });
+
   $("run").addEventListener("click", () => runs.run());
   wireKeyboard(document, { run: () => runs.run(), player, active: () => views.current === "explorer" });
   const checkToggle = $("check-toggle");
@@ -313,6 +323,7 @@ async function start() {
   if (ops.status === "fulfilled") explorer.setOps(indexOps(ops.value.ops));
   if (examplesAnswer.status === "fulfilled") examples.setExamples(examplesAnswer.value.examples);
   // A link to the Train view opens it; the explorer gets its first program when it is first shown.
+  if (lessons.library.openFromUrl()) return;
   if (trainUrl.openFromUrl()) return;
   if (url.openFromUrl()) return;
   openFirstProgram();
