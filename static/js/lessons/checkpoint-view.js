@@ -50,6 +50,7 @@ export class CheckpointView {
     const { area, box, question, answer, verdict, explain, check } = this.el;
     area.hidden = checkpoint === null;
     box.hidden = checkpoint === null;
+    delete box.dataset.ready; // set once the step's graph is there to judge by
     verdict.replaceChildren();
     verdict.hidden = true;
     delete verdict.dataset.result;
@@ -111,7 +112,8 @@ export class CheckpointView {
   ready(answer) {
     this.stepAnswer = answer;
     if (!this.waiting) return;
-    const { check, answer: holder } = this.el;
+    const { check, answer: holder, box } = this.el;
+    box.dataset.ready = "true";
     check.disabled = false;
     for (const button of holder.querySelectorAll("[data-choice]")) button.disabled = false;
     if (this.homes) this.borrowed.input.disabled = false;
