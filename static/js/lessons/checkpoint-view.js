@@ -49,7 +49,7 @@ export class CheckpointView {
     this.waiting = checkpoint !== null;
     const { area, box, question, answer, verdict, explain, check } = this.el;
     area.hidden = checkpoint === null;
-    box.hidden = checkpoint === null;
+    this.mark(checkpoint !== null);
     delete box.dataset.ready; // set once the step's graph is there to judge by
     verdict.replaceChildren();
     verdict.hidden = true;
@@ -177,9 +177,17 @@ export class CheckpointView {
     element.hidden = false;
   }
 
+  /** The checkpoint box is on the page (and carries its test hook) only while it waits. */
+  mark(waiting) {
+    const { box } = this.el;
+    box.hidden = !waiting;
+    if (waiting) box.dataset.testid = "lesson-checkpoint";
+    else delete box.dataset.testid;
+  }
+
   finish(outcome) {
     this.waiting = false;
-    this.el.box.hidden = true;
+    this.mark(false);
     for (const button of this.el.answer.querySelectorAll("[data-choice]")) button.disabled = true;
     this.el.explain.hidden = !this.el.explain.textContent;
     this.onDone(outcome);

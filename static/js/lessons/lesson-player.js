@@ -110,7 +110,8 @@ export class LessonPlayer {
     }
     this.pending = step;
     this.hooks.setMode(step.mode === "nudge" ? null : step.mode);
-    this.hooks.openProgram({ expression: step.program, values: step.values, step: step.at, check: false });
+    // The `+=` bug is told by the numeric check disagreeing: a bug step has it on.
+    this.hooks.openProgram({ expression: step.program, values: step.values, step: step.at, check: step.mode === "bug" });
   }
 
   /** The explorer got a graph from the API (RunController's onAnswer). */
@@ -165,7 +166,12 @@ export class LessonPlayer {
 
   /** The URL carries the lesson and the step, so a reload or a link lands here. */
   writeUrl() {
-    const hash = encodeLessonHash({ ...this.place, step: this.index + 1 });
+    const { hash } = this;
     if (location.hash !== hash) history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
+  }
+
+  /** The URL's hash for where the learner stands. */
+  get hash() {
+    return encodeLessonHash({ ...this.place, step: this.index + 1 });
   }
 }

@@ -55,8 +55,10 @@ export function wireLessons($, { views, openProgram, openTraining, leave }) {
         if (playing && views.current === "lessons") views.show("explorer");
         if (!playing) {
           library.render();
-          if (toLibrary) views.show("lessons", { force: true });
-          else leave();
+          if (toLibrary) {
+            history.replaceState(null, "", `${location.pathname}${location.search}`);
+            views.show("lessons", { force: true });
+          } else leave();
         }
       },
     },
@@ -80,5 +82,9 @@ export function wireLessons($, { views, openProgram, openTraining, leave }) {
     { show: () => views.show("lessons"), storage },
   );
   library.load();
+  // A lesson's link pasted into this tab's address bar opens it (the views' own links are theirs).
+  window.addEventListener("hashchange", () => {
+    if (!player.playing || location.hash !== player.hash) library.openFromUrl();
+  });
   return { player, library };
 }
