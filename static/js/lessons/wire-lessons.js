@@ -1,6 +1,7 @@
 // The Lessons' parts made and connected to the page's own ways in: main.js hands over how to run a
 // program in the explorer, how to open the Train view with settings, and the view switch.
 
+import { holdUrl } from "../page/url-sync.js";
 import { LessonPlayer } from "./lesson-player.js";
 import { LessonsView } from "./lessons-view.js";
 
@@ -50,6 +51,7 @@ export function wireLessons($, { views, openProgram, openTraining, leave }) {
       },
       nudge: (name) => document.querySelector(`[data-nudge="${CSS.escape(name)}"]`)?.click(),
       onPlaying: (playing, { toLibrary = false } = {}) => {
+        holdUrl(playing ? "lesson" : null); // the lesson's place is the link while it plays
         if (playing) document.body.dataset.lesson = "on";
         else delete document.body.dataset.lesson;
         if (playing && views.current === "lessons") views.show("explorer");
