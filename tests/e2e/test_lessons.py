@@ -11,6 +11,8 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.test_accessibility import axe_page, serious_violations  # noqa: F401 (a fixture)
+
 pytestmark = pytest.mark.e2e
 
 HOSTILE = """# Hostile
@@ -243,3 +245,26 @@ def test_a_teachers_lesson_is_previewed_with_errors_by_line_then_shared_as_a_lin
     message = page.get_by_test_id("lesson-share-message")
     expect(message).to_contain_text("Too long to share as a link")
     expect(link).to_be_hidden()
+
+
+def test_the_lessons_have_no_serious_accessibility_violations_nor_sideways_scrolling(axe_page, base_url):  # noqa: F811
+    page = axe_page
+    width = page.viewport_size["width"]
+    open_library(page, base_url)
+    assert serious_violations(page) == []
+    page.locator('[data-lesson-id="micrograd-04-tanh-neuron"]').click()
+    expect(page.get_by_test_id("lesson-checkpoint")).to_have_attribute("data-ready", "true")  # a number asked
+    assert serious_violations(page) == []
+    page.get_by_test_id("lesson-skip").click()
+    page.get_by_test_id("lesson-next").click()
+    page.get_by_test_id("lesson-next").wait_for()
+    page.get_by_test_id("lesson-skip").click()
+    page.get_by_test_id("lesson-next").click()
+    expect(page.locator("[data-choice]").first).to_be_enabled()  # which is larger: a button each
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The step's text is as large as the page's body text, and inside the window.
+    box = page.get_by_test_id("lesson-text").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    size = page.get_by_test_id("lesson-text").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert size >= 14
