@@ -20,7 +20,8 @@ from engine.language import ProgramError, evaluate
 
 from .blocks import Checkpoint, LessonIssue, Setup, read_checkpoint, read_setup
 
-MAX_LESSON_CHARS = 100_000
+#: A long lesson is a few thousand characters; parsing 50,000 takes about a second on a busy machine.
+MAX_LESSON_CHARS = 50_000
 MAX_STEPS = 60
 MAX_PROGRAM_CHARS = 4_000
 

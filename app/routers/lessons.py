@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.concurrency import run_in_threadpool
 
 from app.errors import AsciiJSONResponse
 from app.lessons import LessonInvalid, LessonTooLarge, builtin_lesson, builtin_lessons, parse_lesson
 from app.lessons.answer import lesson_answer
+from app.lessons.parse import MAX_LESSON_CHARS, MAX_STEPS
 from app.schemas.lessons import (
     LessonErrorResponse,
     LessonResponse,
@@ -18,6 +19,8 @@ from app.schemas.lessons import (
 )
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"])
+# POST /parse is declared before GET /{lesson_id}: a request to /parse with another method is then
+# answered with the methods /parse takes.
 
 
 def refusal(status: int, code: str, message: str, issues=()) -> AsciiJSONResponse:
@@ -40,22 +43,14 @@ def list_lessons() -> LessonsResponse:
     )
 
 
-@router.get("/{lesson_id}", response_model=LessonResponse, responses={404: {"model": LessonErrorResponse}})
-def get_lesson(lesson_id: str):
-    """A built-in lesson, parsed: each step's prose as sanitised HTML, its set-up and checkpoint as data."""
-    entry = builtin_lesson(lesson_id)
-    if entry is None:
-        return refusal(
-            404, "not_found", f"there is no lesson `{lesson_id[:80]}` (GET /api/lessons lists them)"
-        )
-    return lesson_answer(entry.lesson, entry.id, entry.track)
-
-
 @router.post(
     "/parse",
     response_model=LessonResponse,
     responses={
-        413: {"model": LessonErrorResponse, "description": "too_large: over 100,000 characters or 60 steps"},
+        413: {
+            "model": LessonErrorResponse,
+            "description": f"too_large: over {MAX_LESSON_CHARS:,} characters or {MAX_STEPS} steps",
+        },
         422: {"model": LessonUnprocessable, "description": "invalid_lesson: every mistake with its line"},
     },
 )
@@ -70,3 +65,18 @@ async def parse_lesson_text(request: ParseRequest):
         count = len(error.issues)
         return refusal(422, "invalid_lesson", f"{count} mistake{'s' * (count != 1)}: {error}", error.issues)
     return lesson_answer(lesson)
+
+
+@router.get("/{lesson_id}", response_model=LessonResponse, responses={404: {"model": LessonErrorResponse}})
+def get_lesson(
+    lesson_id: str = Path(json_schema_extra={"enum": [entry.id for entry in builtin_lessons()]}),
+):
+    """A built-in lesson, parsed: each step's prose as sanitised HTML, its set-up and checkpoint as data."""
+    if lesson_id == "parse":  # POST /parse's path: another method gets what any route answers it
+        return AsciiJSONResponse({"detail": "Method Not Allowed"}, status_code=405, headers={"Allow": "POST"})
+    entry = builtin_lesson(lesson_id)
+    if entry is None:
+        return refusal(
+            404, "not_found", f"there is no lesson `{lesson_id[:80]}` (GET /api/lessons lists them)"
+        )
+    return lesson_answer(entry.lesson, entry.id, entry.track)

@@ -138,6 +138,11 @@ def test_a_built_in_lesson_is_its_file_parsed(client):
     assert "```" not in step["html"] and "mode:" not in step["html"]  # data blocks are not prose
 
 
+def test_parse_takes_only_post(client):
+    response = client.get("/api/lessons/parse")
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+
+
 def test_an_unknown_lesson_is_a_404_naming_it(client):
     response = client.get("/api/lessons/no-such-lesson")
     assert response.status_code == 404
@@ -329,7 +334,7 @@ def test_a_huge_lesson_is_a_clear_413(client):
     response = client.post("/api/lessons/parse", json={"markdown": "# T\n\n" + "x" * MAX_LESSON_CHARS})
     assert response.status_code == 413
     detail = response.json()["detail"]
-    assert detail["code"] == "too_large" and "100,000" in detail["message"]
+    assert detail["code"] == "too_large" and f"{MAX_LESSON_CHARS:,}" in detail["message"]
     many = "# T\n" + "".join(f"\n## Step {i}\n\nwords\n" for i in range(61))
     response = client.post("/api/lessons/parse", json={"markdown": many})
     assert response.status_code == 413 and "steps" in response.json()["detail"]["message"]

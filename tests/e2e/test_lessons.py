@@ -237,7 +237,7 @@ def test_a_teachers_lesson_is_previewed_with_errors_by_line_then_shared_as_a_lin
         other.close()
     # Too long for a link: said so, and no link is handed out.
     noise = page.evaluate(
-        "() => Array.from(crypto.getRandomValues(new Uint8Array(60000)),"
+        "() => Array.from(crypto.getRandomValues(new Uint8Array(48000)),"
         "  b => String.fromCharCode(97 + b % 26)).join('')"
     )
     source.fill(f"# Long\n\n## One\n\n{noise}\n")

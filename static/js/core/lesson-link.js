@@ -59,8 +59,8 @@ export async function packLesson(markdown) {
   return toBase64Url(await through(new CompressionStream("deflate"), new TextEncoder().encode(markdown)));
 }
 
-/** Largest lesson a link may unpack to (the API takes 100,000 characters; UTF-8 may take 4 bytes each). */
-const MAX_UNPACKED_BYTES = 400_000;
+/** Largest lesson a link may unpack to (the API takes 50,000 characters; UTF-8 may take 4 bytes each). */
+const MAX_UNPACKED_BYTES = 200_000;
 
 /** base64url → inflate → Markdown; throws when the text is not a packed lesson. */
 export async function unpackLesson(packed) {

@@ -107,7 +107,8 @@ export class LessonsView {
       lesson = await lessonsRequest(`/api/lessons/${encodeURIComponent(id)}`);
     } catch (error) {
       this.show();
-      this.el.status.textContent = `That lesson could not be opened: ${error.message}`;
+      const missing = error.status === 404 || error.status === 422;
+      this.el.status.textContent = missing ? `There is no lesson “${id}”: choose one below.` : `That lesson could not be opened: ${error.message}`;
       return;
     }
     this.player.open(lesson, { id, step });
