@@ -134,6 +134,10 @@ def walk(page, base_url, api_post, entry: dict, artifacts) -> None:
             expect(page.get_by_test_id("expression")).to_have_value(step["program"])
             if step["mode"] in ("predict", "bug"):
                 expect(page.get_by_test_id(f"{step['mode']}-mode")).to_be_checked()
+            if step["mode"] == "bug":  # the numeric check disagreeing is how the bug is told
+                expect(page.get_by_test_id("check-toggle")).to_be_checked()
+            else:
+                expect(page.get_by_test_id("bug-mode")).not_to_be_checked()
             if step["mode"] == "nudge":
                 expect(page.get_by_test_id("nudge-result")).to_contain_text(step["nudge"])
         if step["checkpoint"]:
