@@ -9,6 +9,7 @@ A body that does not fit the schema keeps FastAPI's list-shaped detail, without 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,12 +20,30 @@ from starlette.exceptions import HTTPException
 
 from engine.language import ProgramError
 
-#: The status of each error code; every other code of a ProgramError is 422.
-STATUS_BY_CODE = {"too_large": 413}
+#: The HTTP status of each error code, for every 4xx/5xx the API answers; any other code is 422.
+STATUS_BY_CODE = {"too_large": 413, "busy": 503, "internal_error": 500}
 
 
-def status_of(error: ProgramError) -> int:
-    return STATUS_BY_CODE.get(error.code, 422)
+def status_of(code: str) -> int:
+    return STATUS_BY_CODE.get(code, 422)
+
+
+def error_detail(code: str, message: str, names: Sequence[str] = (), line: int | None = None,
+                 column: int | None = None) -> dict:  # fmt: skip
+    """The ``detail`` object of every error answer: ``{code, message, line, column, names}``."""
+    return {"code": code, "message": message, "line": line, "column": column, "names": list(names)}
+
+
+def program_error_detail(error: ProgramError) -> dict:
+    return error_detail(error.code, error.message, error.names, error.line, error.column)
+
+
+class ApiError(HTTPException):
+    """An error answer with our detail shape; its status comes from STATUS_BY_CODE."""
+
+    def __init__(self, code: str, message: str, names: Sequence[str] = (),
+                 headers: dict[str, str] | None = None) -> None:  # fmt: skip
+        super().__init__(status_of(code), error_detail(code, message, names), headers)
 
 
 class AsciiJSONResponse(JSONResponse):
@@ -36,7 +55,7 @@ class AsciiJSONResponse(JSONResponse):
 
 
 async def program_error_handler(request: Request, exc: ProgramError) -> JSONResponse:
-    return AsciiJSONResponse({"detail": exc.as_dict()}, status_code=status_of(exc))
+    return AsciiJSONResponse({"detail": program_error_detail(exc)}, status_code=status_of(exc.code))
 
 
 async def validation_error_handler(request: Request, exc: RequestValidationError) -> JSONResponse:

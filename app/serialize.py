@@ -9,8 +9,8 @@ from operator import sub
 
 import orjson
 
-from engine.language import Graph, Node, evaluate
-from engine.language.build import Partial
+from engine import FlatTrace
+from engine.language import Graph, Node, Partial, evaluate
 
 
 def _node_entry(node: Node) -> dict:
@@ -46,9 +46,12 @@ def graph_payload(result: Graph) -> dict:
     free = result.free_set
     types = map(result.types.__getitem__, result.type_codes)
     nodes = []
+    node_inputs = []  # each node's input ids
     for i, (kind, op), label, value, grad in zip(range(count), types, result.labels, result.values,
                                                  result.grads, strict=True):  # fmt: skip
         start, end, line, last_line = starts[i], ends[i], lines[i], last_lines[i]
+        inputs = input_ids[offsets[i] : offsets[i + 1]]
+        node_inputs.append(inputs)
         entry = {
             "id": ids[i],
             "kind": kind,
@@ -56,25 +59,14 @@ def graph_payload(result: Graph) -> dict:
             "label": label,
             "value": value,
             "grad": grad,
-            "inputs": input_ids[offsets[i] : offsets[i + 1]],
+            "inputs": inputs,
             "span": {"line": line, "column": start - line_starts[line - 1] + 1, "end_line": last_line,
                      "end_column": end - line_starts[last_line - 1] + 1, "offset": start, "end_offset": end},
         }  # fmt: skip
         if kind == "variable":
             entry["free"] = i in free
         nodes.append(entry)
-    steps = result.backward
-    # Every share of the backward pass, step after step: each step's node's inputs, in order.
-    share_inputs = chain.from_iterable(input_ids[offsets[node] : offsets[node + 1]] for node in steps.nodes)
-    shares = [{"input": input_id, "local": local, "contribution": contribution}
-              for input_id, local, contribution in zip(share_inputs, steps.local_derivatives,
-                                                       steps.contributions, strict=True)]  # fmt: skip
-    share_offsets = accumulate(map(result.input_counts.__getitem__, steps.nodes), initial=0)
-    first = next(share_offsets)
-    backward = []
-    for node, grad, last in zip(steps.nodes, steps.grads, share_offsets, strict=True):
-        backward.append({"node": ids[node], "grad": grad, "contributions": shares[first:last]})
-        first = last
+    backward = backward_steps(result.backward, ids, node_inputs)
     payload = {
         "output": ids[-1],
         "value": result.values[-1],
@@ -87,6 +79,23 @@ def graph_payload(result: Graph) -> dict:
     if result.check is not None:
         payload["check"] = _check_payload(result)
     return payload
+
+
+def backward_steps(trace: FlatTrace, ids: list[str], node_inputs: list[list[str]]) -> list[dict]:
+    """The contract's backward steps (``{node, grad, contributions}``) of a recorded pass, output first:
+    each step's node with its gradient, and one share per input of that node, in order."""
+    step_inputs = list(map(node_inputs.__getitem__, trace.step_nodes))
+    shares = [{"input": input_id, "local": local, "contribution": contribution}
+              for input_id, local, contribution in zip(chain.from_iterable(step_inputs),
+                                                       trace.local_derivatives, trace.contributions,
+                                                       strict=True)]  # fmt: skip
+    share_offsets = accumulate(map(len, step_inputs), initial=0)
+    first = next(share_offsets)
+    steps = []
+    for node, grad, last in zip(trace.step_nodes, trace.step_grads, share_offsets, strict=True):
+        steps.append({"node": ids[node], "grad": grad, "contributions": shares[first:last]})
+        first = last
+    return steps
 
 
 def _check_payload(result: Graph) -> dict:
@@ -102,7 +111,6 @@ def columns_payload(result: Graph) -> dict:
     output, `forward`, `gradients`, a step's input ids and grad, and each contribution (grad × local).
     """
     starts, ends = result.starts, result.ends
-    steps = result.backward
     payload = {
         "format": "columns",
         "node_types": [{"kind": kind, "op": op} for kind, op in result.types],
@@ -118,7 +126,7 @@ def columns_payload(result: Graph) -> dict:
             "lengths": list(map(sub, ends, starts)),
         },
         "lines": _lines_table(result),
-        "backward": {"nodes": steps.nodes, "locals": steps.local_derivatives},
+        "backward": {"nodes": result.backward.step_nodes, "locals": result.backward.local_derivatives},
         "warnings": [warning.as_dict() for warning in result.warnings],
     }
     if result.check is not None:
@@ -135,15 +143,21 @@ def _lines_table(result: Graph) -> dict:
 
 def partial_payload(partial: Partial) -> dict:
     """A failed program as far as it was built: v1 node objects without gradients, and the failing node
-    (for a forward failure its value is null)."""
+    (for a forward failure its value is null); after a backward failure, the steps that succeeded
+    before it, in the object answer's step shape."""
     nodes = []
     for node in partial.nodes:
         entry = _node_entry(node)
         entry["grad"] = None
         entry["span"] = asdict(node.span)  # error answers go through the standard library's encoder
         nodes.append(entry)
-    return {"nodes": nodes, "forward": [node.id for node in partial.nodes], "failed": partial.failed.id,
-            "phase": partial.phase}  # fmt: skip
+    ids = [node.id for node in partial.nodes]
+    payload = {"nodes": nodes, "forward": ids, "failed": partial.failed.id, "phase": partial.phase}
+    if partial.backward is not None:
+        payload["backward"] = backward_steps(
+            partial.backward, ids, [list(node.inputs) for node in partial.nodes]
+        )
+    return payload
 
 
 def payload_json(payload: dict) -> bytes:
@@ -179,24 +193,22 @@ def _number(value: float | None) -> str:
 
 
 def graph_dot(result: Graph) -> str:
-    """micrograd's picture: a record `label | data | grad` per value, a small node per operation."""
+    """micrograd's picture: a record `label | data | grad` per value, a small node per operation. Read
+    from the graph's columns, as the answers are."""
     lines = ["digraph backprop {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
-    for node in result.nodes:
-        grad = node.grad
-        name = node.label or ""
-        if node.kind == "constant":
-            lines.append(
-                f'  {node.id} [shape=record, style=dashed, label="{{ const | data {_number(node.value)} }}"];'
-            )
+    offsets = result.input_offsets
+    types = map(result.types.__getitem__, result.type_codes)
+    for i, (kind, op), label, value, grad in zip(range(result.count), types, result.labels, result.values,
+                                                 result.grads, strict=True):  # fmt: skip
+        if kind == "constant":
+            lines.append(f'  n{i} [shape=record, style=dashed, label="{{ const | data {_number(value)} }}"];')
         else:
-            lines.append(
-                f'  {node.id} [shape=record, label="{{ {name} | data {_number(node.value)} '
-                f'| grad {_number(grad)} }}"];'
-            )
-        if node.kind == "operation":
-            lines.append(f'  {node.id}_op [shape=ellipse, label="{node.op}"];')
-            lines.append(f"  {node.id}_op -> {node.id};")
-            for input_id in node.inputs:
-                lines.append(f"  {input_id} -> {node.id}_op;")
+            record = f"{label or ''} | data {_number(value)} | grad {_number(grad)}"
+            lines.append(f'  n{i} [shape=record, label="{{ {record} }}"];')
+        if kind == "operation":
+            lines.append(f'  n{i}_op [shape=ellipse, label="{op}"];')
+            lines.append(f"  n{i}_op -> n{i};")
+            for j in result.inputs[offsets[i] : offsets[i + 1]]:
+                lines.append(f"  n{j} -> n{i}_op;")
     lines.append("}")
     return "\n".join(lines) + "\n"

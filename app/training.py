@@ -1,6 +1,7 @@
 """/api/train's plumbing: a request becomes a job, a worker process runs it, its lines stream out.
 
-- `resolve` fills the preset's defaults in and refuses what does not fit together (422).
+- `resolve` fills the preset's defaults in (`settings_of`) and refuses what does not fit together
+  (422), without building the model: the worker builds it, once.
 - `TrainingPool` admits a bounded number of trainings (more get 503) and hands them to this server
   process's training worker (`app.training_worker`), a process of its own started at the first
   training. Training in a thread of this process made /healthz wait behind it: the thread held the
@@ -19,15 +20,16 @@ import itertools
 import logging
 import multiprocessing
 import threading
+from collections.abc import Mapping
 
 import anyio
-import orjson
-from fastapi import HTTPException
 from starlette.responses import StreamingResponse
 
+from app.errors import ApiError
 from app.schemas import ExampleRequest, ModelSetup, TrainRequest
-from app.training_worker import CANCEL, READ, START, STOP, JobSpec, serve
-from engine.training import PRESETS, Setup
+from app.training_worker import CANCEL, READ, START, STOP, JobSpec, error_line, serve
+from engine.presets import PRESETS, Settings, resolve_settings
+from engine.training import Setup
 
 log = logging.getLogger(__name__)
 
@@ -35,56 +37,57 @@ log = logging.getLogger(__name__)
 # -- requests --------------------------------------------------------------------------------------------
 
 
-def invalid(message: str, names: list[str]) -> HTTPException:
-    detail = {"code": "invalid_request", "message": message, "line": None, "column": None, "names": names}
-    return HTTPException(status_code=422, detail=detail)
+def invalid(message: str, names: list[str]) -> ApiError:
+    return ApiError("invalid_request", message, names)
+
+
+def settings_of(request: ModelSetup) -> Settings:
+    """The settings a request means, every default filled in (by `resolve_settings`, the only place
+    that knows them). A request without a learning rate or epochs (an example's) gets the preset's."""
+    return resolve_settings(
+        request.preset, request.dataset, request.points, request.hidden, request.activation,
+        getattr(request, "learning_rate", None), getattr(request, "epochs", None), request.seed,
+        request.noise, request.test_fraction,
+    )  # fmt: skip
+
+
+def check_parameter_names(settings: Settings, parameters: Mapping[str, float]) -> None:
+    """422 for a parameter name the model does not have (known from the preset and hidden alone)."""
+    known = set(PRESETS[settings.preset].parameter_names(settings.hidden))
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise invalid(
+            f"the {settings.preset} model with hidden = {settings.hidden} has no parameter "
+            f"{', '.join(map(repr, unknown))} (its names run l1_w0_0 … l3_b0)",
+            unknown,
+        )
 
 
 def build_setup(request: ModelSetup) -> Setup:
     """The model and dataset a request asks for, at its starting parameters (422 for unknown names)."""
-    preset = PRESETS[request.preset]
-    defaults = preset.defaults
-    setup = Setup(
-        request.preset,
-        request.dataset or defaults.dataset,
-        request.points or defaults.points,
-        request.hidden or defaults.hidden,
-        request.activation or defaults.activation,
-        request.seed,
-    )
-    try:
-        setup.set_parameters(request.parameters)
-    except KeyError as exc:
-        unknown = exc.args[0]
-        raise invalid(
-            f"the {request.preset} model with hidden = {setup.hidden} has no parameter "
-            f"{', '.join(map(repr, unknown))} (its names run l1_w0_0 … l3_b0)",
-            unknown,
-        ) from None
+    settings = settings_of(request)
+    check_parameter_names(settings, request.parameters)
+    setup = Setup.from_settings(settings)
+    setup.set_parameters(request.parameters)
     return setup
 
 
 def resolve(request: TrainRequest) -> JobSpec:
-    """A validated request, defaults filled in; fields that do not fit together are a 422."""
-    defaults = PRESETS[request.preset].defaults
-    epochs = request.epochs or defaults.epochs
-    if request.start_epoch >= epochs:
+    """A validated request, defaults filled in; fields that do not fit together are a 422. The
+    Setup itself is built once, by the worker."""
+    settings = settings_of(request)
+    if request.start_epoch >= settings.epochs:
         raise invalid(
-            f"start_epoch ({request.start_epoch}) must be less than epochs ({epochs}): nothing is left",
+            f"start_epoch ({request.start_epoch}) must be less than epochs ({settings.epochs}): "
+            "nothing is left",
             ["start_epoch", "epochs"],
         )
-    stop = epochs if request.steps is None else min(epochs, request.start_epoch + request.steps)
-    setup = build_setup(request)  # refuses unknown parameter names now, before the stream starts
-    rate = defaults.learning_rate if request.learning_rate is None else request.learning_rate
+    check_parameter_names(settings, request.parameters)
+    stop = settings.epochs
+    if request.steps is not None:
+        stop = min(stop, request.start_epoch + request.steps)
     return JobSpec(
-        preset=request.preset,
-        dataset=setup.dataset.name,
-        points=request.points or defaults.points,
-        hidden=setup.hidden,
-        activation=setup.activation,
-        seed=setup.seed,
-        learning_rate=rate,
-        epochs=epochs,
+        settings=settings,
         start_epoch=request.start_epoch,
         stop_epoch=stop,
         epochs_per_second=request.epochs_per_second,
@@ -208,8 +211,7 @@ class TrainingPool:
                 self._process = None
             runs = list(self._runs.values())
             self._runs.clear()
-        detail = {"code": "internal_error", "message": "the training worker stopped"}
-        line = orjson.dumps({"type": "error", "epoch": 0, "detail": detail}) + b"\n"
+        line = error_line(0, "internal_error", "the training worker stopped")
         for run in runs:
             run.deliver(line)
             run.deliver(_END)

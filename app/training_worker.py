@@ -4,10 +4,13 @@ It imports the engine and orjson only (no web framework), so it starts quickly a
 with the event loop: training never holds the server's interpreter, and a busy machine that pauses
 this process pauses no request. `app.training` starts it and talks to it over a pipe.
 
-- `JobSpec` is a training request with every default filled in: plain values that cross the pipe.
+- `JobSpec` is a training request with every default filled in (its `Settings`): plain values that
+  cross the pipe. The worker builds the model from it, once.
 - `training_lines` is one training as a generator: each ``next()`` runs one epoch (or the set-up)
   and says whether there is a line to send. Frames are throttled here: one every FRAME_INTERVAL at
-  most, a decision boundary once BOUNDARY_INTERVAL has passed, and always the last epoch.
+  most, a decision boundary (with the hidden units' grids) once BOUNDARY_INTERVAL has passed, and
+  always the last epoch. Each frame says what is wrong, if anything (`engine.diagnosis`); a loss
+  that grows far past its start ends the run with a final frame that says so.
 - `serve` is the worker's loop: an epoch of each training in turn, messages from the server between.
 
 See docs/training.md and docs/architecture.md.
@@ -18,6 +21,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +29,10 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from engine.training import CompiledTrainer, Setup, decision_grid, plot_square, train
+from engine.diagnosis import diagnose, diverged
+from engine.plot import plot_square, unit_grids
+from engine.presets import Settings
+from engine.training import CompiledTrainer, Setup, train
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +49,17 @@ WORKER_NICENESS = 10
 
 @dataclass(frozen=True)
 class JobSpec:
-    """One training, every default filled in."""
+    """One training: its settings (every default filled in), which epochs to run, the pace, and the
+    starting parameters by name (already checked against the model's names)."""
 
-    preset: str
-    dataset: str
-    points: int
-    hidden: int
-    activation: str
-    seed: int
-    learning_rate: float
-    epochs: int
+    settings: Settings
     start_epoch: int
     stop_epoch: int
     epochs_per_second: float | None = None
     parameters: dict[str, float] = field(default_factory=dict)
 
     def setup(self) -> Setup:
-        setup = Setup(self.preset, self.dataset, self.points, self.hidden, self.activation, self.seed)
+        setup = Setup.from_settings(self.settings)
         setup.set_parameters(self.parameters)
         return setup
 
@@ -68,6 +69,16 @@ class JobSpec:
 
 def _line(payload: dict) -> bytes:
     return orjson.dumps(payload) + b"\n"
+
+
+def error_line(epoch: int, code: str, message: str, warnings: list | None = None) -> bytes:
+    """A stream's last line when it cannot go on: ``math_error`` (the numbers left the reals) or
+    ``internal_error`` (a bug, or the worker died)."""
+    detail = {"code": code, "message": message, "line": None, "column": None, "names": []}
+    line = {"type": "error", "epoch": epoch, "detail": detail}
+    if warnings:
+        line["warnings"] = [w.as_dict() for w in warnings]
+    return _line(line)
 
 
 @dataclass(frozen=True)
@@ -86,14 +97,16 @@ def training_lines(job: JobSpec, clock: Callable[[], float] = time.monotonic,
     lines still wait for the client: while it is high, frames wait too (the last one never does).
     """
     setup = job.setup()
+    settings = job.settings
     preset = setup.preset
     trainer = CompiledTrainer(setup)
     square = plot_square(setup.dataset)
     names = setup.names
     started = clock()
 
-    def boundary() -> dict:
-        return {"size": GRID_SIZE, "values": decision_grid(trainer, square, GRID_SIZE)}
+    def grids() -> dict:
+        values, units = unit_grids(trainer, square, GRID_SIZE)
+        return {"boundary": {"size": GRID_SIZE, "values": values}, "units": units}
 
     paths = {id(p): path for path, p in setup.model.named_parameters()}
     layers = [
@@ -116,21 +129,24 @@ def training_lines(job: JobSpec, clock: Callable[[], float] = time.monotonic,
             "hidden": setup.hidden,
             "activation": setup.activation,
             "seed": setup.seed,
-            "learning_rate": job.learning_rate,
-            "epochs": job.epochs,
+            "noise": settings.noise,
+            "test_fraction": settings.test_fraction,
+            "learning_rate": settings.learning_rate,
+            "epochs": settings.epochs,
             "start_epoch": job.start_epoch,
             "stop_epoch": job.stop_epoch,
             "epochs_per_second": job.epochs_per_second,
         },
         "points": [list(p) for p in setup.dataset.points],
         "labels": list(setup.dataset.labels),
+        "split": setup.split,
         "names": names,
         "paths": {name: paths[id(p)] for name, p in setup.named.items()},
         "layers": layers,
         "parameters": dict(zip(names, trainer.parameter_values(), strict=True)),
         "output": {"kind": preset.output, "threshold": preset.threshold},
         "square": vars(square),
-        "boundary": boundary(),
+        **grids(),
         "frame_interval": FRAME_INTERVAL,
         "boundary_interval": BOUNDARY_INTERVAL,
     }
@@ -139,8 +155,9 @@ def training_lines(job: JobSpec, clock: Callable[[], float] = time.monotonic,
     yield Slice(_line(start), started + pace)
     history: dict[str, list] = {"epochs": [], "loss": [], "accuracy": []}
     latest = None  # the last epoch run (history holds the ones no frame has told of yet)
+    start_loss = None  # the loss of this request's first epoch: how far it grows tells a divergence
 
-    def frame_line(epoch, now: float, final: bool, last: bool = False) -> bytes:
+    def frame_line(epoch, now: float, final: bool, last: bool = False, stop=None) -> bytes:
         nonlocal history, last_frame, last_boundary
         frame = {
             "type": "frame",
@@ -154,14 +171,21 @@ def training_lines(job: JobSpec, clock: Callable[[], float] = time.monotonic,
             "history": history,
             "final": final,
         }
+        if epoch.test_loss is not None:
+            frame["test_loss"], frame["test_accuracy"] = epoch.test_loss, epoch.test_accuracy
         if final or last or now - last_boundary >= BOUNDARY_INTERVAL:
-            frame["boundary"] = boundary()
+            frame |= grids()
             last_boundary = now
+        warnings = diagnose(trainer.train_units(), epoch.data_gradient, epoch.accuracy)
+        if stop is not None:
+            warnings.append(stop)
+        if warnings:
+            frame["warnings"] = [w.as_dict() for w in warnings]
         last_frame = now
         history = {"epochs": [], "loss": [], "accuracy": []}
         return _line(frame)
 
-    epochs = train(setup, trainer, job.learning_rate, job.epochs, job.start_epoch, job.stop_epoch)
+    epochs = train(setup, trainer, settings.learning_rate, settings.epochs, job.start_epoch, job.stop_epoch)
     while True:
         begun = clock()
         try:
@@ -171,16 +195,22 @@ def training_lines(job: JobSpec, clock: Callable[[], float] = time.monotonic,
         except ArithmeticError as exc:  # MathError, or a loss that left the real numbers
             failed = latest.epoch + 1 if latest else job.start_epoch + 1
             message = f"epoch {failed}: {exc}; try a smaller learning rate"
-            error = {"type": "error", "epoch": failed, "detail": {"code": "math_error", "message": message}}
+            rate = preset.learning_rate_at(settings.learning_rate, failed - 1, settings.epochs)
+            warning = diverged(math.inf, start_loss or math.inf, failed, rate)
             # The epochs run since the last frame go out first, with a boundary, so none is lost.
             tell = frame_line(latest, clock(), False, last=True) if history["epochs"] else b""
-            yield Slice(tell + _line(error))
+            yield Slice(tell + error_line(failed, "math_error", message, [warning]))
             return
         history["epochs"].append(epoch.epoch)
         history["loss"].append(epoch.loss)
         history["accuracy"].append(epoch.accuracy)
         latest = epoch
+        start_loss = epoch.loss if start_loss is None else start_loss
         now = clock()
+        stop = diverged(epoch.loss, start_loss, epoch.epoch, epoch.learning_rate)
+        if stop is not None:  # the last line: a final frame that says why
+            yield Slice(frame_line(epoch, now, True, stop=stop))
+            return
         final = epoch.epoch == job.stop_epoch
         due = now - last_frame >= FRAME_INTERVAL and backlog() < MAX_BACKLOG
         if not (final or due):
@@ -260,8 +290,8 @@ def serve(connection, clock: Callable[[], float] = time.monotonic, niceness: int
             continue
         except Exception:  # a bug: end this stream with a line that says so, keep serving the rest
             log.exception("training failed")
-            detail = {"code": "internal_error", "message": "the training stopped on an internal error"}
-            connection.send((due, _line({"type": "error", "epoch": 0, "detail": detail})))
+            message = "the training stopped on an internal error"
+            connection.send((due, error_line(0, "internal_error", message)))
             end(due)
             continue
         run.not_before = piece.not_before

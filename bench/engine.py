@@ -10,9 +10,10 @@ work: micrograd's closures make reference cycles that the collector has to chase
 property of its core). The per-round ratios' median is printed per shape, with the geometric mean
 over the shapes. Times are this process's CPU time (``time.process_time``): on a machine shared
 with other work, time spent waiting for a core lands in neither engine's figure. Also a
-1,000,000-node chain: time and memory per node.
+1,000,000-node chain: time and memory per node. And the recorded pass (``trace_columns``, what the
+API's answers are made from) on three graphs of columns, in nanoseconds a node.
 
-Run: .venv/bin/python bench/engine.py [--rounds N] [--chain N] [--shapes name,...]
+Run: .venv/bin/python bench/engine.py [--rounds N] [--chain N] [--shapes name,...] [--trace-rounds N]
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from micrograd.engine import Value
 
-from engine import Scalar
+from engine import Scalar, trace_columns
+from engine.language import evaluate
 
 # micrograd's topological sort is recursive: graphs thousands of nodes deep need a higher limit.
 sys.setrecursionlimit(100_000)
@@ -222,11 +224,45 @@ def chain(n: int) -> tuple[float, float]:
     return seconds, held / small
 
 
+# -- the recorded pass ---------------------------------------------------------------------------
+
+TRACE_SHAPES = {
+    # Binary steps only: 49,999 multiplications in a row.
+    "50,000-node product": ("x" + "*x" * 49_998, {"x": 1.0}),
+    # Unary steps only: t_i = -tanh(t_{i-1}), a neg and a tanh a line.
+    "chain of unary steps": (
+        "t0 = 0.1\n" + "\n".join(f"t{i} = -tanh(t{i - 1})" for i in range(1, 9_000)),
+        {},
+    ),
+    # Mixed, as bench/api.py's "50k layered tanh": h_i = tanh(h_{i-1}*.5 + h_{i-2}*.3 - 1).
+    "layered tanh": (
+        "h0 = 0.1\nh1 = 0.2\n" + "\n".join(f"h{i}=tanh(h{i - 1}*.5+h{i - 2}*.3-1)" for i in range(2, 5_557)),
+        {},
+    ),
+}
+
+
+def recorded_pass(rounds: int) -> None:
+    """``trace_columns`` on each shape's graph of columns: the median CPU time a node."""
+    for name, (source, values) in TRACE_SHAPES.items():
+        graph = evaluate(source, values)
+        columns = (graph.functions, graph.values, graph.inputs, graph.input_counts, graph.constant)
+        times = []
+        for _ in range(rounds):
+            gc.collect()
+            start = time.process_time()
+            trace_columns(*columns, names=graph.labels)
+            times.append(time.process_time() - start)
+        per_node = statistics.median(times) / graph.count * 1e9
+        print(f"recorded pass, {name} ({graph.count:,} nodes): {per_node:.0f} ns a node")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--chain", type=int, default=1_000_000, help="0 skips the chain")
     parser.add_argument("--shapes", default="", help="comma-separated names (default: all)")
+    parser.add_argument("--trace-rounds", type=int, default=15, help="0 skips the recorded pass")
     args = parser.parse_args()
     chosen = [s for s in SHAPES if not args.shapes or s.name in args.shapes.split(",")]
     print(f"{args.rounds} interleaved rounds per shape and collector setting; CPU time, medians; "
@@ -253,6 +289,8 @@ def main() -> None:
         seconds, per_node = chain(args.chain)
         print(f"chain of {args.chain:,} multiplications: {seconds:.2f} s build+backward, "
               f"{per_node:.0f} bytes per node held by the graph (tracemalloc)")  # fmt: skip
+    if args.trace_rounds:
+        recorded_pass(args.trace_rounds)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Fuzz the API at scale: 100,000+ inputs through a real uvicorn worker on loopback (or in process).
 
-The inputs are ``tests/fuzzgen.py``'s: the fixed list of attacks and malformed bodies, then grammar
-programs, mutants of them and raw random text, reproducible from ``--seed``. Every answer must be
-200 or a documented 413/422 with the error shape (and, for a 200, follow the contract's structural
-rules); none may be a 5xx; the slowest answer must take under one second. Prints the count, the
-status histogram per family, the slowest answers and any problem, and exits 1 on any failure.
+The inputs are ``tests/fuzzgen.py``'s (the rules for answers ``tests/fuzzcheck.py``'s): the fixed list
+of attacks and malformed bodies, then grammar programs, mutants of them and raw random text,
+reproducible from ``--seed``. Every answer must be 200 or a documented 413/422 with the error shape
+(and, for a 200, follow the contract's structural rules); none may be a 5xx; the slowest answer must
+take under one second. Prints the count, the status histogram per family, the slowest answers and
+any problem, and exits 1 on any failure.
 
 Run: .venv/bin/python bench/fuzz.py [--count 100000] [--seed 6] [--in-process] [--json FILE]
 Requests go one at a time over a keep-alive connection so each time is the server's own, not a queue's.
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
+import fuzzcheck  # noqa: E402
 import fuzzgen  # noqa: E402
 from server import free_port, start_server  # noqa: E402  (bench/server.py)
 
@@ -67,7 +69,7 @@ def main() -> int:
     try:
         for i, request in enumerate(requests):
             try:
-                answer = fuzzgen.send(client, request)
+                answer = fuzzcheck.send(client, request)
             except httpx.HTTPError as exc:
                 transport_errors += 1
                 problems.append(f"{request.describe()} -> {type(exc).__name__}: {exc}")
@@ -83,7 +85,7 @@ def main() -> int:
                 heapq.heappush(slowest, entry)
             else:
                 heapq.heappushpop(slowest, entry)
-            wrong = fuzzgen.check_answer(request, answer.status, answer.content_type, answer.body)
+            wrong = fuzzcheck.check_answer(request, answer.status, answer.content_type, answer.body)
             if request.expected is not None and answer.status != request.expected:
                 wrong.append(f"expected {request.expected}")
             if wrong:

@@ -14,20 +14,13 @@
 
 from . import operators
 from .autodiff import (
-    BackwardStep,
     Context,
-    Contribution,
-    FlatTrace,
-    Trace,
     Variable,
     backpropagate,
     central_difference,
     derivative_check,
     local_derivatives,
     topological_sort,
-    trace_backward,
-    trace_columns,
-    trace_flat,
     zero_grad,
 )
 from .errors import MathError
@@ -40,11 +33,13 @@ from .scalar_functions import (
     FUNCTIONS,
     GT,
     LT,
+    PYTHON_CONSTRUCTIONS,
     SUB,
     Abs,
     Add,
     Cos,
     DerivedOperation,
+    Div,
     Domain,
     Exp,
     Inv,
@@ -61,10 +56,12 @@ from .scalar_functions import (
     Sin,
     Softplus,
     Sqrt,
+    Sub,
     Tanh,
     operation,
 )
 from .testing import MathTest, MathTestVariable
+from .trace import BackwardStep, Contribution, FlatTrace, Trace, trace_backward, trace_columns, trace_flat
 
 __all__ = [
     "BUILTINS",
@@ -74,6 +71,7 @@ __all__ = [
     "FUNCTIONS",
     "GT",
     "LT",
+    "PYTHON_CONSTRUCTIONS",
     "SUB",
     "Abs",
     "Add",
@@ -82,6 +80,7 @@ __all__ = [
     "Contribution",
     "Cos",
     "DerivedOperation",
+    "Div",
     "Domain",
     "Exp",
     "FlatTrace",
@@ -104,6 +103,7 @@ __all__ = [
     "Sin",
     "Softplus",
     "Sqrt",
+    "Sub",
     "Tanh",
     "Trace",
     "Variable",

@@ -3,7 +3,9 @@
 minitorch's draw ``n`` points uniformly in [0, 1]² (x₁ then x₂ for each point, from one generator)
 and label them by a rule; the spiral is deterministic and has 2·(n // 2) points. The moons are two
 interleaved half circles with Gaussian noise, as scikit-learn's ``make_moons`` makes them for
-micrograd's demo (written here: no scikit-learn). Labels are 0 and 1. See docs/architecture.md.
+micrograd's demo (written here: no scikit-learn). Labels are 0 and 1. `with_noise` moves a
+dataset's points (labels stay), `split_points` sets some apart as a test set; both draw from
+generators of their own, so the points themselves do not change with them. See docs/training.md.
 """
 
 from __future__ import annotations
@@ -122,6 +124,25 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "spiral": spiral,
     "moons": moons,
 }
+
+
+def with_noise(dataset: Dataset, noise: float, seed: int = 0) -> Dataset:
+    """The dataset with every coordinate moved by Gaussian noise of standard deviation ``noise``
+    (the unit square's side; the moons' radius), labels unchanged, as TensorFlow Playground's noise
+    moves points after labelling them. The shifts come from ``random.Random(f"noise-{seed}")``."""
+    if noise == 0:
+        return dataset
+    rng = random.Random(f"noise-{seed}")
+    points = tuple((x1 + rng.gauss(0.0, noise), x2 + rng.gauss(0.0, noise)) for x1, x2 in dataset.points)
+    return Dataset(dataset.name, points, dataset.labels)
+
+
+def split_points(n: int, test_fraction: float, seed: int = 0) -> tuple[bool, ...]:
+    """Which of ``n`` points are set apart as a test set (True): round(test_fraction · n) of them,
+    drawn from ``random.Random(f"split-{seed}")``; at least one point stays for training."""
+    count = min(round(test_fraction * n), n - 1)
+    chosen = set(random.Random(f"split-{seed}").sample(range(n), count)) if count > 0 else set()
+    return tuple(k in chosen for k in range(n))
 
 
 def make_dataset(name: str, n: int, seed: int = 0) -> Dataset:

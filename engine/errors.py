@@ -9,7 +9,8 @@ class MathError(ArithmeticError):
     Raised instead of a bare ``ZeroDivisionError``, ``OverflowError``, ``ValueError`` or a silent NaN.
     ``function`` is the operation's display name (``"log"``), ``inputs`` its input values,
     ``phase`` is ``"forward"`` or ``"backward"``, and ``node`` the Scalar whose backward failed
-    (``None`` in the forward pass, where the output was never made).
+    (``None`` in the forward pass, where the output was never made). A backward pass being recorded
+    (``trace.trace_columns``) leaves the steps that succeeded before the failure in ``trace``.
     """
 
     def __init__(self, function: str, inputs: tuple[float, ...], phase: str, reason: str, node=None,
@@ -19,6 +20,7 @@ class MathError(ArithmeticError):
         self.phase = phase
         self.reason = reason
         self.node = node
+        self.trace = None
         args = ", ".join(_short(v) for v in self.inputs)
         what = "value" if phase == "forward" else "derivative"
         subject = subject or f"{function}({args})"

@@ -78,9 +78,13 @@ class Network(Module):
         self.layer3 = Linear(hidden, 1, rng)
 
     def forward(self, x):
+        return self.forward_units(x)[0]
+
+    def forward_units(self, x) -> tuple:
+        """The output, and each hidden layer's unit outputs (after the activation)."""
         middle = [self.act(h) for h in self.layer1.forward(x)]
         end = [self.act(h) for h in self.layer2.forward(middle)]
-        return self.layer3.forward(end)[0].sigmoid()
+        return self.layer3.forward(end)[0].sigmoid(), [middle, end]
 
     def dense_layers(self) -> list[Linear]:
         return [self.layer1, self.layer2, self.layer3]
@@ -174,13 +178,19 @@ class MLP(MicrogradModule):
             setattr(self, f"layer{k}", layer)
 
     def __call__(self, x):
+        return self.forward_units(x)[0]
+
+    forward = __call__
+
+    def forward_units(self, x) -> tuple:
+        """The output, and each hidden layer's unit outputs (after the activation)."""
+        hidden = []
         for layer in self.layers[:-1]:
             x = layer(x)
             if layer.out_size == 1:  # a one-unit layer answers a bare value; the next one wants a list
                 x = [x]
-        return self.layers[-1](x)
-
-    forward = __call__
+            hidden.append(x)
+        return self.layers[-1](x), hidden
 
     def dense_layers(self) -> list[Layer]:
         return list(self.layers)

@@ -37,6 +37,18 @@ def neg(x: float) -> float:
     return -x
 
 
+def sub(x: float, y: float) -> float:
+    """f(x, y) = x - y"""
+    return x - y
+
+
+def div(x: float, y: float) -> float:
+    """f(x, y) = x / y"""
+    if y == 0.0:
+        raise ZeroDivisionError("division by zero")
+    return x / y
+
+
 def lt(x: float, y: float) -> float:
     """f(x, y) = 1.0 if x < y else 0.0"""
     return 1.0 if x < y else 0.0

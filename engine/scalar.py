@@ -14,7 +14,15 @@ from typing import NamedTuple
 
 from .autodiff import Context, backpropagate, derivative_check, shares
 from .errors import MathError
-from .scalar_functions import BUILTINS, DERIVED, EQ, DerivedOperation, Operation, ScalarFunction
+from .scalar_functions import (
+    BUILTINS,
+    EQ,
+    PYTHON_CONSTRUCTIONS,
+    DerivedOperation,
+    Operation,
+    ScalarFunction,
+    python_methods,
+)
 
 _next_id = itertools.count(1).__next__
 _new = object.__new__
@@ -279,7 +287,7 @@ _APPLY = {op: (_unary_apply(op) if op.arity == 1 else _binary_apply(op)) for op 
 #
 # A program of 50,000 nodes (the language's) is kept as columns, one list per field, rather than as a
 # Scalar per node: its values come from the functions below, its backward pass from
-# ``autodiff.trace_columns``. The numbers are the ones Scalars get, to the last bit: the same value
+# ``trace.trace_columns``. The numbers are the ones Scalars get, to the last bit: the same value
 # rules, the same checks, the same products and sums.
 
 
@@ -379,22 +387,8 @@ def _as_scalar(value) -> Scalar:
 
 # -- Scalar's operators and methods, made from the table --------------------------------------------
 #
-# Python's operator protocol says which special method an operator symbol fills, and which one
-# Python calls when a plain number stands on the left (None: Python turns `2 < x` into `x > 2`).
-
-_OPERATOR_METHODS: dict[tuple[str, int], tuple[str, str | None]] = {
-    ("+", 2): ("__add__", "__radd__"),
-    ("-", 2): ("__sub__", "__rsub__"),
-    ("*", 2): ("__mul__", "__rmul__"),
-    ("/", 2): ("__truediv__", "__rtruediv__"),
-    ("**", 2): ("__pow__", "__rpow__"),
-    ("<", 2): ("__lt__", None),
-    (">", 2): ("__gt__", None),
-    ("==", 2): ("__eq__", None),
-    ("-", 1): ("__neg__", None),
-}
-#: Python built-ins that call a special method: abs(x) calls x.__abs__().
-_BUILTIN_METHODS = {"abs": "__abs__"}
+# Each operation fills the special methods its symbol or its call names (``python_methods``: Python's
+# operator protocol), and a function Python calls by a built-in (``abs``) that one's too.
 
 
 def _apply(op: type[Operation], x, y=None) -> Scalar:
@@ -444,12 +438,11 @@ def _install(names: tuple, methods: tuple, doc: str) -> None:
 
 
 for _op in BUILTINS:
-    if _op.symbol is not None:
-        _install(_OPERATOR_METHODS[_op.symbol, _op.arity], _methods_of(_op), _op.__doc__)
-    if _op.call is not None:
-        _install((_op.call, None), _methods_of(_op), _op.__doc__)
-        if _op.call in _BUILTIN_METHODS:
-            _install((_BUILTIN_METHODS[_op.call], None), _methods_of(_op), _op.__doc__)
-for _derived in DERIVED:
-    _install(_OPERATOR_METHODS[_derived.symbol, 2], _derived_methods_of(_derived), _derived.formula)
+    for _names in python_methods(_op):
+        _install(_names, _methods_of(_op), _op.__doc__)
+# Then minitorch's constructions take the operators they build (`a - b` is a + (-b), not a `sub`).
+for _derived in PYTHON_CONSTRUCTIONS:
+    for _names in python_methods(_derived):
+        _install(_names, _derived_methods_of(_derived), _derived.formula)
+del _names
 del _op, _derived

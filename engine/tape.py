@@ -7,10 +7,10 @@ backward on lists of floats, one list per slot, an element per example. No graph
 made per example, so a step of training costs a few list operations per node instead of a few
 objects per node per example.
 
-The numbers are the engine's own: ``+``, ``*`` and unary ``-`` are those float operations exactly
-(what `Add`, `Mul` and `Neg` compute); every other function runs through its `ScalarFunction`'s
-``forward(ctx, ...)`` and ``backward(ctx, d_out)``. Values come out bit for bit as a Scalar graph
-gives them; gradients differ only by the order in which per-example terms are added.
+The numbers are the engine's own: each operation's value rule, its local derivative when that is a
+constant (``+``, unary ``-``) or the product rule (``*``), and every other function through its
+`ScalarFunction`'s ``forward(ctx, ...)`` and ``backward(ctx, d_out)``. Values come out bit for bit
+as a Scalar graph gives them; gradients differ only by the order in which per-example terms are added.
 See docs/architecture.md.
 """
 
@@ -19,10 +19,19 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Sequence
+from itertools import repeat
 
+from . import operators
 from .autodiff import Context
 from .errors import MathError
-from .scalar_functions import Add, Exp, Inv, Log, Mul, Neg, ReLU, ScalarFunction, Sigmoid, Tanh
+from .scalar_functions import (
+    BUILTINS,
+    PYTHON_CONSTRUCTIONS,
+    DerivedOperation,
+    ScalarFunction,
+    product_rule,
+    python_methods,
+)
 
 _add, _mul, _neg = operator.add, operator.mul, operator.neg
 
@@ -32,8 +41,9 @@ PARAMETER, INPUT, CONSTANT, OPERATION = "parameter", "input", "constant", "opera
 class Traced:
     """A number being recorded: arithmetic on it appends an operation to its tape.
 
-    It has Scalar's operators and activation methods and nothing else; asking for its truth value
-    is an error, because a recorded shape must not depend on the numbers that will flow through it.
+    It has Scalar's operators and methods, made from the same table of operations (below the
+    class), and nothing else; asking for its truth value is an error, because a recorded shape must
+    not depend on the numbers that will flow through it.
     """
 
     __slots__ = ("slot", "tape")
@@ -42,56 +52,50 @@ class Traced:
         self.tape = tape
         self.slot = slot
 
-    def __add__(self, other):
-        return self.tape.apply(Add, self, other)
-
-    def __radd__(self, other):
-        return self.tape.apply(Add, other, self)
-
-    def __sub__(self, other):  # a - b = a + (-b), as Scalar does it
-        return self.tape.apply(Add, self, self.tape.apply(Neg, other))
-
-    def __rsub__(self, other):
-        return self.tape.apply(Add, other, self.tape.apply(Neg, self))
-
-    def __mul__(self, other):
-        return self.tape.apply(Mul, self, other)
-
-    def __rmul__(self, other):
-        return self.tape.apply(Mul, other, self)
-
-    def __truediv__(self, other):  # a / b = a · (1/b)
-        return self.tape.apply(Mul, self, self.tape.apply(Inv, other))
-
-    def __rtruediv__(self, other):
-        return self.tape.apply(Mul, other, self.tape.apply(Inv, self))
-
-    def __neg__(self):
-        return self.tape.apply(Neg, self)
-
     def __pos__(self):
         return self
-
-    def relu(self):
-        return self.tape.apply(ReLU, self)
-
-    def tanh(self):
-        return self.tape.apply(Tanh, self)
-
-    def sigmoid(self):
-        return self.tape.apply(Sigmoid, self)
-
-    def log(self):
-        return self.tape.apply(Log, self)
-
-    def exp(self):
-        return self.tape.apply(Exp, self)
 
     def __bool__(self) -> bool:
         raise TypeError("a traced number has no value yet: the recorded shape cannot depend on it")
 
+    # Hashable by identity, although `==` records an operation instead of comparing (as Scalar).
+    __hash__ = object.__hash__
+
     def __repr__(self) -> str:
         return f"Traced(slot {self.slot})"
+
+
+def _traced_methods(op) -> tuple:
+    """``self <op> other`` (or ``op(self)``) and the reflected ``other <op> self``, recorded: the same
+    nodes Scalar's operator makes (a derived operator's several: ``a - b`` is ``a + (-b)``)."""
+    if isinstance(op, DerivedOperation):
+        build = op.build
+
+        def method(self, other):
+            return build(self.tape.apply, self, other)
+
+        def reflected(self, other):
+            return build(self.tape.apply, other, self)
+
+        return method, reflected
+
+    def method(self, *others):
+        return self.tape.apply(op, self, *others)
+
+    def reflected(self, other):
+        return self.tape.apply(op, other, self)
+
+    return method, reflected
+
+
+# As on Scalar: the operations, then minitorch's constructions over the operators they build.
+for _op in (*BUILTINS, *PYTHON_CONSTRUCTIONS):
+    for _names in python_methods(_op):
+        for _name, _method in zip(_names, _traced_methods(_op), strict=True):
+            if _name is not None:
+                _method.__name__, _method.__qualname__ = _name, f"Traced.{_name}"
+                setattr(Traced, _name, _method)
+del _op, _names, _name, _method
 
 
 class Tape:
@@ -149,21 +153,18 @@ class Tape:
         return TapeProgram(self, kept, [t.slot for t in outputs])
 
 
-# Kernel codes: the operation and which of its inputs vary (V) or are shared (U).
-(
-    _ADD_VV,
-    _ADD_VU,
-    _ADD_UV,
-    _ADD_UU,
-    _MUL_VV,
-    _MUL_VU,
-    _MUL_UV,
-    _MUL_UU,
-    _NEG_V,
-    _NEG_U,
-    _GENERIC,
-    _SHARED,
-) = range(12)
+# How an operation is replayed, read from its declaration in the table of operations (``_kernel``):
+# a local derivative that does not depend on the inputs (``+``, unary ``-``, the comparisons: LINEAR)
+# makes each input's share that constant times the gradient; the product rule (``*``: each input's
+# derivative is the other input: PRODUCT) the other input's values times it; their values come from
+# the value rule (or its C twin below: the same float operation without a Python call). Any other
+# rule (GENERIC, or SHARED when no input varies) runs the operation's forward and backward per
+# example. The pattern says which inputs vary (V) or are shared by every example (U).
+_LINEAR, _PRODUCT, _GENERIC, _SHARED = range(4)
+_VV, _VU, _UV, _UU, _V, _U = range(4, 10)
+_PATTERN = {(True, True): _VV, (True, False): _VU, (False, True): _UV, (False, False): _UU, (True,): _V,
+            (False,): _U}  # fmt: skip
+_C_TWIN = {operators.add: operator.add, operators.mul: operator.mul, operators.neg: operator.neg}
 
 
 class TapeProgram:
@@ -177,7 +178,10 @@ class TapeProgram:
         self.parameters = list(tape.parameters)
         self.inputs = list(tape.inputs)
         self.outputs = outputs
-        self.steps = [(_kernel(fn, ins, tape.varying), fn, ins, out) for fn, ins, out in operations]
+        # Each step: its kernel and input pattern, the function, its input slots, its output slot, the
+        # float function that computes its value and its constant local derivatives (linear kernels).
+        self.steps = [(*_kernel(fn, ins, tape.varying), fn, ins, out, _value_of(fn), _constant_locals(fn))
+                      for fn, ins, out in operations]  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -198,32 +202,24 @@ class TapeProgram:
             values[slot] = list(map(float, value)) if self.varying[slot] else float(value)
         locals_: dict[int, list] = {}
         varying = self.varying
-        for code, fn, ins, out in self.steps:
-            if code == _MUL_VU:
-                values[out] = list(map(values[ins[1]].__rmul__, values[ins[0]]))
-            elif code == _ADD_VV:
-                values[out] = list(map(_add, values[ins[0]], values[ins[1]]))
-            elif code == _MUL_UV:
-                values[out] = list(map(values[ins[0]].__mul__, values[ins[1]]))
-            elif code == _ADD_UV:
-                values[out] = list(map(values[ins[0]].__add__, values[ins[1]]))
-            elif code == _ADD_VU:
-                values[out] = list(map(values[ins[1]].__radd__, values[ins[0]]))
-            elif code == _MUL_VV:
-                values[out] = list(map(_mul, values[ins[0]], values[ins[1]]))
-            elif code == _NEG_V:
-                values[out] = list(map(_neg, values[ins[0]]))
-            elif code == _ADD_UU:
-                values[out] = values[ins[0]] + values[ins[1]]
-            elif code == _MUL_UU:
-                values[out] = values[ins[0]] * values[ins[1]]
-            elif code == _NEG_U:
-                values[out] = -values[ins[0]]
-            else:  # any other function, or any operation on shared inputs only
+        for code, pattern, fn, ins, out, f, _ in self.steps:
+            if code >= _GENERIC:
                 columns, flags = [values[s] for s in ins], [varying[s] for s in ins]
                 values[out], locals_[out] = _forward_each(fn, columns, flags, gradients)
                 if code == _SHARED:
                     values[out], locals_[out] = values[out][0], locals_[out][0] if gradients else None
+            elif pattern == _VU:
+                values[out] = list(map(f, values[ins[0]], repeat(values[ins[1]])))
+            elif pattern == _VV:
+                values[out] = list(map(f, values[ins[0]], values[ins[1]]))
+            elif pattern == _UV:
+                values[out] = list(map(f, repeat(values[ins[0]]), values[ins[1]]))
+            elif pattern == _V:
+                values[out] = list(map(f, values[ins[0]]))
+            elif pattern == _UU:
+                values[out] = f(values[ins[0]], values[ins[1]])
+            else:
+                values[out] = f(values[ins[0]])
         return Replay(values, locals_)
 
     def backward(self, replay: Replay, output: int, seed) -> list:
@@ -236,34 +232,44 @@ class TapeProgram:
         varying, kinds = self.varying, self.kinds
         grads: list = [None] * self.size
         grads[output] = list(seed) if varying[output] else float(seed)
-        for code, _fn, ins, out in reversed(self.steps):
+        for code, pattern, _fn, ins, out, _f, constant in reversed(self.steps):
             g = grads[out]
             if g is None:
                 continue
             # What each input receives: a list for a varying input, a float (summed) for a shared one.
-            if code in (_MUL_VU, _MUL_UV):
-                shared, each = (ins[1], ins[0]) if code == _MUL_VU else (ins[0], ins[1])
+            if code == _LINEAR:  # a constant times the gradient (written out: this runs per step)
+                if pattern == _VV:
+                    c0, c1 = constant
+                    shares = (
+                        (ins[0], g if c0 == 1.0 else _scaled(c0, g)),
+                        (ins[1], g if c1 == 1.0 else _scaled(c1, g)),
+                    )
+                elif pattern == _V:
+                    c0 = constant[0]
+                    shares = ((ins[0], g if c0 == 1.0 else _scaled(c0, g)),)
+                elif pattern in (_VU, _UV):
+                    each, shared = (0, 1) if pattern == _VU else (1, 0)
+                    c_each, c_shared = constant[each], constant[shared]
+                    shares = (
+                        (ins[each], g if c_each == 1.0 else _scaled(c_each, g)),
+                        (ins[shared], sum(g) if c_shared == 1.0 else sum(_scaled(c_shared, g))),
+                    )
+                elif pattern == _UU:
+                    shares = ((ins[0], constant[0] * g), (ins[1], constant[1] * g))
+                else:
+                    shares = ((ins[0], constant[0] * g),)
+            elif code == _PRODUCT and pattern in (_VU, _UV):
+                shared, each = (ins[1], ins[0]) if pattern == _VU else (ins[0], ins[1])
                 # ∂(u·v)/∂v = u and ∂(u·v)/∂u = v, each times the gradient (Mul's backward).
                 shares = (
                     (each, list(map(values[shared].__mul__, g))),
                     (shared, sum(map(_mul, values[each], g))),
                 )
-            elif code == _ADD_VV:
-                shares = ((ins[0], g), (ins[1], g))
-            elif code in (_ADD_UV, _ADD_VU):
-                shared, each = (ins[0], ins[1]) if code == _ADD_UV else (ins[1], ins[0])
-                shares = ((each, g), (shared, sum(g)))
-            elif code == _MUL_VV:
+            elif code == _PRODUCT and pattern == _VV:
                 a, b = values[ins[0]], values[ins[1]]
                 shares = ((ins[0], list(map(_mul, b, g))), (ins[1], list(map(_mul, a, g))))
-            elif code == _NEG_V:
-                shares = ((ins[0], list(map(_neg, g))),)
-            elif code == _ADD_UU:
-                shares = ((ins[0], g), (ins[1], g))
-            elif code == _MUL_UU:
+            elif code == _PRODUCT:
                 shares = ((ins[0], values[ins[1]] * g), (ins[1], values[ins[0]] * g))
-            elif code == _NEG_U:
-                shares = ((ins[0], -g),)
             elif code == _SHARED:
                 local = locals_[out] if isinstance(locals_[out], tuple) else (locals_[out],)
                 shares = tuple(zip(ins, (x * g for x in local), strict=True))
@@ -287,6 +293,11 @@ class TapeProgram:
         return grads
 
 
+def _scaled(c: float, g: list) -> list:
+    """A constant local derivative ``c`` times each example's gradient (exactly -g when ``c`` is -1)."""
+    return list(map(_neg, g)) if c == -1.0 else list(map(c.__mul__, g))
+
+
 class Replay:
     """One forward run of a `TapeProgram`: every slot's value, and the local derivatives of the
     operations that are not ``+``, ``*`` or ``-`` (a tuple per example for two-input ones)."""
@@ -298,17 +309,29 @@ class Replay:
         self.locals = locals_
 
 
-def _kernel(fn: type[ScalarFunction], ins: tuple[int, ...], varying: list[bool]) -> int:
-    pattern = tuple(varying[s] for s in ins)
-    if not any(pattern):
-        return {Add: _ADD_UU, Mul: _MUL_UU, Neg: _NEG_U}.get(fn, _SHARED)
-    if fn is Add:
-        return {(True, True): _ADD_VV, (True, False): _ADD_VU, (False, True): _ADD_UV}[pattern]
-    if fn is Mul:
-        return {(True, True): _MUL_VV, (True, False): _MUL_VU, (False, True): _MUL_UV}[pattern]
-    if fn is Neg:
-        return _NEG_V
-    return _GENERIC
+def _kernel(fn: type[ScalarFunction], ins: tuple[int, ...], varying: list[bool]) -> tuple[int, int]:
+    """How ``fn`` is replayed on these inputs, from its declaration, and which of them vary."""
+    pattern = _PATTERN[tuple(varying[s] for s in ins)]
+    if _constant_locals(fn) is not None:
+        return _LINEAR, pattern
+    if getattr(fn, "local", None) is product_rule and getattr(fn, "value", None) is not None:
+        return _PRODUCT, pattern
+    return (_GENERIC if pattern not in (_UU, _U) else _SHARED), pattern
+
+
+def _constant_locals(fn: type[ScalarFunction]) -> tuple[float, ...] | None:
+    """A declared operation's local derivatives when they do not depend on the inputs (one per
+    input: ``(1.0, 1.0)`` for ``+``), else None."""
+    local = getattr(fn, "local", None)
+    if local is None or callable(local) or getattr(fn, "value", None) is None:
+        return None
+    return local if isinstance(local, tuple) else (local,)
+
+
+def _value_of(fn: type[ScalarFunction]):
+    """The float function a linear or product kernel computes ``fn``'s value with."""
+    value = getattr(fn, "value", None)
+    return _C_TWIN.get(value, value)
 
 
 def _forward_each(fn: type[ScalarFunction], columns: list, varying: list[bool], gradients: bool):

@@ -1,16 +1,18 @@
-"""Training a small network on a 2-D dataset: the two presets, one step two ways, the loop, the grid.
+"""Training a small network on a 2-D dataset: one model on one dataset, one step two ways, the loop,
+and one example's loss.
 
-- A `Preset` is a model, a loss and a schedule: ``minitorch`` (run_scalar's network, −log p) and
-  ``micrograd`` (the demo notebook's MLP, hinge loss + L2, decaying learning rate).
-- `Setup` is one model on one dataset; its parameters are named like program variables: ``l1_w0_1``
-  is layer 1's weight from input 0 to neuron 1, ``l1_b1`` that neuron's bias.
+- `Setup` is a preset's model on a dataset (noise and a test set included); its parameters are named
+  like program variables: ``l1_w0_1`` is layer 1's weight from input 0 to unit 1, ``l1_b1`` that
+  unit's bias; hidden units are ``h1_0``, ``h2_1`` (layer, unit), as `example_program` names them.
 - `ScalarTrainer` takes a full-batch step on a plain Scalar graph, as micrograd and minitorch do;
   `CompiledTrainer` records that graph's shape once per label (`engine.tape`) and replays it on
-  floats: the same numbers (a test holds them to 1e-12), many times faster.
-- `train` yields one `Epoch` per step; `decision_grid` evaluates the model over the plot's square;
-  `example_program` writes one example's loss in the expression language.
+  floats: the same numbers (a test holds them to 1e-12), many times faster. Both train on the
+  training points only; the compiled one also measures the test points and reads the hidden units.
+- `train` yields one `Epoch` per step; `example` gives one example's forward pass and loss.
 
-See docs/training.md and docs/architecture.md.
+The presets and settings are in `engine.presets`, the plot's grids in `engine.plot`, the warnings
+in `engine.diagnosis`, an example's loss as program text in `engine.example_program`. See docs/training.md and
+docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -21,140 +23,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .datasets import DATASETS, Dataset, make_dataset
+from .datasets import Dataset, make_dataset, split_points, with_noise
 from .module import Module, Parameter
-from .nn import ACTIVATIONS, MLP, Network
+from .nn import ACTIVATIONS
 from .optim import SGD
+from .presets import PRESETS, Settings
 from .scalar import Scalar
 from .tape import Tape, TapeProgram, Traced, finite
-
-# -- presets ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Defaults:
-    dataset: str
-    points: int
-    hidden: int
-    activation: str
-    learning_rate: float
-    epochs: int
-
-
-class Preset:
-    """A model family, its loss and its learning-rate schedule. The loss code runs on Scalars and
-    on traced numbers alike, so the compiled step is recorded from this very code."""
-
-    name: str
-    summary: str
-    defaults: Defaults
-    #: What the model's output is, and where the classes divide: "probability" at 0.5, "score" at 0.
-    output: str
-    threshold: float
-
-    def build_model(self, hidden: int, activation: str, rng: random.Random) -> Module:
-        raise NotImplementedError
-
-    def target(self, label: int) -> int:
-        """The number the loss compares the output with, for a 0/1 label."""
-        raise NotImplementedError
-
-    def example_loss(self, output, target: int):
-        raise NotImplementedError
-
-    def batch_loss(self, losses: list, parameters: list):
-        """The full-batch loss from every example's loss and the parameters' values."""
-        raise NotImplementedError
-
-    def learning_rate_at(self, base: float, epoch: int, epochs: int) -> float:
-        """The learning rate of step ``epoch`` (0-based) of ``epochs``."""
-        return base
-
-    def is_correct(self, output: float, label: int) -> bool:
-        raise NotImplementedError
-
-    # The example's loss as program text; see `example_program`.
-    def output_statement(self, layer_sum: str) -> str:
-        raise NotImplementedError
-
-    def loss_statement(self, target: int) -> str:
-        raise NotImplementedError
-
-
-class MinitorchPreset(Preset):
-    name = "minitorch"
-    summary = (
-        "minitorch's run_scalar: Linear(2,H) → act → Linear(H,H) → act → Linear(H,1) → sigmoid; "
-        "loss −log p (p = out if y = 1 else 1 − out) averaged; full-batch SGD"
-    )
-    defaults = Defaults("simple", 50, 2, "relu", 0.5, 500)
-    output, threshold = "probability", 0.5
-
-    def build_model(self, hidden, activation, rng):
-        return Network(hidden, activation, rng)
-
-    def target(self, label):
-        return label
-
-    def example_loss(self, output, target):
-        prob = output if target == 1 else -output + 1.0
-        return -prob.log()
-
-    def batch_loss(self, losses, parameters):
-        return sum(losses) / len(losses)
-
-    def is_correct(self, output, label):
-        return output > self.threshold if label == 1 else output < self.threshold
-
-    def output_statement(self, layer_sum):
-        return f"out = sigmoid({layer_sum})"
-
-    def loss_statement(self, target):
-        return "loss = -log(out)" if target == 1 else "loss = -log(1 - out)"
-
-
-class MicrogradPreset(Preset):
-    name = "micrograd"
-    summary = (
-        "micrograd's demo: MLP(2, [H, H, 1]); hinge loss relu(1 − y·score) averaged + 1e-4·Σp²; "
-        "learning rate lr·(1 − 0.9·k/epochs) at step k"
-    )
-    defaults = Defaults("moons", 100, 16, "relu", 1.0, 100)
-    output, threshold = "score", 0.0
-    regularization = 1e-4
-
-    def build_model(self, hidden, activation, rng):
-        return MLP(2, [hidden, hidden, 1], activation=activation, rng=rng)
-
-    def target(self, label):
-        return 2 * label - 1
-
-    def example_loss(self, output, target):
-        return (1 + -target * output).relu()
-
-    def batch_loss(self, losses, parameters):
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = self.regularization * sum(p * p for p in parameters)
-        return data_loss + reg_loss
-
-    def learning_rate_at(self, base, epoch, epochs):
-        return base * (1.0 - 0.9 * epoch / epochs)
-
-    def is_correct(self, output, label):
-        return (label == 1) == (output > self.threshold)
-
-    def output_statement(self, layer_sum):
-        return f"score = {layer_sum}"
-
-    def loss_statement(self, target):
-        return "loss = relu(1 - score)" if target == 1 else "loss = relu(1 + score)"
-
-
-PRESETS: dict[str, Preset] = {preset.name: preset for preset in (MinitorchPreset(), MicrogradPreset())}
-
-#: Limits a request may ask for (the API holds bodies to them).
-MAX_POINTS, MAX_HIDDEN, MAX_EPOCHS = 200, 16, 2_000
-
 
 # -- one model on one dataset ----------------------------------------------------------------------------
 
@@ -165,9 +40,11 @@ def parameter_rng(seed: int) -> random.Random:
 
 
 class Setup:
-    """A preset's model with ``hidden`` units on ``points`` of a dataset, both drawn from ``seed``."""
+    """A preset's model with ``hidden`` units on ``points`` of a dataset, all drawn from ``seed``:
+    the points (moved by ``noise``), the test set (``test_fraction`` of them), the parameters."""
 
-    def __init__(self, preset: str, dataset: str, points: int, hidden: int, activation: str, seed: int = 0):
+    def __init__(self, preset: str, dataset: str, points: int, hidden: int, activation: str, seed: int = 0,
+                 noise: float = 0.0, test_fraction: float = 0.0) -> None:  # fmt: skip
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
         if activation not in ACTIVATIONS:
@@ -176,12 +53,29 @@ class Setup:
         self.activation = activation
         self.hidden = hidden
         self.seed = seed
-        self.dataset: Dataset = make_dataset(dataset, points, seed)
+        self.noise = noise
+        self.test_fraction = test_fraction
+        self.dataset: Dataset = with_noise(make_dataset(dataset, points, seed), noise, seed)
+        self.is_test = split_points(len(self.dataset), test_fraction, seed)
+        self.train_indices = [n for n, test in enumerate(self.is_test) if not test]
+        self.test_indices = [n for n, test in enumerate(self.is_test) if test]
         self.model = self.preset.build_model(hidden, activation, parameter_rng(seed))
         self.layers = self.model.dense_layers()
         self.named = program_parameters(self.model)  # name → Parameter, in named_parameters() order
         self.names = list(self.named)
+        self.unit_names = [f"h{k}_{j}" for k, layer in enumerate(self.layers[:-1], start=1)
+                           for j in range(layer.out_size)]  # fmt: skip
         self.targets = [self.preset.target(label) for label in self.dataset.labels]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Setup:
+        s = settings
+        return cls(s.preset, s.dataset, s.points, s.hidden, s.activation, s.seed, s.noise, s.test_fraction)
+
+    @property
+    def split(self) -> list[str]:
+        """ "train" or "test" for each point, in the dataset's order."""
+        return ["test" if test else "train" for test in self.is_test]
 
     def parameter_values(self) -> dict[str, float]:
         return {name: parameter.value.data for name, parameter in self.named.items()}
@@ -215,15 +109,20 @@ class DivergedError(ArithmeticError):
 
 @dataclass(frozen=True)
 class StepResult:
-    """One full-batch step: the loss and accuracy before the update, and the gradients it used."""
+    """One full-batch step: the loss and accuracy before the update (on the training points, and on
+    the test points when there are any), and the gradients it used."""
 
     loss: float
     accuracy: float
     gradients: list[float]  # in Setup.names order
+    #: The largest |∂loss/∂p| without the L2 term: 0 when the data no longer moves any parameter.
+    data_gradient: float = 0.0
+    test_loss: float | None = None
+    test_accuracy: float | None = None
 
 
 class ScalarTrainer:
-    """A full-batch step on a plain Scalar graph: forward every example, backward once, SGD."""
+    """A full-batch step on a plain Scalar graph: forward every training example, backward once, SGD."""
 
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
@@ -233,16 +132,21 @@ class ScalarTrainer:
         parameters = list(setup.named.values())
         optimizer = SGD(parameters, learning_rate)
         optimizer.zero_grad()
-        outputs = [setup.model.forward((Scalar(x1), Scalar(x2))) for x1, x2 in setup.dataset.points]
-        losses = [preset.example_loss(out, t) for out, t in zip(outputs, setup.targets, strict=True)]
+        train = setup.train_indices
+        outputs = [setup.model.forward((Scalar(x1), Scalar(x2))) for x1, x2 in
+                   (setup.dataset.points[n] for n in train)]  # fmt: skip
+        losses = [preset.example_loss(out, setup.targets[n]) for out, n in zip(outputs, train, strict=True)]
         total = preset.batch_loss(losses, [p.value for p in parameters])
         total.backward()
         gradients = [p.value.grad or 0.0 for p in parameters]
+        l2 = [2 * preset.regularization * p.value.data for p in parameters]
         correct = sum(
-            preset.is_correct(out.data, y) for out, y in zip(outputs, setup.dataset.labels, strict=True)
+            preset.is_correct(out.data, setup.dataset.labels[n])
+            for out, n in zip(outputs, train, strict=True)
         )
         optimizer.step()
-        return StepResult(total.data, correct / len(outputs), gradients)
+        data_gradient = max((abs(g - r) for g, r in zip(gradients, l2, strict=True)), default=0.0)
+        return StepResult(total.data, correct / len(outputs), gradients, data_gradient)
 
     def parameter_values(self) -> list[float]:
         return [p.value.data for p in self.setup.named.values()]
@@ -261,12 +165,29 @@ def _traced_parameters(parameters: Sequence[Parameter], stand_ins: Sequence[Trac
             p.value = value
 
 
+class _Points:
+    """Some of a setup's points as the replays want them: coordinates in columns, examples grouped
+    by target (the example loss is recorded once per target)."""
+
+    def __init__(self, setup: Setup, indices: Sequence[int]) -> None:
+        self.indices = list(indices)
+        self.xs1 = [setup.dataset.points[n][0] for n in indices]
+        self.xs2 = [setup.dataset.points[n][1] for n in indices]
+        self.labels = [setup.dataset.labels[n] for n in indices]
+        targets = [setup.targets[n] for n in indices]
+        self.groups = [(t, [k for k, x in enumerate(targets) if x == t]) for t in sorted(set(targets))]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+
 class CompiledTrainer:
     """The same step on recorded shapes, replayed on floats.
 
-    Three recordings, made once: the model's forward from (x1, x2) to its output, for every example
-    at once; the example loss from that output, once per target (the loss's code branches on it);
-    the batch loss from the examples' losses and the parameters.
+    Three recordings, made once: the model's forward from (x1, x2) to its output (its hidden units
+    along the way), for every example at once; the example loss from that output, once per target
+    (the loss's code branches on it); the batch loss from the training examples' losses and the
+    parameters.
     """
 
     def __init__(self, setup: Setup) -> None:
@@ -278,67 +199,101 @@ class CompiledTrainer:
         stand_ins = [tape.parameter() for _ in parameters]
         x1, x2 = tape.input(), tape.input()
         with _traced_parameters(parameters, stand_ins):
-            out = setup.model.forward((x1, x2))
+            out, hidden = setup.model.forward_units((x1, x2))
         self.model: TapeProgram = tape.compile([out])
         self.model_output = out.slot
-        self.losses = []  # (program, loss slot, indices of the examples with this target)
+        units = [unit for layer in hidden for unit in layer]
+        self.unit_slots = dict(zip(setup.unit_names, (u.slot for u in units), strict=True))
+        self.loss_programs: dict[int, tuple[TapeProgram, int]] = {}
         for target in sorted(set(setup.targets)):
             tape = Tape()
             loss = preset.example_loss(tape.input(), target)
-            indices = [n for n, t in enumerate(setup.targets) if t == target]
-            self.losses.append((tape.compile([loss]), loss.slot, indices))
+            self.loss_programs[target] = (tape.compile([loss]), loss.slot)
+        self.train_points = _Points(setup, setup.train_indices)
+        self.test_points = _Points(setup, setup.test_indices) if setup.test_indices else None
         tape = Tape()
         stand_ins = [tape.parameter() for _ in parameters]
-        losses = [tape.input(varying=False) for _ in setup.dataset.points]
+        losses = [tape.input(varying=False) for _ in self.train_points.indices]
         total = preset.batch_loss(losses, stand_ins)
         self.batch = tape.compile([total])
         self.batch_output = total.slot
+        self.last_forward = None  # the latest step's model replay on the training points
         self._per_example: tuple[TapeProgram, int] | None = None  # made when first asked for
 
-    def step(self, learning_rate: float) -> StepResult:
-        setup, preset = self.setup, self.setup.preset
-        points, labels = setup.dataset.points, setup.dataset.labels
-        model = self.model.forward(self.values, [[x1 for x1, _ in points], [x2 for _, x2 in points]])
-        outputs = model.values[self.model_output]
+    def _example_losses(self, points: _Points, outputs: list[float], gradients: bool = True):
+        """Each example's loss, and each target's replay (for the backward pass)."""
         losses = [0.0] * len(points)
-        per_target = []
-        for program, loss_slot, indices in self.losses:
-            replay = program.forward((), [[outputs[n] for n in indices]])
-            for n, loss in zip(indices, replay.values[loss_slot], strict=True):
-                losses[n] = loss
-            per_target.append(replay)
+        replays = []
+        for target, positions in points.groups:
+            program, slot = self.loss_programs[target]
+            replay = program.forward((), [[outputs[k] for k in positions]], gradients=gradients)
+            for k, loss in zip(positions, replay.values[slot], strict=True):
+                losses[k] = loss
+            replays.append(replay)
+        return losses, replays
+
+    def step(self, learning_rate: float) -> StepResult:
+        preset, points = self.setup.preset, self.train_points
+        model = self.model.forward(self.values, [points.xs1, points.xs2])
+        self.last_forward = model
+        outputs = model.values[self.model_output]
+        losses, replays = self._example_losses(points, outputs)
         batch = self.batch.forward(self.values, losses)
         total = batch.values[self.batch_output]
         batch_grads = self.batch.backward(batch, self.batch_output, 1.0)
         seeds = [batch_grads[s] or 0.0 for s in self.batch.inputs]  # ∂total/∂loss_n
         d_outputs = [0.0] * len(points)
-        for (program, loss_slot, indices), replay in zip(self.losses, per_target, strict=True):
-            grads = program.backward(replay, loss_slot, [seeds[n] for n in indices])
-            for n, d in zip(indices, grads[program.inputs[0]] or [0.0] * len(indices), strict=True):
-                d_outputs[n] = d
+        for (target, positions), replay in zip(points.groups, replays, strict=True):
+            program, slot = self.loss_programs[target]
+            grads = program.backward(replay, slot, [seeds[k] for k in positions])
+            for k, d in zip(positions, grads[program.inputs[0]] or [0.0] * len(positions), strict=True):
+                d_outputs[k] = d
         grads = self.model.backward(model, self.model_output, d_outputs)
-        gradients = [
-            (grads[a] or 0.0) + (batch_grads[b] or 0.0)
-            for a, b in zip(self.model.parameters, self.batch.parameters, strict=True)
-        ]
+        data = [grads[a] or 0.0 for a in self.model.parameters]
+        gradients = [d + (batch_grads[b] or 0.0) for d, b in zip(data, self.batch.parameters, strict=True)]
         if not math.isfinite(total) or not finite(gradients):
             what = "loss" if not math.isfinite(total) else "a gradient"
             raise DivergedError(f"{what} is no longer a finite number (learning rate {learning_rate:g})")
-        correct = sum(preset.is_correct(out, y) for out, y in zip(outputs, labels, strict=True))
+        correct = sum(preset.is_correct(out, y) for out, y in zip(outputs, points.labels, strict=True))
+        test_loss = test_accuracy = None
+        if self.test_points is not None:
+            test_loss, test_accuracy = self.evaluate(self.test_points)
         self.values = [p - learning_rate * g for p, g in zip(self.values, gradients, strict=True)]
-        return StepResult(total, correct / len(points), gradients)
+        data_gradient = max(map(abs, data), default=0.0)
+        return StepResult(total, correct / len(points), gradients, data_gradient, test_loss, test_accuracy)
+
+    def evaluate(self, points: _Points) -> tuple[float, float]:
+        """The batch loss (as training measures it) and accuracy on these points, current parameters."""
+        preset = self.setup.preset
+        outputs = self.predict(points.xs1, points.xs2)
+        losses, _ = self._example_losses(points, outputs, gradients=False)
+        correct = sum(preset.is_correct(out, y) for out, y in zip(outputs, points.labels, strict=True))
+        return float(preset.batch_loss(losses, self.values)), correct / len(points)
 
     def parameter_values(self) -> list[float]:
         return list(self.values)
+
+    def train_units(self) -> dict[str, list[float]]:
+        """Every hidden unit's output on each training point, in the latest step's forward pass."""
+        values = self.last_forward.values if self.last_forward is not None else None
+        if values is None:
+            points = self.train_points
+            values = self.model.forward(self.values, [points.xs1, points.xs2], gradients=False).values
+        return {name: values[slot] for name, slot in self.unit_slots.items()}
 
     def predict(self, xs1: Sequence[float], xs2: Sequence[float]) -> list[float]:
         """The model's output at each point (x1, x2), at the current parameters."""
         replay = self.model.forward(self.values, [xs1, xs2], gradients=False)
         return replay.values[self.model_output]
 
+    def predict_units(self, xs1: Sequence[float], xs2: Sequence[float]):
+        """The model's output and every hidden unit's at each point, from the same pass."""
+        values = self.model.forward(self.values, [xs1, xs2], gradients=False).values
+        return values[self.model_output], {name: values[slot] for name, slot in self.unit_slots.items()}
+
     def loss_terms(self) -> LossTerms:
         """The full-batch gradient taken apart: each example's own loss gradient, and the weight the
-        batch loss gives it, at the current parameters (see `LossTerms`)."""
+        batch loss gives it (0 for a test point), at the current parameters (see `LossTerms`)."""
         if self._per_example is None:
             # The model again, with every parameter an input that varies: its gradient then comes
             # back example by example instead of summed. The same operations on the same numbers.
@@ -350,26 +305,30 @@ class CompiledTrainer:
                 out = setup.model.forward((x1, x2))
             self._per_example = (tape.compile([out]), out.slot)
         program, out_slot = self._per_example
-        points = self.setup.dataset.points
-        count = len(points)
+        every = _Points(self.setup, range(len(self.setup.dataset)))
+        count = len(every)
         columns = [[value] * count for value in self.values]
-        model = program.forward((), [*columns, [x1 for x1, _ in points], [x2 for _, x2 in points]])
+        model = program.forward((), [*columns, every.xs1, every.xs2])
         outputs = model.values[out_slot]
-        losses, d_outputs = [0.0] * count, [0.0] * count
-        for loss_program, loss_slot, indices in self.losses:
-            replay = loss_program.forward((), [[outputs[n] for n in indices]])
-            grads = loss_program.backward(replay, loss_slot, [1.0] * len(indices))
-            d_out = grads[loss_program.inputs[0]] or [0.0] * len(indices)
-            for n, loss, d in zip(indices, replay.values[loss_slot], d_out, strict=True):
-                losses[n], d_outputs[n] = loss, d
+        losses, replays = self._example_losses(every, outputs)
+        d_outputs = [0.0] * count
+        for (target, positions), replay in zip(every.groups, replays, strict=True):
+            loss_program, slot = self.loss_programs[target]
+            grads = loss_program.backward(replay, slot, [1.0] * len(positions))
+            for k, d in zip(positions, grads[loss_program.inputs[0]] or [0.0] * len(positions), strict=True):
+                d_outputs[k] = d
         grads = program.backward(model, out_slot, d_outputs)
         per_example = [grads[s] or [0.0] * count for s in program.inputs[: len(self.values)]]
-        batch = self.batch.forward(self.values, losses)
+        train = self.train_points.indices
+        batch = self.batch.forward(self.values, [losses[n] for n in train])
         batch_grads = self.batch.backward(batch, self.batch_output, 1.0)
+        weights = [0.0] * count
+        for n, s in zip(train, self.batch.inputs, strict=True):
+            weights[n] = batch_grads[s] or 0.0
         return LossTerms(
             loss=batch.values[self.batch_output],
             losses=losses,
-            weights=[batch_grads[s] or 0.0 for s in self.batch.inputs],
+            weights=weights,
             example_gradients=per_example,
             regularization=[batch_grads[s] or 0.0 for s in self.batch.parameters],
         )
@@ -382,7 +341,8 @@ class LossTerms:
     For every parameter p (lists in Setup.names order, examples in dataset order):
     ∂loss/∂p = Σₙ weights[n] · example_gradients[p][n] + regularization[p], where
     example_gradients[p][n] = ∂lossₙ/∂p is example n's own loss gradient, weights[n] = ∂loss/∂lossₙ
-    (1/N for both presets) and regularization[p] the L2 term's share (0 for minitorch).
+    (1/N for both presets, N the training points; 0 for a test point) and regularization[p] the L2
+    term's share (0 for minitorch).
     """
 
     loss: float
@@ -403,8 +363,8 @@ class LossTerms:
 
 @dataclass(frozen=True)
 class Epoch:
-    """What one epoch did: loss and accuracy before its update, the learning rate and gradients it
-    used, and the parameters after it (both in Setup.names order)."""
+    """What one epoch did: loss and accuracy before its update (test ones too when there is a test
+    set), the learning rate and gradients it used, and the parameters after it (Setup.names order)."""
 
     epoch: int  # 1-based
     loss: float
@@ -412,6 +372,9 @@ class Epoch:
     learning_rate: float
     gradients: list[float]
     parameters: list[float]
+    data_gradient: float = 0.0  # see StepResult
+    test_loss: float | None = None
+    test_accuracy: float | None = None
 
 
 def train(setup: Setup, trainer: CompiledTrainer | ScalarTrainer, learning_rate: float, epochs: int,
@@ -420,98 +383,32 @@ def train(setup: Setup, trainer: CompiledTrainer | ScalarTrainer, learning_rate:
     stop = epochs if stop_epoch is None else stop_epoch
     for k in range(start_epoch, stop):
         rate = setup.preset.learning_rate_at(learning_rate, k, epochs)
-        result = trainer.step(rate)
-        yield Epoch(k + 1, result.loss, result.accuracy, rate, result.gradients, trainer.parameter_values())
+        r = trainer.step(rate)
+        yield Epoch(k + 1, r.loss, r.accuracy, rate, r.gradients, trainer.parameter_values(),
+                    r.data_gradient, r.test_loss, r.test_accuracy)  # fmt: skip
 
 
-# -- the plot --------------------------------------------------------------------------------------------
+# -- one example -----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Square:
-    x_min: float
-    x_max: float
-    y_min: float
-    y_max: float
+class Example:
+    """One point of the dataset and its loss at the setup's current parameters (the library's value)."""
+
+    index: int
+    point: tuple[float, float]
+    label: int
+    target: int
+    loss: float
+    test: bool
 
 
-#: Where each dataset's plot is centred and its half width, before it grows to hold every point.
-_PLOT_CENTRES = {name: (0.5, 0.5, 0.5) for name in DATASETS} | {"moons": (0.5, 0.25, 1.75)}
-
-
-def plot_square(dataset: Dataset) -> Square:
-    """The square the page plots: the dataset's usual region ([0, 1]², or around the moons); when a
-    point falls outside (the spiral's outer turn at small n, noisy moons) it grows, in steps of 0.05,
-    to hold every point with a 5% margin."""
-    cx, cy, half = _PLOT_CENTRES[dataset.name]
-    reach = max((max(abs(x - cx), abs(y - cy)) for x, y in dataset.points), default=0.0)
-    if reach > half:
-        half = math.ceil(reach * 1.05 * 20) / 20
-    return Square(cx - half, cx + half, cy - half, cy + half)
-
-
-def grid_points(square: Square, size: int) -> tuple[list[float], list[float]]:
-    """The centres of a size × size grid of cells over the square, row by row from y_min up,
-    left to right in each row: cell (r, c) is entry r·size + c."""
-    dx = (square.x_max - square.x_min) / size
-    dy = (square.y_max - square.y_min) / size
-    xs1 = [square.x_min + (c + 0.5) * dx for _ in range(size) for c in range(size)]
-    xs2 = [square.y_min + (r + 0.5) * dy for r in range(size) for _ in range(size)]
-    return xs1, xs2
-
-
-def decision_grid(trainer: CompiledTrainer, square: Square, size: int) -> list[float]:
-    """The model's output at every cell centre of the grid (see `grid_points`), current parameters."""
-    return trainer.predict(*grid_points(square, size))
-
-
-# -- one example as a program ----------------------------------------------------------------------------
-
-
-def _number(value: float) -> str:
-    return repr(float(value))
-
-
-def example_program(setup: Setup, index: int) -> tuple[str, dict[str, float]]:
-    """Example ``index``'s loss in the expression language, at the setup's current parameters.
-
-    Parameters are declared variables (one line per neuron), the example's inputs are constants,
-    and each neuron is one statement, computed in the library's order (bias first, then each
-    input times its weight), so the program's gradients are the library's for this example.
-    """
+def example(setup: Setup, index: int) -> Example:
+    """Example ``index`` (a training or a test point): its forward pass and loss on Scalars."""
     if not 0 <= index < len(setup.dataset):
         raise IndexError(index)
-    preset = setup.preset
     (x1, x2), label = setup.dataset.points[index], setup.dataset.labels[index]
     target = setup.targets[index]
-    values = setup.parameter_values()
-    lines = [
-        f"# {preset.name} preset, {setup.dataset.name} point {index} of {len(setup.dataset)}: "
-        f"x = ({_number(x1)}, {_number(x2)}), label {label}"
-        + ("" if target == label else f", y = {target:+d}"),
-        "# this example's loss; training averages it over every point"
-        + (f" and adds {preset.regularization:g}·Σp²" if isinstance(preset, MicrogradPreset) else ""),
-        "",
-        "# parameters",
-    ]
-    for k, layer in enumerate(setup.layers, start=1):
-        for j in range(layer.out_size):
-            names = [f"l{k}_w{i}_{j}" for i in range(layer.in_size)] + [f"l{k}_b{j}"]
-            lines.append("; ".join(f"{name} = {_number(values[name])}" for name in names))
-    lines += ["", "# forward"]
-    inputs = [_number(x1), _number(x2)]
-    act = setup.activation
-    for k, layer in enumerate(setup.layers, start=1):
-        last = k == len(setup.layers)
-        outputs = []
-        for j in range(layer.out_size):
-            terms = [f"l{k}_b{j}"] + [f"{x}*l{k}_w{i}_{j}" for i, x in enumerate(inputs)]
-            layer_sum = " + ".join(terms)
-            if last:
-                lines.append(preset.output_statement(layer_sum))
-            else:
-                lines.append(f"h{k}_{j} = {act}({layer_sum})")
-                outputs.append(f"h{k}_{j}")
-        inputs = outputs
-    lines.append(preset.loss_statement(target))
-    return "\n".join(lines) + "\n", values
+    output = setup.model.forward((Scalar(x1), Scalar(x2)))
+    loss = setup.preset.example_loss(output, target)
+    return Example(index, (x1, x2), label, target, loss.data, setup.is_test[index])

@@ -46,6 +46,9 @@ def fixture_requests() -> dict[str, dict]:
         "earlier_output": {"expression": "a = 2\nb = a*3\na"},
         "undefined_local": {"expression": "y = sqrt(0) + x"},
         "checked": {"expression": "w = -3\nn = tanh(x*w + b)\nL = (n > 0) + n*n - n/wx", "check": True},
+        # Notation: rules by cases (max's and relu's branches), unnamed sums too long to be names (t₁).
+        "cases": {"expression": "y = 1\ns = 0.7\nL = max(0, 1 - y*s) + relu(s - 2)"},
+        "long_names": {"expression": "h1 = 2\nh2 = -1\nloss = (l3_b0 + h1*l3_w1_0 + h2*l3_w1_1)^2"},
         # A neuron written as one statement: its products and sums fold into one box (collapse.js).
         "neuron_statement": {
             "expression": "x1 = 2\nx2 = 0\nw1 = -3\nw2 = 1\nb = 0.5\nn = x1*w1 + x2*w2 + b\no = tanh(n)"

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.background import BackgroundTask
 
-from app.errors import AsciiJSONResponse, status_of
+from app.errors import AsciiJSONResponse, program_error_detail, status_of
 from app.examples import EXAMPLES
 from app.schemas import (
     ColumnsResponse,
@@ -48,8 +48,8 @@ def create_graph(request: GraphRequest) -> Response:
     except ProgramMathError as error:
         if not (request.partial and error.partial is not None):
             raise
-        answer = {"detail": error.as_dict(), "partial": partial_payload(error.partial)}
-        return AsciiJSONResponse(answer, status_code=status_of(error))
+        answer = {"detail": program_error_detail(error), "partial": partial_payload(error.partial)}
+        return AsciiJSONResponse(answer, status_code=status_of(error.code))
     # The graph is freed once the answer is sent, in the thread pool (a sync task runs there).
     return Response(body, media_type="application/json", background=BackgroundTask(made_from.clear))
 
@@ -64,10 +64,12 @@ def create_graph_dot(request: GraphRequest) -> DotResponse:
 
 @router.get("/ops", response_model=OpsResponse)
 def list_ops() -> OpsResponse:
-    """Every built-in function and operator with its derivative rules as display text."""
+    """Every built-in function and operator with its derivative rules and its backward step as code."""
     ops = [
         Op(name=op.name, symbol=op.symbol, formula=op.formula, rules=list(op.rules), arity=op.arity,
-           description=inspect.getdoc(op) or "", display=op.display, call=op.call, domain=op.domain.text)
+           description=inspect.getdoc(op) or "", display=op.display, call=op.call, domain=op.domain.text,
+           micrograd=list(op.code.micrograd), micrograd_native=op.code.micrograd_native,
+           minitorch=op.code.minitorch, minitorch_native=op.code.minitorch_native, code_note=op.code.note)
         for op in BUILTINS
     ]  # fmt: skip
     derived = [DerivedOp(name=d.name, symbol=d.symbol, formula=d.formula, uses=list(d.uses)) for d in DERIVED]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import inspect
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
+from app.errors import ApiError
 from app.schemas import (
     DatasetsResponse,
     ExampleRequest,
@@ -20,6 +21,7 @@ from app.schemas import (
     TrainLine,
     TrainRequest,
 )
+from app.schemas.train import RecommendedSettings
 from app.settings import get_settings
 from app.training import (
     TrainingBusy,
@@ -32,10 +34,19 @@ from app.training import (
     resolve_example,
 )
 from app.training_worker import BOUNDARY_INTERVAL, FRAME_INTERVAL
-from engine import Scalar
 from engine.datasets import DATASETS
+from engine.example_program import example_program
 from engine.nn import ACTIVATIONS
-from engine.training import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS, PRESETS, CompiledTrainer, example_program
+from engine.presets import (
+    MAX_EPOCHS,
+    MAX_HIDDEN,
+    MAX_NOISE,
+    MAX_POINTS,
+    MAX_TEST_FRACTION,
+    PRESETS,
+    RECOMMENDED,
+)
+from engine.training import CompiledTrainer, example
 
 router = APIRouter(prefix="/api", tags=["training"])
 
@@ -49,11 +60,13 @@ STREAM_DESCRIPTION = f"""An `application/x-ndjson` stream: one JSON object a lin
 
 1. `start` — the points and labels, the parameters' names and starting values, the model's layers, the plot's
    square and the decision boundary there (a grid of model outputs).
-2. `frame` — after an epoch: its loss and accuracy (measured before its update), learning rate, gradients,
-   the parameters after the update, and `history` (every epoch since the previous frame). Frames are at least
-   {FRAME_INTERVAL} s apart (at most {1 / FRAME_INTERVAL:.0f} a second) except the last; a frame carries a
-   `boundary` once {BOUNDARY_INTERVAL} s have passed since the last one, and the last frame (`final: true`,
-   epoch `stop_epoch`) always does.
+2. `frame` — after an epoch: its loss and accuracy (measured before its update; `test_loss` and
+   `test_accuracy` too when there is a test set), learning rate, gradients, the parameters after the update,
+   and `history` (every epoch since the previous frame). Frames are at least {FRAME_INTERVAL} s apart (at most
+   {1 / FRAME_INTERVAL:.0f} a second) except the last; a frame carries a `boundary` (and `units`, every hidden
+   unit's output on the same grid) once {BOUNDARY_INTERVAL} s have passed since the last one, and the last
+   frame (`final: true`) always does. `warnings` come only when something is wrong: `dead_units`, `stalled`,
+   `diverged` (the run stops: that frame is the last).
 3. `error` — the last line when the loss or a gradient stops being finite (lower the rate); a frame for the
    epochs run since the previous frame comes just before it.
 
@@ -106,15 +119,9 @@ async def create_training(
     try:
         run = pool.submit(job)
     except TrainingBusy:
-        detail = {
-            "code": "busy",
-            "message": f"this worker already runs {pool.capacity} trainings; try again shortly",
-            "line": None,
-            "column": None,
-            "names": [],
-        }
+        message = f"this worker already runs {pool.capacity} trainings; try again shortly"
         retry = str(get_settings().training_retry_after)
-        raise HTTPException(status_code=503, detail=detail, headers={"Retry-After": retry}) from None
+        raise ApiError("busy", message, headers={"Retry-After": retry}) from None
     return TrainingStreamResponse(run)
 
 
@@ -123,10 +130,9 @@ def create_example(request: ExampleRequest) -> ExampleResponse:
     """One point's loss as a program in the expression language, at the given parameters."""
     setup = resolve_example(request)
     program, values = example_program(setup, request.index)
-    (x1, x2), label = setup.dataset.points[request.index], setup.dataset.labels[request.index]
-    output = setup.model.forward((Scalar(x1), Scalar(x2)))
-    loss = setup.preset.example_loss(output, setup.targets[request.index])
-    return ExampleResponse(program=program, values=values, point=[x1, x2], label=label, loss=loss.data)
+    point = example(setup, request.index)
+    return ExampleResponse(program=program, values=values, point=list(point.point), label=point.label,
+                           loss=point.loss, split="test" if point.test else "train")  # fmt: skip
 
 
 @router.post("/train/gradients", response_model=GradientsResponse, responses={422: UNPROCESSABLE})
@@ -163,6 +169,7 @@ def list_datasets() -> DatasetsResponse:
             "source": _DATASET_SOURCES[name],
             "description": make.__doc__.split("\n")[0],
             "default_points": inspect.signature(make).parameters["n"].default,
+            "recommended": RecommendedSettings(**vars(RECOMMENDED[name])),
         }
         for name, make in DATASETS.items()
     ]
@@ -175,5 +182,6 @@ def list_datasets() -> DatasetsResponse:
         }
         for preset in PRESETS.values()
     ]
-    limits = {"points": MAX_POINTS, "hidden": MAX_HIDDEN, "epochs": MAX_EPOCHS}
+    limits = {"points": MAX_POINTS, "hidden": MAX_HIDDEN, "epochs": MAX_EPOCHS, "noise": MAX_NOISE,
+              "test_fraction": MAX_TEST_FRACTION}  # fmt: skip
     return DatasetsResponse(datasets=datasets, presets=presets, activations=list(ACTIVATIONS), limits=limits)

@@ -221,6 +221,12 @@ class PartialGraph(Answer):
         description="The id of the node whose value (forward) or derivative (backward) failed."
     )
     phase: Literal["forward", "backward"]
+    backward: list[BackwardStep] | None = Field(
+        None,
+        description="Backward failures only: the backward steps that succeeded before the failing one, "
+        "output first, in the shape of a 200 answer's `backward` (possibly empty). Absent after a "
+        "forward failure.",
+    )
 
 
 class UnprocessableResponse(Answer):
@@ -246,6 +252,26 @@ class Op(BaseModel):
     display: str = Field(description="The glyph drawn on its graph nodes: `×`, `1/x`, or a function's name.")
     call: str | None = Field(description="The name a program calls it by (`max`), or null for an operator.")
     domain: str = Field(description="Where its value and derivatives are finite real numbers.")
+    # Its backward step as code (added compatibly). Placeholders in braces are filled with numbers;
+    # dropping the braces gives the code itself. See docs/architecture.md, "An operation's code".
+    micrograd: list[str] = Field(
+        description="One line of micrograd's `_backward` per input, in input order, e.g. "
+        "`{self}.grad += {other.data} * {out.grad}`: `{self}`/`{other}` are the first/second input, `{out}` "
+        "this node; `{v}` stands for a node's name, `{v.data}` its value, `{v.grad}` its gradient "
+        "(`{out.grad}`: the gradient this step passes on)."
+    )
+    micrograd_native: bool = Field(
+        description="True when the lines are micrograd's own (its engine.py); false: written in its style."
+    )
+    minitorch: str = Field(
+        description="The `return` of minitorch's `backward(ctx, d_output)`, e.g. `return {b} * {d_output}, "
+        "{a} * {d_output}`: `{a}`, `{b}`, `{x}`, `{y}` are the inputs' values, named as `rules` names them, "
+        "`{out}` this node's value, `{d_output}` its gradient."
+    )
+    minitorch_native: bool = Field(
+        description="True when the line is minitorch's own (its ScalarFunctions); false: in its style."
+    )
+    code_note: str = Field(description="How micrograd or minitorch does it when not natively; or empty.")
 
 
 class DerivedOp(BaseModel):

@@ -10,13 +10,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, RootModel
 
-from engine.training import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS
+from engine.datasets import DATASETS
+from engine.diagnosis import WARNING_CODES
+from engine.nn import ACTIVATIONS
+from engine.presets import MAX_EPOCHS, MAX_HIDDEN, MAX_NOISE, MAX_POINTS, MAX_TEST_FRACTION, PRESETS
 
 from .graph import ValidationIssue
 
-PresetName = Literal["minitorch", "micrograd"]
-DatasetName = Literal["simple", "diag", "split", "xor", "circle", "spiral", "moons"]
-ActivationName = Literal["relu", "tanh", "sigmoid"]
+# The names come from the engine's own tables: adding a preset, dataset or activation there adds it here.
+PresetName = Literal[tuple(PRESETS)]
+DatasetName = Literal[tuple(DATASETS)]
+ActivationName = Literal[tuple(ACTIVATIONS)]
+WarningCode = Literal[WARNING_CODES]
 
 
 class ModelSetup(BaseModel):
@@ -49,6 +54,20 @@ class ModelSetup(BaseModel):
         max_length=1000,
         description="Starting values by name (`l1_w0_1`, `l1_b1`, ...); names left out keep the seed's "
         "initial values. A name the model does not have is refused.",
+    )
+    noise: FiniteFloat = Field(
+        0.0,
+        ge=0,
+        le=MAX_NOISE,
+        description="Moves every point by Gaussian noise of this standard deviation (the unit square's "
+        "side, the moons' radius); labels stay. The same for a seed.",
+    )
+    test_fraction: FiniteFloat = Field(
+        0.0,
+        ge=0,
+        le=MAX_TEST_FRACTION,
+        description="Sets round(test_fraction · points) points apart as a test set: training does not use "
+        "them. Which ones is the same for a seed.",
     )
 
 
@@ -119,6 +138,7 @@ class ExampleResponse(BaseModel):
     point: list[float] = Field(description="The example's (x1, x2).")
     label: int = Field(description="Its class, 0 or 1.")
     loss: float = Field(description="The example's loss as the library computes it: the program's output.")
+    split: Literal["train", "test"] = Field("train", description="Whether training uses this point.")
 
 
 class Square(BaseModel):
@@ -136,6 +156,19 @@ class Boundary(BaseModel):
 
     size: int
     values: list[float]
+
+
+#: Each hidden unit's output over the boundary's grid, by name (``h1_0``: layer 1, unit 0).
+Units = dict[str, list[float]]
+
+
+class TrainWarning(BaseModel):
+    """Something wrong with the run, said in words: ``dead_units`` (``units`` names them), ``stalled``,
+    ``diverged`` (the run stops: this frame is the last)."""
+
+    code: WarningCode
+    message: str
+    units: list[str] | None = Field(None, description="The hidden units concerned (dead_units).")
 
 
 class OutputKind(BaseModel):
@@ -159,6 +192,8 @@ class ResolvedSetup(BaseModel):
     hidden: int
     activation: ActivationName
     seed: int
+    noise: float
+    test_fraction: float
     learning_rate: float
     epochs: int
     start_epoch: int
@@ -173,6 +208,9 @@ class TrainStart(BaseModel):
     setup: ResolvedSetup
     points: list[list[float]] = Field(description="Every point's (x1, x2).")
     labels: list[int] = Field(description="Every point's class, 0 or 1.")
+    split: list[Literal["train", "test"]] = Field(
+        description="For each point: whether training uses it or it is held out as a test point."
+    )
     names: list[str] = Field(description="Every parameter's name, in the model's order.")
     paths: dict[str, str] = Field(description="Each name's dotted path in the library (`layer1.weight_0_1`).")
     layers: list[LayerShape]
@@ -180,6 +218,10 @@ class TrainStart(BaseModel):
     output: OutputKind
     square: Square
     boundary: Boundary
+    units: Units = Field(
+        description="Each hidden unit's output over the boundary's grid, by name, layer by layer "
+        "(h1_0, …, h2_0, …)."
+    )
     frame_interval: float = Field(
         description="Progress frames are at least this many seconds apart (but the last)."
     )
@@ -210,15 +252,30 @@ class TrainFrame(BaseModel):
     parameters: dict[str, float]
     gradients: dict[str, float] = Field(description="∂loss/∂parameter over the full batch.")
     history: History
+    test_loss: float | None = Field(
+        None, description="With a test set: the loss on the test points, measured as `loss` is."
+    )
+    test_accuracy: float | None = Field(None, description="With a test set: its accuracy, 0 to 1.")
     boundary: Boundary | None = Field(
         None, description="Present at least every boundary_interval, and at the end."
     )
-    final: bool = Field(description="True on the frame of stop_epoch: the last line.")
+    units: Units | None = Field(
+        None, description="With every boundary: each hidden unit's output over the boundary's grid."
+    )
+    warnings: list[TrainWarning] | None = Field(
+        None, description="Only when something is wrong: dead units, a stall, a divergence (then final)."
+    )
+    final: bool = Field(
+        description="True on the last line: the frame of stop_epoch, or the one a divergence stopped at."
+    )
 
 
 class TrainErrorDetail(BaseModel):
     code: Literal["math_error", "internal_error"]
     message: str
+    line: None = None
+    column: None = None
+    names: list[str] = Field(default_factory=list)
 
 
 class TrainError(BaseModel):
@@ -227,6 +284,9 @@ class TrainError(BaseModel):
     type: Literal["error"]
     epoch: int = Field(description="The epoch that failed.")
     detail: TrainErrorDetail
+    warnings: list[TrainWarning] | None = Field(
+        None, description="``diverged`` when the loss or a gradient stopped being finite."
+    )
 
 
 class TrainLine(RootModel[TrainStart | TrainFrame | TrainError]):
@@ -268,17 +328,30 @@ class PresetInfo(BaseModel):
     output: OutputKind
 
 
+class RecommendedSettings(BaseModel):
+    """A request body without dataset and seed, measured to train this dataset well across seeds."""
+
+    preset: PresetName
+    hidden: int
+    activation: ActivationName
+    learning_rate: float
+    epochs: int
+
+
 class DatasetInfo(BaseModel):
     name: DatasetName
-    source: Literal["minitorch", "micrograd"]
+    source: PresetName
     description: str
     default_points: int
+    recommended: RecommendedSettings
 
 
 class Limits(BaseModel):
     points: int
     hidden: int
     epochs: int
+    noise: float
+    test_fraction: float
 
 
 class DatasetsResponse(BaseModel):

@@ -1,10 +1,11 @@
-"""The expression language: program text in, a differentiated graph of Scalars out.
+"""The expression language: program text in, a differentiated graph out.
 
 One module per stage, each stage's output the next one's input (docs/architecture.md):
 
-    syntax    text → Program (tokens, parser, syntax tree, source positions)
+    syntax    text → Program (tokens, a parser to postfix code, source positions)
     analysis  Program + values → Analysis (declared and free variables, their values, warnings)
-    build     Analysis → Graph (one Scalar per node, ids, labels, spans, the traced backward pass)
+    build     Analysis → Graph (graph.py: the nodes as columns — kinds, labels, spans, values,
+              gradients — and the recorded backward pass, the engine's FlatTrace)
     check     Graph → a CheckResult per variable (central differences of the whole program)
 
 ``evaluate`` runs them all. User text is only ever read by the parser: never eval, exec or compile.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .analysis import MAX_NODES, MAX_VALUES, Analysis, ProgramWarning, analyze
-from .build import CheckResult, Graph, Node, build
+from .build import build
 from .check import MAX_CHECK_EVALUATIONS, numeric_check
 from .errors import (
     DuplicateVariableError,
@@ -27,6 +28,7 @@ from .errors import (
     UnboundVariableError,
     UnknownVariableError,
 )
+from .graph import CheckResult, Graph, Node, Partial
 from .syntax import MAX_NESTING, MAX_SOURCE_CHARS, Program, SourceMap, Span, parse, tokenize
 from .unparse import UnsupportedOperationError, explore, explorer_url, to_program
 
@@ -56,6 +58,7 @@ __all__ = [
     "Graph",
     "Node",
     "ParseError",
+    "Partial",
     "Program",
     "ProgramError",
     "ProgramMathError",

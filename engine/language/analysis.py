@@ -80,7 +80,7 @@ def analyze(program: Program, values: Mapping[str, float] | None = None,
     free_names = compress(used, map(lt, map(first_use.__getitem__, used), assigned_by))
     free = {name: (starts[first_use[name]], ends[first_use[name]]) for name in free_names}
     # Every instruction makes a node, but a name (which uses one) and a derived operator (which makes
-    # one per operation it is made of: a - b makes a neg, then an add); each free variable is one.
+    # one per operation it is made of: a > b makes one lt); each free variable is one.
     nodes = len(kinds) - len(name_at) + len(free)
     nodes += sum((made - 1) * kinds.count(symbol) for symbol, made in NODES_MADE.items())
     if nodes > MAX_NODES:

@@ -1,182 +1,32 @@
 """The build stage: an analysed program becomes a graph, computed and differentiated by the engine.
 
-Input: an ``Analysis``. Output: a ``Graph`` — every node's kind, operation, label, source text, value
-and gradient, in forward order; the variables by name; the traced backward pass; and the warnings of
-both stages.
+Input: an ``Analysis``. Output: a ``Graph`` (``graph.py``) — every node's kind, operation, label,
+source text, value and gradient, in forward order, as columns; the variables by name; the recorded
+backward pass; and the warnings of both stages. A math error on the way carries a ``Partial``: the
+graph as far as it was built and, after a backward failure, the steps that succeeded before it.
 
-The graph is kept as columns (one list per field, node ``i`` at index ``i`` of each), not as an
-object per node: a program of 50,000 nodes is built, answered and freed well within a second, and
-the API's compact answer is these very lists. The numbers are the engine's, to the last bit: each
-value comes from the operation's own checked value rule (``scalar.value_function``, what a Scalar's
-data is made with), the backward pass from ``autodiff.trace_columns`` (what ``trace_backward`` and
-``backward()`` compute on Scalars). ``Graph.scalars`` gives the same graph as engine Scalars and
-``Graph.node(i)`` one node as an object, for people, tests and the DOT picture, when asked.
+The numbers are the engine's, to the last bit: each value comes from the operation's own checked
+value rule (``scalar.value_function``, what a Scalar's data is made with), the backward pass from
+``trace.trace_columns`` (what ``trace_backward`` and ``backward()`` compute on Scalars).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import accumulate
 
-from ..autodiff import trace_columns
 from ..errors import MathError
-from ..scalar import Scalar, scalars_of_columns, value_function
+from ..scalar import value_function
 from ..scalar_functions import BUILTINS, DerivedOperation, ScalarFunction
+from ..trace import FlatTrace, trace_columns
 from .analysis import MAX_NODES, Analysis, ProgramWarning
 from .errors import ProgramMathError, TooLargeError
-from .syntax import CALL, MINUS, NAME, NUMBER, Program, SourceMap, Span
+from .graph import CONSTANT, OPERATION, VARIABLE, Graph, Node, Partial, reaching
+from .syntax import CALL, MINUS, NAME, NUMBER, Program
 from .vocabulary import BINARY_OPERATORS, DERIVED_STEPS, FUNCTIONS, NEGATE
 
-VARIABLE, CONSTANT, OPERATION = "variable", "constant", "operation"
-
-#: The engine's operation for each operation name a node type has.
-_OPERATIONS: dict[str, type[ScalarFunction]] = {op.name: op for op in BUILTINS}
 #: Each operation's value rule on floats, checked as the engine checks a Scalar's (a MathError).
 _VALUE_OF = {op: value_function(op) for op in BUILTINS}
-
-
-@dataclass(slots=True, eq=False)
-class Node:
-    """One node of a program's graph, as the API's object answer shows it."""
-
-    id: str
-    kind: str  # variable | constant | operation
-    op: str | None
-    label: str | None
-    scalar: Scalar | None  # None only for the failing node of a Partial
-    inputs: tuple[str, ...]
-    span: Span
-    free: bool = False  # a variable the program uses but never assigns
-    grad: float | None = None  # d output / d node; None for constants
-
-    @property
-    def value(self) -> float | None:
-        return self.scalar.data if self.scalar is not None else None
-
-
-@dataclass(slots=True)
-class Partial:
-    """A graph that failed: the nodes made before the failure, in forward order, and the failing node.
-
-    In the forward pass the failing operation made no Scalar: its node has ``scalar`` None (no value).
-    In the backward pass every node has its value and ``failed`` is the one whose derivative failed.
-    """
-
-    nodes: list[Node]
-    failed: Node
-    phase: str  # forward | backward
-
-
-@dataclass(slots=True)
-class CheckResult:
-    analytic: float
-    numeric: float | None
-    ok: bool
-
-
-@dataclass(slots=True)
-class BackwardPass:
-    """The traced backward pass, flat. Step ``k`` processes node ``nodes[k]``, whose gradient is then
-    ``grads[k]``; it passes one share to each of that node's inputs, in order: the next
-    ``input_counts[nodes[k]]`` entries of ``local_derivatives`` (∂node/∂input) and ``contributions``
-    (grad × local, what the input's gradient receives)."""
-
-    nodes: list[int]
-    grads: list[float]
-    local_derivatives: list[float | None]  # None with its contribution: a constant input, undefined
-    contributions: list[float | None]
-
-
-@dataclass(eq=False)
-class Graph:
-    """A program built and differentiated, as columns: node ``i`` (id ``n{i}``) is entry ``i`` of every
-    per-node list, in forward order (inputs first, output last)."""
-
-    types: list[tuple[str, str | None]]  # the legend of type codes: (kind, op)
-    type_codes: list[int]  # each node's index into `types`
-    labels: list[str | None]  # the variable's name, or the name assigned to the expression
-    values: list[float]
-    grads: list[float | None]  # d output / d node; None for constants
-    free: list[int]  # the free variables' nodes: used, never assigned
-    inputs: list[int]  # every node's inputs one after another, in order, repeats kept
-    input_counts: list[int]  # how many of `inputs` each node has
-    starts: list[int]  # each node's text in the program, as offsets (end exclusive)
-    ends: list[int]
-    variables_at: dict[str, int]  # variable name -> node, in order of first appearance
-    backward: BackwardPass
-    warnings: list[ProgramWarning]
-    source_map: SourceMap
-    lines: list[int]  # every line a node's text is on (and perhaps a few more), ascending
-    check: dict[str, CheckResult] | None = None
-
-    @property
-    def count(self) -> int:
-        return len(self.values)
-
-    @property
-    def functions(self) -> list[type[ScalarFunction] | None]:
-        """The engine's operation that made each node (None for a variable or a constant)."""
-        table = [_OPERATIONS.get(op) for kind, op in self.types]
-        return list(map(table.__getitem__, self.type_codes))
-
-    @property
-    def constant(self) -> list[bool]:
-        """True for each constant node: it never gets a gradient."""
-        table = [kind == CONSTANT for kind, op in self.types]
-        return list(map(table.__getitem__, self.type_codes))
-
-    def reaching_output(self) -> list[bool]:
-        """For each node, whether the output depends on it."""
-        return _reaching(self.inputs, self.input_counts, self.count - 1)
-
-    @cached_property
-    def scalars(self) -> list[Scalar]:
-        """The same graph as engine Scalars, with the same values, names and gradients (made when
-        first asked for: the API's answers never ask)."""
-        return scalars_of_columns(self.functions, self.values, self.inputs, self.input_counts, self.constant,
-                                  self.labels, self.grads)  # fmt: skip
-
-    @cached_property
-    def free_set(self) -> frozenset[int]:
-        return frozenset(self.free)
-
-    @cached_property
-    def input_offsets(self) -> list[int]:
-        """Node ``i``'s inputs are ``inputs[input_offsets[i]:input_offsets[i + 1]]``."""
-        return list(accumulate(self.input_counts, initial=0))
-
-    def _node(self, i: int) -> Node:
-        kind, op = self.types[self.type_codes[i]]
-        offsets = self.input_offsets
-        inputs = tuple(f"n{j}" for j in self.inputs[offsets[i] : offsets[i + 1]])
-        span = self.source_map.span((self.starts[i], self.ends[i]))
-        node = Node(f"n{i}", kind, op, self.labels[i], self.scalars[i], inputs, span, grad=self.grads[i])
-        node.free = kind == VARIABLE and i in self.free_set
-        return node
-
-    @cached_property
-    def nodes(self) -> list[Node]:
-        """Every node as an object (made once, when first asked for: the API's answers never ask)."""
-        return [self._node(i) for i in range(self.count)]
-
-    def node(self, i: int) -> Node:
-        """Node ``i`` as an object."""
-        return self.nodes[i]
-
-    @property
-    def output(self) -> Node:
-        return self.nodes[-1]
-
-    @property
-    def variables(self) -> dict[str, Node]:
-        """name -> variable node, in order of first appearance."""
-        return {name: self.nodes[i] for name, i in self.variables_at.items()}
-
-    @property
-    def gradients(self) -> dict[str, float]:
-        """d output / d variable, by variable name."""
-        return {name: self.grads[i] for name, i in self.variables_at.items()}
 
 
 @dataclass(eq=False)
@@ -370,9 +220,8 @@ class _Builder:
         return op, arity, self.code_of(OPERATION, op.name)
 
     def derived(self, op: str, op_start: int, start: int, end: int, left: int, right: int) -> int:
-        """A derived operator's nodes, built from its one declaration (a - b = a + (-b)). Its last node
-        is its result and spans the whole expression; the ones before it (the neg of `a - b`) span
-        the text from the operator on."""
+        """A derived operator's nodes, built from its one declaration (a > b = b < a). Its last node
+        is its result and spans the whole expression; any before it span the text from the operator on."""
         steps = DERIVED_STEPS[op]
         made = [left, right]
         last = len(steps) - 1
@@ -392,7 +241,7 @@ class _Builder:
         return Partial([*graph.nodes, failed], failed, "forward")
 
 
-def _graph(columns: _Columns, variables: dict[str, int], grads: list, backward: BackwardPass | None,
+def _graph(columns: _Columns, variables: dict[str, int], grads: list, backward: FlatTrace | None,
            warnings: list[ProgramWarning], program: Program) -> Graph:  # fmt: skip
     # Each node's text is within its statement's, on one line: the statements' lines are the nodes'.
     lines = program.lines
@@ -435,18 +284,6 @@ def _reorder(columns: _Columns, order: list[int], variables: dict[str, int]) -> 
     return reordered, {name: position[node] for name, node in variables.items()}
 
 
-def _reaching(inputs: list[int], input_counts: list[int], output: int) -> list[bool]:
-    """For each node, whether ``output`` depends on it (the output itself included)."""
-    offsets = list(accumulate(input_counts, initial=0))
-    reached = [False] * len(input_counts)
-    reached[output] = True
-    for node in range(output, -1, -1):  # inputs are made before the nodes that use them
-        if reached[node]:
-            for i in inputs[offsets[node] : offsets[node + 1]]:
-                reached[i] = True
-    return reached
-
-
 def _unreachable_warnings(program: Program, made: list[int], columns: _Columns,
                           output: int) -> list[ProgramWarning]:  # fmt: skip
     """Statements whose node the output does not depend on: their gradients are all 0."""
@@ -456,7 +293,7 @@ def _unreachable_warnings(program: Program, made: list[int], columns: _Columns,
         # Every node but the output is an input of a later one: following its users from any node
         # ends at the only node nobody uses, the output. Everything reaches it.
         return []
-    reached = _reaching(columns.inputs, columns.input_counts, output)
+    reached = reaching(columns.inputs, columns.input_counts, output)
     warnings = []
     output_label = columns.labels[output]
     for statement, node in zip(program.statements[:-1], made[:-1], strict=True):
@@ -493,8 +330,8 @@ def build(analysis: Analysis) -> Graph:
         failed = exc.node  # its position
         line, column = program.source_map.position(graph.starts[failed])
         error = ProgramMathError(f"line {line}, column {column}: {exc}", line, column)
-        error.partial = Partial(graph.nodes, graph.node(failed), "backward")
+        error.partial = Partial(graph.nodes, graph.node(failed), "backward", exc.trace)
         raise error from None
-    graph.grads = trace.gradients
-    graph.backward = BackwardPass(trace.nodes, trace.grads, trace.local_derivatives, trace.contributions)
+    graph.grads = trace.node_grads
+    graph.backward = trace
     return graph

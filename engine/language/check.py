@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 
 from ..autodiff import Context, central_difference
-from .build import CheckResult, Graph
 from .errors import TooLargeError
+from .graph import CheckResult, Graph
 
 #: The check replays the forward pass twice per variable: bound that work.
 MAX_CHECK_EVALUATIONS = 1_000_000

@@ -29,7 +29,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from .errors import ParseError, ReservedNameError, TooLargeError
-from .vocabulary import FUNCTIONS
+from .vocabulary import BINDINGS, FUNCTIONS, NEGATE, OPERATOR_SPELLINGS, UNARY_POWER
 
 MAX_SOURCE_CHARS = 200_000
 MAX_NESTING = 200
@@ -78,12 +78,20 @@ class SourceMap:
 
 # -- tokens ------------------------------------------------------------------------------------------
 
+#: The grammar's own punctuation; the operators' spellings come from the table of operations.
+_PUNCTUATION = ("(", ")", "=", ";", ",", "\n", "+")  # "+" also signs a number: `+2`
+_SYMBOL_TEXTS = sorted({*OPERATOR_SPELLINGS, *_PUNCTUATION}, key=lambda text: (-len(text), text))
 # One token: a name, an operator or punctuation, a newline, a number, or a comment (dropped). What lies
-# between two tokens may only be blanks. Names come first: they are the most common token.
+# between two tokens may only be blanks. Names come first: they are the most common token. Symbols
+# of several characters come before single ones (`**` before `*`, `==` before `=`).
 _TOKEN = re.compile(
     r"""(
         [A-Za-z_][A-Za-z_0-9]*
-      | \*\*|==|[-+*/^()=<>;,\n]
+      | """
+    + "|".join(re.escape(text) for text in _SYMBOL_TEXTS if len(text) > 1)
+    + "|["
+    + "".join(re.escape(text).replace("\n", "n") for text in _SYMBOL_TEXTS if len(text) == 1)
+    + r"""]
       | (?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?
       | \#[^\n]*
     )""",
@@ -91,7 +99,7 @@ _TOKEN = re.compile(
 )
 _BLANKS = re.compile(r"[ \t\r\f\v]*")
 #: Every token that is not a name or a number; "" is the end of the input.
-_SYMBOLS = frozenset(("**", "==", *"-+*/^()=<>;,", "\n", ""))
+_SYMBOLS = frozenset((*_SYMBOL_TEXTS, ""))
 
 
 class Token(NamedTuple):
@@ -183,7 +191,7 @@ class Code:
     """Every statement's expression as postfix instructions, in parallel lists: instruction ``i`` is
     ``kinds[i]`` with ``arguments[i]``, and its text is ``starts[i]``..``ends[i]`` (offsets). That text
     is also the span of the node the instruction makes. For a binary operator the argument is the
-    offset of the operator itself: ``a - b`` makes a ``neg`` node whose text starts there.
+    offset of the operator itself (where a derived operator's inner nodes start).
 
     Flat lists rather than a tree: the parser emits them in reading order, and the analysis and
     build stages each read them once, front to back, without recursion and without an object per node.
@@ -226,9 +234,11 @@ class Program:
 # The frames of the parser's stack (see _Parser.expression).
 _OPERATOR, _SIGN, _PARENTHESES, _CALL = "operator", "sign", "parentheses", "call"
 
-# Binding powers for the precedence climb: higher binds tighter.
-_BINARY = {"<": 1, ">": 1, "==": 1, "+": 2, "-": 2, "*": 3, "/": 3, "**": 5, "^": 5}
-_UNARY_OPERAND = 4  # -x**2 is -(x**2); -a*b is (-a)*b
+# Binding powers for the precedence climb, from the table of operations: higher binds tighter.
+_BINARY = {spelling: binding.power for spelling, binding in BINDINGS.items()}
+_UNARY_OPERAND = UNARY_POWER  # -x**2 is -(x**2); -a*b is (-a)*b
+_MINUS = NEGATE.symbol
+_SIGNS = (_MINUS, "+")  # `+x` is x
 
 
 class _Parser:
@@ -304,7 +314,8 @@ class _Parser:
         code = self.code
         kinds, arguments, code_starts, code_ends = code.kinds, code.arguments, code.starts, code.ends
         # What waits for the expression being read, with the binding power its own level needs:
-        #   (_OPERATOR, instruction, binding power, where it is written, where its left operand starts, power)
+        #   (_OPERATOR, instruction, binding power, where it is written, where its left operand starts, power,
+        #    whether the operator chains)
         #   (_SIGN, "-" or "+", its token, where its operand's code begins, power)
         #   (_PARENTHESES, power)
         #   (_CALL, function name, its token, arguments read so far, power)
@@ -344,7 +355,7 @@ class _Parser:
                 arguments.append(value)
                 code_starts.append(starts[token])
                 code_ends.append(ends[token])
-            elif text == "-" or text == "+":
+            elif text in _SIGNS:
                 frames.append((_SIGN, text, token, len(kinds), min_power))
                 min_power = _UNARY_OPERAND
                 continue
@@ -360,12 +371,14 @@ class _Parser:
                 text = texts[pos]
                 power = _BINARY.get(text)
                 if power is not None and power >= min_power:
-                    if power == 1 and min_power == 1:
+                    binding = BINDINGS[text]
+                    if power == min_power and not binding.chains:
                         self.fail(pos, f"unexpected {text!r}: comparisons cannot be chained")
-                    instruction = "**" if power == 5 else text  # ^ is **
-                    frames.append((_OPERATOR, instruction, power, starts[pos], start, min_power))
+                    # ^ is **; a right-associative operator's right operand may hold the same operator
+                    frames.append((_OPERATOR, binding.symbol, power, starts[pos], start, min_power,
+                                   binding.chains))  # fmt: skip
                     pos += 1
-                    min_power = power if power == 5 else power + 1  # ** and ^ are right-associative
+                    min_power = power if binding.right else power + 1
                     break
                 # This level is done: its expression completes what waits for it.
                 depth -= 1
@@ -375,22 +388,22 @@ class _Parser:
                 frame = frames.pop()
                 kind = frame[0]
                 if kind is _OPERATOR:
-                    _, text, power, operator_start, start, min_power = frame
+                    _, text, power, operator_start, start, min_power, chains = frame
                     kinds.append(text)
                     arguments.append(operator_start)
                     code_starts.append(start)
                     code_ends.append(code_ends[-1])
-                    if power == 1:
-                        min_power = 1  # a second comparison is an error, caught above
+                    if not chains:
+                        min_power = power  # a second operator of this power is an error, caught above
                     continue
                 if kind is _SIGN:
                     _, sign, token, operand, min_power = frame
                     if len(kinds) == operand + 1 and kinds[operand] == NUMBER:
                         # A sign on a number is part of the number: `-2` is one constant, not neg(2).
-                        if sign == "-":
+                        if sign == _MINUS:
                             arguments[operand] = -arguments[operand]
                         code_starts[operand] = starts[token]
-                    elif sign == "-":
+                    elif sign == _MINUS:
                         kinds.append(MINUS)
                         arguments.append(None)
                         code_starts.append(starts[token])

@@ -3,9 +3,11 @@
 ``to_program(scalar)`` writes the graph that ``scalar`` depends on as a program of the expression
 language whose graph has the same values and the same gradients: every variable becomes a
 declaration (``a = 2.0``, with its full-precision value), every named node or node used more than
-once its own statement, everything else is written inline where it is used. ``a + (-b)`` and
-``a · (1/b)`` come back as ``a - b`` and ``a / b``, which the language builds from exactly those
-operations. ``explore(scalar)`` gives the explorer's URL with that program in its state.
+once its own statement, everything else is written inline where it is used. Scalar's ``a + (-b)``
+comes back as ``a - b`` (the language's ``sub``: the same bits) and its ``a · (1/b)`` as
+``a * (1 / b)`` (``a / b`` would be the language's ``div``, a different rounding); the table's own
+``sub`` and ``div`` come back as ``a - b`` and ``a / b``. ``explore(scalar)`` gives the explorer's
+URL with that program in its state.
 
 A custom ``ScalarFunction`` (one not in the table of operations) has no spelling in the language:
 it is refused with an error that names it. See docs/architecture.md.
@@ -18,15 +20,19 @@ import webbrowser
 from urllib.parse import quote, urlencode
 
 from ..autodiff import topological_sort
-from ..scalar_functions import BUILTINS, FUNCTIONS, Inv, Mul, Neg
+from ..scalar_functions import BUILTINS, FUNCTIONS, NONE, RIGHT, Inv
+from .vocabulary import BINARY_OPERATORS, NEGATE
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 _BUILTINS = frozenset(BUILTINS)
 
-# Binding powers, as the parser has them: higher binds tighter. Atoms and calls bind tightest.
-_ATOM, _POWER, _UNARY, _PRODUCT, _SUM, _COMPARISON = 6, 5, 4, 3, 2, 1
-_INFIX = {"add": ("+", _SUM), "mul": ("*", _PRODUCT), "pow": ("**", _POWER), "lt": ("<", _COMPARISON),
-          "eq": ("==", _COMPARISON)}  # fmt: skip
+# Binding powers, as the parser reads them (the table of operations'): higher binds tighter.
+_SUM, _PRODUCT = BINARY_OPERATORS["+"].precedence, BINARY_OPERATORS["*"].precedence
+_UNARY = NEGATE.precedence
+_ATOM = 1 + max(op.precedence for op in (*BINARY_OPERATORS.values(), NEGATE))  # atoms and calls: tightest
+#: Each binary operation of the table with a symbol, by name: its symbol, power and associativity.
+_INFIX = {op.name: (op.symbol, op.precedence, op.associativity)
+          for op in BINARY_OPERATORS.values() if op in _BUILTINS}  # fmt: skip
 
 
 class UnsupportedOperationError(ValueError):
@@ -89,7 +95,7 @@ class _Writer:
         fn, inputs = node.last_fn, node.inputs
         if fn.call is not None:
             return f"{fn.call}({', '.join(self.expression(p)[0] for p in inputs)})", _ATOM
-        if fn is Neg:
+        if fn is NEGATE:
             (operand,) = inputs
             if operand.last_fn is None and operand.unique_id not in self.names:
                 # The language reads a sign on a number as part of the number: write the constant.
@@ -98,15 +104,13 @@ class _Writer:
         if fn is Inv:
             return f"1 / {self.wrap(inputs[0], _PRODUCT + 1)}", _PRODUCT
         a, b = inputs
-        if fn.name == "add" and b.last_fn is Neg and self.inlined(b):
+        if fn.name == "add" and b.last_fn is NEGATE and self.inlined(b):
             return f"{self.wrap(a, _SUM)} - {self.wrap(b.inputs[0], _SUM + 1)}", _SUM
-        if fn is Mul and b.last_fn is Inv and self.inlined(b):
-            return f"{self.wrap(a, _PRODUCT)} / {self.wrap(b.inputs[0], _PRODUCT + 1)}", _PRODUCT
-        symbol, power = _INFIX[fn.name]
-        if power == _POWER:  # right-associative, and its right side is a unary
-            return f"{self.wrap(a, _POWER + 1)}{symbol}{self.wrap(b, _UNARY)}", _POWER
-        if power == _COMPARISON:  # comparisons do not chain
-            return f"{self.wrap(a, _SUM)} {symbol} {self.wrap(b, _SUM)}", _COMPARISON
+        symbol, power, associativity = _INFIX[fn.name]
+        if associativity == RIGHT:  # its right side is a unary (`2**-x`), its left binds tighter
+            return f"{self.wrap(a, power + 1)}{symbol}{self.wrap(b, _UNARY)}", power
+        if associativity == NONE:  # comparisons do not chain: both sides bind tighter
+            return f"{self.wrap(a, power + 1)} {symbol} {self.wrap(b, power + 1)}", power
         return f"{self.wrap(a, power)} {symbol} {self.wrap(b, power + 1)}", power
 
     def wrap(self, node, at_least: int) -> str:

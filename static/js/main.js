@@ -60,9 +60,10 @@ async function start() {
       }
     },
   );
-  const training = wireTrain($, { views, openProgram: (text) => programs.open(text, { keepContext: true }) });
+  const training = wireTrain($, { views, openProgram: (text) => programs.open(text, { keepContext: true }), programText: () => editor.value });
   const url = new UrlSync({
-    current: () => (views.current === "explorer" ? explorer.pageState() : null),
+    // A Train point's own program is linked as the Train view's run and point (train-wiring.js).
+    current: () => (views.current === "explorer" && !training.explaining() ? explorer.pageState() : null),
     open: (state) => {
       programs.openState(state); // first: the explorer, shown next, then has its program
       views.show("explorer");

@@ -353,6 +353,40 @@ def test_a_math_error_can_carry_the_graph_built_so_far(client):
     assert by_id[argument]["value"] == 0.0  # y - 6
     assert [n["value"] for n in partial["nodes"][:3]] == [2.0, 3.0, 6.0]
     assert all(n["grad"] is None for n in partial["nodes"])
+    assert "backward" not in partial  # nothing of the backward pass ran
+
+
+def test_a_backward_math_error_carries_the_steps_that_succeeded_before_it(client):
+    answer = post(client, "x = 2; y = sqrt(x - 2); L = y*x", partial=True)
+    assert answer.status_code == 422 and answer.json()["detail"]["code"] == "math_error"
+    partial = answer.json()["partial"]
+    assert partial["phase"] == "backward" and partial["failed"] == "n4"  # sqrt: ∂√u/∂u is infinite at 0
+    # L = y*x went through (∂L/∂y = x = 2, ∂L/∂x = y = 0); then sqrt's step failed: no step for it
+    assert partial["backward"] == [
+        {"node": "n5", "grad": 1.0, "contributions": [{"input": "n4", "local": 2.0, "contribution": 2.0},
+                                                      {"input": "n0", "local": 0.0, "contribution": 0.0}]},
+    ]  # fmt: skip
+    assert all(n["grad"] is None for n in partial["nodes"])
+
+
+def test_a_gradient_that_adds_up_to_infinity_fails_after_every_step_into_it(client):
+    partial = post(client, "x = 1; t = x*x; L = t*1e308", partial=True).json()["partial"]
+    # each share into x is 1e308, their sum is not finite: x fails once both steps have run
+    assert (partial["phase"], partial["failed"]) == ("backward", "n0")
+    share = {"input": "n0", "local": 1.0, "contribution": 1e308}
+    assert partial["backward"] == [
+        {"node": "n3", "grad": 1.0, "contributions": [{"input": "n1", "local": 1e308, "contribution": 1e308},
+                                                      {"input": "n2", "local": 1.0, "contribution": 1.0}]},
+        {"node": "n1", "grad": 1e308, "contributions": [share, share]},
+    ]  # fmt: skip
+
+
+def test_a_step_that_fails_half_way_is_not_among_the_steps(client):
+    # ∂(x**y)/∂x is finite, ∂(x**y)/∂y = x**y·ln x is not for x < 0: the step fails at its second input.
+    partial = post(client, "x = -2; y = 3; L = x ** y", partial=True).json()["partial"]
+    assert (partial["phase"], partial["failed"], partial["backward"]) == ("backward", "n2", [])
+    partial = post(client, "x = 0; sqrt(x)", partial=True).json()["partial"]  # the very first step fails
+    assert (partial["phase"], partial["failed"], partial["backward"]) == ("backward", "n1", [])
 
 
 def test_a_backward_math_error_carries_the_whole_forward_graph(client):

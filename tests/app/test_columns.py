@@ -163,6 +163,10 @@ def test_errors_are_the_same_in_both_forms_and_a_partial_graph_stays_objects(cli
         client, {"expression": "x = 2\ny = x*3\nz = log(y - 6) + y", "partial": True}
     )
     assert objects.json() == columns.json() and columns.json()["partial"]["nodes"][0]["id"] == "n0"
+    # after a backward failure, the steps that succeeded are object steps in both forms too
+    objects, columns = both_forms(client, {"expression": "x = 2; y = sqrt(x - 2); L = y*x", "partial": True})
+    assert objects.json() == columns.json()
+    assert [step["node"] for step in columns.json()["partial"]["backward"]] == ["n5"]
 
 
 def test_dot_takes_the_field_and_draws_the_same_graph(client, lecture):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 
+import fuzzcheck
 import fuzzgen
 import pytest
 
@@ -31,11 +32,11 @@ def test_generated_inputs(client):
     problems = []
     slowest = (0.0, None)
     for request in fuzzgen.generate(SEED, COUNT):
-        answer = fuzzgen.send(client, request)
+        answer = fuzzcheck.send(client, request)
         statuses[answer.status] += 1
         families[request.family, answer.status] += 1
         slowest = max(slowest, (answer.seconds, request), key=lambda pair: pair[0])
-        wrong = fuzzgen.check_answer(request, answer.status, answer.content_type, answer.body)
+        wrong = fuzzcheck.check_answer(request, answer.status, answer.content_type, answer.body)
         if wrong:
             problems.append(f"{request.describe()} -> {answer.status}: {'; '.join(wrong[:3])}")
     assert not problems, f"{len(problems)} bad answers, e.g.\n" + "\n".join(problems[:10])
@@ -49,8 +50,8 @@ def test_generated_inputs(client):
 
 @pytest.mark.parametrize("request_", fuzzgen.hostile_requests(), ids=lambda r: f"{r.path[5:]}:{r.note}")
 def test_hostile_input(client, request_):
-    answer = fuzzgen.send(client, request_)
-    wrong = fuzzgen.check_answer(request_, answer.status, answer.content_type, answer.body)
+    answer = fuzzcheck.send(client, request_)
+    wrong = fuzzcheck.check_answer(request_, answer.status, answer.content_type, answer.body)
     assert not wrong, f"{request_.describe()} -> {answer.status}: {wrong}"
     assert answer.status == request_.expected, answer.body[:300]
     assert answer.seconds < HOSTILE_CEILING, f"{answer.seconds:.3f} s"
@@ -58,8 +59,19 @@ def test_hostile_input(client, request_):
 
 def test_server_keeps_serving_after_the_hostile_inputs(client):
     for request in fuzzgen.hostile_requests()[:5]:
-        fuzzgen.send(client, request)
+        fuzzcheck.send(client, request)
     assert client.get("/healthz").json() == {"status": "ok"}
     answer = client.post("/api/graph", json={"expression": "a = 2; b = -3; a*b"})
     assert answer.status_code == 200
     assert answer.json()["gradients"] == {"a": -3.0, "b": 2.0}
+
+
+def test_the_generator_writes_every_function_and_operator_of_the_table():
+    from engine.language.vocabulary import BINDINGS, FUNCTIONS
+
+    written = "\n".join(
+        request.body["expression"] for request in fuzzgen.generate(SEED, COUNT) if request.family == "grammar"
+    )
+    missing = [f"{name}(" for name in FUNCTIONS if f"{name}(" not in written]
+    missing += [spelling for spelling in BINDINGS if f" {spelling} " not in written]
+    assert not missing, f"the fuzz programs never write {missing}"

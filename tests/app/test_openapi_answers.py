@@ -32,6 +32,9 @@ PROGRAMS = [
     ({"expression": "x = 0; log(x)"}, 422),  # math_error
     ({"expression": "x = 2; y = x*3; log(y - 6) + y", "partial": True}, 422),  # math_error, the graph so far
     ({"expression": "x = 0; sqrt(x)*2", "partial": True}, 422),  # a backward math_error, the whole graph
+    # a backward math_error after a step that succeeded: the steps before it, in both forms
+    ({"expression": "x = 2; y = sqrt(x - 2); L = y*x", "partial": True}, 422),
+    ({**COLUMNS, "expression": "x = 2; y = sqrt(x - 2); L = y*x", "partial": True}, 422),
     ({"expression": "(" * 201 + "x" + ")" * 201}, 413),  # too_large
     ({"expression": 3}, 422),  # a malformed body: FastAPI's list-shaped detail
     ({"nothing": "here"}, 422),
@@ -76,6 +79,22 @@ def test_the_schema_is_strict_enough_to_catch_a_drift(openapi):
     assert not validator.is_valid({**answer, "nodes": [{k: v for k, v in node.items() if k != "span"}]})
     assert not validator.is_valid({**answer, "warnings": [{"code": "made_up", "message": "m", "line": 1,
                                                            "column": 1, "names": []}]})  # fmt: skip
+
+
+def test_the_schema_checks_the_steps_of_a_partial_graph(client, openapi):
+    validator = response_validator(openapi, "/api/graph", 422)
+    answer = client.post(
+        "/api/graph", json={"expression": "x = 2; y = sqrt(x - 2); L = y*x", "partial": True}
+    )
+    body = answer.json()
+    assert validator.is_valid(body) and body["partial"]["backward"]
+    step = body["partial"]["backward"][0]
+    for wrong in (
+        {**step, "surprise": 1},
+        {k: v for k, v in step.items() if k != "grad"},
+        {**step, "grad": None},
+    ):
+        assert not validator.is_valid({**body, "partial": {**body["partial"], "backward": [wrong]}})
 
 
 def test_the_schema_holds_the_columns_answer_too(client, openapi):

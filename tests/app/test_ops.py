@@ -35,7 +35,21 @@ def test_derived_operators_say_what_they_are_built_from(client):
     assert derived == [
         {"name": d.name, "symbol": d.symbol, "formula": d.formula, "uses": list(d.uses)} for d in DERIVED
     ]
-    assert derived[0] == {"name": "sub", "symbol": "-", "formula": "a - b = a + (-b)", "uses": ["neg", "add"]}
+    assert derived == [{"name": "gt", "symbol": ">", "formula": "a > b = b < a", "uses": ["lt"]}]
+
+
+def test_sub_and_div_are_listed_like_the_other_operators(client):
+    ops = {op["name"]: op for op in client.get("/api/ops").json()["ops"]}
+    assert (ops["sub"]["symbol"], ops["sub"]["arity"], ops["sub"]["rules"]) == (
+        "-",
+        2,
+        ["∂/∂a = 1", "∂/∂b = -1"],
+    )
+    assert (ops["div"]["symbol"], ops["div"]["rules"]) == ("/", ["∂/∂a = 1/b", "∂/∂b = -a/b²"])
+    assert ops["div"]["domain"] == "b ≠ 0" and ops["sub"]["display"] == "−" and ops["div"]["display"] == "÷"
+    for expression, op in [("a = 6; b = 3; a - b", "sub"), ("a = 6; b = 3; a / b", "div")]:
+        nodes = client.post("/api/graph", json={"expression": expression}).json()["nodes"]
+        assert [n["op"] for n in nodes if n["kind"] == "operation"] == [op]
 
 
 def test_every_function_the_ops_list_runs_in_a_program(client):
@@ -46,3 +60,19 @@ def test_every_function_the_ops_list_runs_in_a_program(client):
         response = client.post("/api/graph", json={"expression": f"{op['call']}({arguments})"})
         assert response.status_code == 200, op["call"]
         assert response.json()["nodes"][-1]["op"] == op["name"]
+
+
+def test_each_op_carries_its_backward_step_as_micrograd_and_minitorch_code(client):
+    ops = {op["name"]: op for op in client.get("/api/ops").json()["ops"]}
+    for name, op in ops.items():
+        assert len(op["micrograd"]) == op["arity"] and op["minitorch"].startswith("return "), name
+        assert isinstance(op["micrograd_native"], bool) and isinstance(op["minitorch_native"], bool)
+    assert ops["mul"]["micrograd"] == [
+        "{self}.grad += {other.data} * {out.grad}",
+        "{other}.grad += {self.data} * {out.grad}",
+    ]
+    assert ops["mul"]["minitorch"] == "return {b} * {d_output}, {a} * {d_output}"
+    assert (ops["mul"]["micrograd_native"], ops["tanh"]["micrograd_native"]) == (True, False)
+    assert (
+        "lecture" in ops["tanh"]["code_note"] and ops["sub"]["micrograd"][1] == "{other}.grad += -{out.grad}"
+    )

@@ -13,8 +13,7 @@ from app.main import app
 from app.schemas import TrainingRefused, TrainingUnprocessable, TrainLine, TrainRequest
 from app.training import TrainingPool, get_training_pool, resolve
 from app.training_worker import BOUNDARY_INTERVAL, FRAME_INTERVAL, GRID_SIZE, training_lines
-from engine import Scalar
-from engine.training import PRESETS, CompiledTrainer, Setup, train
+from engine.training import CompiledTrainer, Setup, train
 
 
 def lines_of(answer) -> list[dict]:
@@ -36,11 +35,13 @@ def test_a_stream_is_a_start_line_then_frames_up_to_the_last_epoch(client):
     assert start["type"] == "start"
     assert start["setup"] == {
         "preset": "minitorch", "dataset": "xor", "points": 40, "hidden": 4, "activation": "relu", "seed": 3,
-        "learning_rate": 0.5, "epochs": 300, "start_epoch": 0, "stop_epoch": 300, "epochs_per_second": None,
+        "noise": 0.0, "test_fraction": 0.0, "learning_rate": 0.5, "epochs": 300, "start_epoch": 0,
+        "stop_epoch": 300, "epochs_per_second": None,
     }  # fmt: skip
     setup = Setup("minitorch", "xor", 40, 4, "relu", 3)
     assert start["points"] == [list(p) for p in setup.dataset.points]
     assert start["labels"] == list(setup.dataset.labels)
+    assert start["split"] == ["train"] * 40  # no test set asked for
     assert start["names"] == setup.names
     assert start["parameters"] == setup.parameter_values()
     assert start["paths"]["l2_w3_1"] == "layer2.weight_3_1"
@@ -154,37 +155,23 @@ def test_a_continued_run_and_a_single_step(client):
     assert rest[-1]["loss"] == straight[10]["loss"]
 
 
-def test_a_diverging_run_ends_with_an_error_line(client):
-    # At rate 100 the sigmoid saturates within two epochs: an output of exactly 1 makes −log(1 − out)
-    # infinite.
-    body = {
-        "preset": "minitorch",
-        "dataset": "circle",
-        "points": 50,
-        "hidden": 4,
-        "epochs": 300,
-        "learning_rate": 100,
-    }
+def test_a_loss_that_stops_being_finite_ends_with_an_error_line(client):
+    # An output bias of 800 makes the sigmoid exactly 1 on every point: −log(1 − out) is log(0) for
+    # every label-0 point in the first epoch's forward pass.
+    body = {"preset": "minitorch", "dataset": "circle", "hidden": 4, "parameters": {"l3_b0": 800.0}}
     lines = lines_of(client.post("/api/train", json=body))
+    assert [line["type"] for line in lines] == ["start", "error"]
     error = lines[-1]
     TrainLine.model_validate(error)
-    assert lines[0]["type"] == "start" and [line["type"] for line in lines[1:-1]] == ["frame"] * (
-        len(lines) - 2
-    )
-    # Every epoch run is told of before the error (how many frames depends on the clock). Epochs
-    # still held back when the error comes go out in one frame with a boundary; an epoch already
-    # sent on time (a busy machine) carries one only if the boundary's interval had passed.
-    assert list(itertools.chain.from_iterable(f["history"]["epochs"] for f in lines[1:-1])) == [1, 2]
-    told = lines[-2]
-    assert told["epoch"] == 2 and not told["final"]
-    if "boundary" in told or told["history"]["epochs"] == [1, 2]:
-        assert len(told["boundary"]["values"]) == GRID_SIZE**2
-    assert error["epoch"] == 3
+    assert error["epoch"] == 1
     assert error["detail"] == {
         "code": "math_error",
-        "message": "epoch 3: log(0.0): value is not a finite number (log is defined for x > 0 only); "
+        "message": "epoch 1: log(0.0): value is not a finite number (log is defined for x > 0 only); "
         "try a smaller learning rate",
-    }
+        "line": None, "column": None, "names": [],
+    }  # fmt: skip
+    assert [w["code"] for w in error["warnings"]] == ["diverged"]
+    assert error["warnings"][0]["message"].startswith("Stopped at epoch 1: the loss is no longer a finite")
 
 
 # -- validation ------------------------------------------------------------------------------------------
@@ -372,107 +359,6 @@ def test_a_finished_stream_frees_its_slot(client, small_pool):
     lines_of(client.post("/api/train", json={"preset": "minitorch", "points": 10, "epochs": 5}))
 
 
-# -- one example as a program ----------------------------------------------------------------------------
-
-EXAMPLES = [
-    {"preset": "minitorch", "dataset": "xor", "hidden": 3, "activation": "tanh", "index": 4},
-    {"preset": "minitorch", "dataset": "spiral", "points": 31, "index": 29},
-    {"preset": "micrograd", "hidden": 5, "index": 17, "seed": 4},
-    {"preset": "micrograd", "dataset": "circle", "hidden": 2, "activation": "sigmoid", "index": 0},
-]
-
-
-@pytest.mark.parametrize("body", EXAMPLES)
-def test_an_examples_program_evaluates_to_its_loss_with_the_librarys_gradients(client, body):
-    answer = client.post("/api/train/example", json=body)
-    assert answer.status_code == 200
-    example = answer.json()
-    graph = client.post("/api/graph", json={"expression": example["program"], "values": example["values"]})
-    assert graph.status_code == 200
-    result = graph.json()
-    preset = PRESETS[body["preset"]]
-    d = preset.defaults
-    setup = Setup(
-        body["preset"], body.get("dataset", d.dataset), body.get("points", d.points),
-        body.get("hidden", d.hidden), body.get("activation", d.activation), body.get("seed", 0),
-    )  # fmt: skip
-    x1, x2 = setup.dataset.points[body["index"]]
-    loss = preset.example_loss(setup.model.forward((Scalar(x1), Scalar(x2))), setup.targets[body["index"]])
-    loss.backward()
-    assert result["value"] == loss.data == example["loss"]
-    assert result["gradients"] == {name: p.value.grad for name, p in setup.named.items()}
-    assert example["point"] == [x1, x2] and example["label"] == setup.dataset.labels[body["index"]]
-
-
-def test_an_example_at_trained_parameters_uses_them(client):
-    lines = lines_of(client.post("/api/train", json={"preset": "minitorch", "points": 20, "epochs": 30}))
-    trained = lines[-1]["parameters"]
-    body = {"preset": "minitorch", "points": 20, "index": 6, "parameters": trained}
-    example = client.post("/api/train/example", json=body).json()
-    assert example["values"] == trained
-    graph = client.post("/api/graph", json={"expression": example["program"]}).json()  # the declared values
-    assert graph["value"] == example["loss"]
-    untrained = client.post(
-        "/api/train/example", json={"preset": "minitorch", "points": 20, "index": 6}
-    ).json()
-    assert untrained["loss"] != example["loss"]
-
-
-def test_an_example_past_the_last_point_is_a_422(client):
-    answer = client.post("/api/train/example", json={"dataset": "spiral", "points": 21, "index": 20})
-    assert answer.status_code == 422
-    assert answer.json()["detail"] == {
-        "code": "invalid_request", "message": "index 20 is past the last point: the dataset has 20 points",
-        "line": None, "column": None, "names": ["index", "points"],
-    }  # fmt: skip
-    assert client.post("/api/train/example", json={"index": 200}).status_code == 422
-    assert client.post("/api/train/example", json={}).status_code == 422
-
-
-# -- the batch gradient taken apart ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        {"preset": "micrograd", "points": 40, "hidden": 4, "seed": 2},
-        {"preset": "minitorch", "dataset": "xor"},
-    ],
-)
-def test_the_batch_gradient_is_the_weighted_sum_of_the_examples_gradients(client, body):
-    answer = client.post("/api/train/gradients", json=body)
-    assert answer.status_code == 200
-    terms = answer.json()
-    count = len(terms["losses"])
-    assert terms["weights"] == [1.0 / count] * count
-    setup = resolve(TrainRequest.model_validate(body)).setup()
-    step = CompiledTrainer(setup).step(0.0)
-    assert terms["loss"] == step.loss
-    for name, expected in zip(setup.names, step.gradients, strict=True):
-        column = terms["example_gradients"][name]
-        total = (
-            sum(w * g for w, g in zip(terms["weights"], column, strict=True)) + terms["regularization"][name]
-        )
-        assert total == pytest.approx(expected, rel=1e-12, abs=1e-15)
-        assert terms["gradients"][name] == pytest.approx(expected, rel=1e-12, abs=1e-15)
-    # Example 5's column entries are what /api/graph gives for its program.
-    example = client.post("/api/train/example", json=body | {"index": 5}).json()
-    graph = client.post("/api/graph", json={"expression": example["program"]}).json()
-    assert {name: column[5] for name, column in terms["example_gradients"].items()} == graph["gradients"]
-    assert terms["losses"][5] == example["loss"]
-
-
-def test_the_batch_gradient_for_some_parameters_and_unknown_ones(client):
-    answer = client.post("/api/train/gradients", json={"preset": "micrograd", "names": ["l3_b0", "l1_w1_3"]})
-    assert answer.status_code == 200
-    terms = answer.json()
-    assert terms["names"] == ["l3_b0", "l1_w1_3"] and list(terms["example_gradients"]) == ["l3_b0", "l1_w1_3"]
-    assert terms["regularization"]["l1_w1_3"] != 0.0  # micrograd's L2 term
-    answer = client.post("/api/train/gradients", json={"names": ["l3_b0", "l9_w0_0"]})
-    assert answer.status_code == 422
-    assert answer.json()["detail"]["names"] == ["l9_w0_0"]
-
-
 # -- datasets and presets --------------------------------------------------------------------------------
 
 
@@ -490,7 +376,13 @@ def test_datasets_and_presets_are_listed_with_their_defaults(client):
     assert [minitorch[k] for k in keys] == ["simple", 50, 2, "relu", 0.5, 500]
     assert [micrograd[k] for k in keys] == ["moons", 100, 16, "relu", 1.0, 100]
     assert listing["activations"] == ["relu", "tanh", "sigmoid"]
-    assert listing["limits"] == {"points": 200, "hidden": 16, "epochs": 2000}
+    assert listing["limits"] == {
+        "points": 200,
+        "hidden": 16,
+        "epochs": 2000,
+        "noise": 0.5,
+        "test_fraction": 0.5,
+    }
 
 
 def test_the_training_routes_are_documented(client):

@@ -235,7 +235,8 @@ def test_errors_show_line_and_column_and_clear_the_last_graph(watched_page, base
     # Nothing stale stays: no graph to step, no variables to edit.
     assert page.locator("[data-node-id]").count() == 0
     assert counter(page) == "0 / 0"
-    page.click('[data-testid="step-forward"]')
+    assert page.locator('[data-testid="step-forward"]').is_disabled()  # nothing to step: it says so
+    page.keyboard.press("ArrowRight")
     assert counter(page) == "0 / 0"
     assert page.locator("[data-variable]").count() == 0
     assert page.locator("#graph-empty").is_visible()

@@ -66,13 +66,13 @@ def reference_trace(output: Scalar, order: list, deriv: float = 1.0) -> tuple[li
             continue
         d = gradients.get(node.unique_id, 0.0)
         if not math.isfinite(d):
-            raise _sum_error(node)
+            raise _failed(_sum_error(node), steps)
         if node.is_leaf():
             continue
         try:
             locals_ = local_derivatives(node)
         except (ArithmeticError, ValueError) as exc:
-            raise _backward_error(node, str(exc)) from None
+            raise _failed(_backward_error(node, str(exc)), steps) from None
         shares = []
         for parent, local in zip(node.inputs, locals_, strict=True):
             local = float(local)
@@ -81,12 +81,17 @@ def reference_trace(output: Scalar, order: list, deriv: float = 1.0) -> tuple[li
                 if not math.isfinite(contribution):
                     local = contribution = None
             elif not math.isfinite(contribution):
-                raise _backward_error(node, "infinite or undefined derivative")
+                raise _failed(_backward_error(node, "infinite or undefined derivative"), steps)
             else:
                 gradients[parent.unique_id] = gradients.get(parent.unique_id, 0.0) + contribution
             shares.append((parent, local, contribution))
         steps.append((node, d, shares))
     return steps, {n.unique_id: gradients.get(n.unique_id, 0.0) for n in order if not n.is_constant()}
+
+
+def _failed(error: MathError, steps: list) -> MathError:
+    error.steps = steps  # the steps that succeeded before the failure, as the oracle records them
+    return error
 
 
 def assert_trace_is_the_reference(trace, steps: list, gradients: dict) -> None:
@@ -189,6 +194,31 @@ def test_trace_backward_is_the_reference_trace(values, program, constant_leaf, d
             assert bits(leaf.grad) == bits(got[1].gradients[leaf.unique_id])
 
 
+@given(values=leaf_values, program=st.lists(steps_strategy, max_size=30), constant_leaf=st.booleans(),
+       deriv=st.sampled_from([1.0, 1e300]))  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_a_failed_pass_carries_the_reference_steps_before_the_failure(values, program, constant_leaf, deriv):
+    _, out = make_graph(values, program, constant_leaf)
+    order = topological_sort(out, include_constants=True)[::-1]
+    try:
+        reference_trace(out, order, deriv)
+    except MathError as exc:
+        expected = exc.steps
+    else:
+        return
+    with pytest.raises(MathError) as info:
+        trace_flat(out, deriv, order)
+    done = info.value.trace  # positions index `order`
+    assert done.step_nodes == [index_of(order, node) for node, _, _ in expected]
+    assert list(map(bits, done.step_grads)) == [bits(grad) for _, grad, _ in expected]
+    shares = [share for _, _, node_shares in expected for share in node_shares]
+    assert list(map(bits, done.local_derivatives)) == [bits(local) for _, local, _ in shares]
+    assert list(map(bits, done.contributions)) == [bits(c) for _, _, c in shares]
+    # the gradients that were complete: the failing node's and every one above it
+    failed = index_of(order, info.value.node)
+    assert done.node_grads[:failed] == [None] * failed and len(done.node_grads) == len(order)
+
+
 @given(values=leaf_values, program=st.lists(steps_strategy, max_size=30), constant_leaf=st.booleans())
 @settings(max_examples=200, deadline=None)
 def test_trace_flat_is_trace_backward_as_columns(values, program, constant_leaf):
@@ -200,12 +230,12 @@ def test_trace_flat_is_trace_backward_as_columns(values, program, constant_leaf)
     forward, flat = trace_flat(out)
     assert isinstance(flat, FlatTrace) and ids(forward) == ids(trace.forward)
     position = {node.unique_id: i for i, node in enumerate(forward)}
-    assert flat.nodes == [position[step.node.unique_id] for step in trace.steps]
-    assert list(map(bits, flat.grads)) == [bits(step.grad) for step in trace.steps]
+    assert flat.step_nodes == [position[step.node.unique_id] for step in trace.steps]
+    assert list(map(bits, flat.step_grads)) == [bits(step.grad) for step in trace.steps]
     shares = [c for step in trace.steps for c in step.contributions]
     assert list(map(bits, flat.local_derivatives)) == [bits(c.local) for c in shares]
     assert list(map(bits, flat.contributions)) == [bits(c.contribution) for c in shares]
-    assert list(map(bits, flat.gradients)) == [
+    assert list(map(bits, flat.node_grads)) == [
         None if node.is_constant() else bits(trace.gradients[node.unique_id]) for node in forward
     ]
 
@@ -235,7 +265,7 @@ def test_trace_columns_on_the_columns_of_a_graph_is_trace_flat(values, program):
         list(map(bits, column)) if i != 1 else column for i, column in enumerate(expected[1])
     ]
     # and the Scalars made back from the columns are that graph again
-    scalars = scalars_of_columns(*columns, names=[node.name for node in forward], grads=got[1].gradients)
+    scalars = scalars_of_columns(*columns, names=[node.name for node in forward], grads=got[1].node_grads)
     assert [(s.data, s.name, s.last_fn, s.is_constant()) for s in scalars] == [
         (n.data, n.name, n.last_fn, n.is_constant()) for n in forward
     ]
@@ -262,7 +292,7 @@ def test_repeated_inputs_constants_and_comparisons_step_by_step():
     tie = next(step for step in trace.steps if step.node.last_fn is Max)
     assert [c.local for c in tie.contributions] == [0.5, 0.5]
     assert trace.gradients[x.unique_id] == 2 * 3.0 + 0.5 + 2.0 and trace.gradients[y.unique_id] == 0.5
-    assert flat.gradients[index_of(forward, x)] == 8.5
+    assert flat.node_grads[index_of(forward, x)] == 8.5
     assert (x.grad, y.grad) == (17.0, 1.0)  # leaves add up across passes, as with backward()
 
 
@@ -333,7 +363,7 @@ def test_a_minitorch_function_needs_its_context_in_columns():
     with pytest.raises(TypeError, match="minitorch way"):
         trace_columns(*columns)
     flat = trace_columns(*columns, contexts=[None, out.ctx])
-    assert flat.gradients == [6.0, 1.0] and flat.local_derivatives == [6.0]
+    assert flat.node_grads == [6.0, 1.0] and flat.local_derivatives == [6.0]
 
 
 def test_value_function_is_what_a_scalar_holds_and_refuses_the_same_way():
@@ -428,8 +458,16 @@ def assert_graph_is_the_scalar_graph(source: str, values: dict, default_value: f
     except MathError as exc:
         with pytest.raises(ProgramMathError) as info:
             evaluate(source, values, default_value=default_value)
-        assert info.value.message.endswith(str(exc)) and info.value.partial.phase == "backward"
-        assert info.value.partial.failed.id == f"n{index_of(order, exc.node)}"
+        partial = info.value.partial
+        assert info.value.message.endswith(str(exc)) and partial.phase == "backward"
+        assert partial.failed.id == f"n{index_of(order, exc.node)}"
+        # the steps that succeeded before the failure, the oracle's to the last bit
+        position = {scalar.unique_id: i for i, scalar in enumerate(order)}
+        assert partial.backward.step_nodes == [position[node.unique_id] for node, _, _ in exc.steps]
+        assert list(map(bits, partial.backward.step_grads)) == [bits(grad) for _, grad, _ in exc.steps]
+        shares = [share for _, _, node_shares in exc.steps for share in node_shares]
+        assert list(map(bits, partial.backward.local_derivatives)) == [bits(local) for _, local, _ in shares]
+        assert list(map(bits, partial.backward.contributions)) == [bits(c) for _, _, c in shares]
         return "backward error"
     graph = evaluate(source, values, default_value=default_value)
     position = {scalar.unique_id: i for i, scalar in enumerate(order)}
@@ -440,8 +478,8 @@ def assert_graph_is_the_scalar_graph(source: str, values: dict, default_value: f
         None if s.is_constant() else bits(gradients[s.unique_id]) for s in order
     ]
     backward = graph.backward
-    assert backward.nodes == [position[node.unique_id] for node, _, _ in steps]
-    assert list(map(bits, backward.grads)) == [bits(grad) for _, grad, _ in steps]
+    assert backward.step_nodes == [position[node.unique_id] for node, _, _ in steps]
+    assert list(map(bits, backward.step_grads)) == [bits(grad) for _, grad, _ in steps]
     shares = [share for _, _, node_shares in steps for share in node_shares]
     assert list(map(bits, backward.local_derivatives)) == [bits(local) for _, local, _ in shares]
     assert list(map(bits, backward.contributions)) == [bits(c) for _, _, c in shares]
@@ -463,6 +501,7 @@ PROGRAMS = [
     ("x ** y", {"x": -2.0, "y": 3.0}),  # a negative base to a variable power: ∂/∂y undefined
     ("log(x)", {"x": -1.0}),  # forward error
     ("sqrt(x) * 2", {"x": 0.0}),  # backward error: ∂√x/∂x infinite at 0
+    ("x = 2; y = sqrt(x - 2); L = y*x", {}),  # a backward error after a step that succeeded
     ("t = x*1e308\nt*t", {"x": 1.0}),  # an overflow in the forward pass
     ("a*a*1e308", {"a": 1.0}),  # contributions that add up to infinity
     ("a = 2\nt = a*2\nu = t*3\nout = a + 1", {}),  # dead statements

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from typing import NamedTuple
 
+import micrograd.engine as micrograd_engine
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -15,17 +17,22 @@ from engine import (
     DERIVED,
     EQ,
     LT,
+    PYTHON_CONSTRUCTIONS,
     Context,
+    Div,
     Inv,
     MathError,
     Operation,
     Scalar,
+    Sub,
     central_difference,
     eq,
     local_derivatives,
     operation,
 )
 from engine import operators as ops
+from engine.scalar_functions import Code, python_methods
+from engine.tape import Tape, Traced
 
 small = st.floats(min_value=-10.0, max_value=10.0, allow_nan=False, allow_infinity=False)
 
@@ -45,7 +52,9 @@ class Case(NamedTuple):
 # has an operation without a row here: every operation gets a value and a derivative test.
 CASES: dict[str, Case] = {
     "add": Case(lambda a, b: a + b, lambda a, b: a + b),
+    "sub": Case(lambda a, b: Sub.apply(a, b), lambda a, b: a - b),  # Scalar's `a - b` is a + (-b): below
     "mul": Case(lambda a, b: a * b, lambda a, b: a * b),
+    "div": Case(lambda a, b: Div.apply(a, b), lambda a, b: a / b),
     "neg": Case(lambda x: -x, lambda x: -x),
     "inv": Case(lambda x: Inv.apply(x), lambda x: 1.0 / x),
     "pow": Case(lambda a, b: a**b, lambda a, b: a**b),
@@ -64,13 +73,15 @@ CASES: dict[str, Case] = {
     "lt": Case(lambda a, b: a < b, lambda a, b: float(a < b)),
     "eq": Case(lambda a, b: a == b, lambda a, b: float(a == b)),
     # derived operators
-    "sub": Case(lambda a, b: a - b, lambda a, b: a - b),
-    "div": Case(lambda a, b: a / b, lambda a, b: a / b),
     "gt": Case(lambda a, b: a > b, lambda a, b: float(a > b)),
+    # Scalar's Python `-` and `/`: minitorch's constructions (a + (-b), a · (1/b))
+    "python -": Case(lambda a, b: a - b, lambda a, b: a - b),
+    "python /": Case(lambda a, b: a / b, lambda a, b: a / b),
 }
 
 OPERATIONS = {op.name: op for op in BUILTINS}
-NAMES = [*OPERATIONS, *(d.name for d in DERIVED)]
+CONSTRUCTIONS = {f"python {d.symbol}": d for d in PYTHON_CONSTRUCTIONS if d not in DERIVED}
+NAMES = [*OPERATIONS, *(d.name for d in DERIVED), *CONSTRUCTIONS]
 
 
 def test_every_operation_in_the_table_has_a_value_and_a_derivative_test():
@@ -91,6 +102,7 @@ STRATEGIES: dict[str, tuple] = {
     "sqrt": (positive,),
     "inv": (nonzero,),
     "div": (small, nonzero),
+    "python /": (small, nonzero),
 }
 
 
@@ -164,8 +176,9 @@ def test_scalar_methods_come_from_the_table():
         if op.call is not None:
             assert getattr(Scalar, op.call).__doc__ == op.__doc__
     assert Scalar.__mul__.__doc__ == OPERATIONS["mul"].__doc__
-    assert Scalar.__sub__.__doc__ == "a - b = a + (-b)"
-    assert [d.uses for d in DERIVED] == [("neg", "add"), ("inv", "mul"), ("lt",)]
+    assert Scalar.__sub__.__doc__ == "a - b = a + (-b)"  # minitorch's construction, not the `sub` operation
+    assert [d.uses for d in PYTHON_CONSTRUCTIONS] == [("neg", "add"), ("inv", "mul"), ("lt",)]
+    assert [d.name for d in DERIVED] == ["gt"]  # the language's `-` and `/` are operations of the table
 
 
 def test_derived_operators_build_what_their_declaration_says():
@@ -179,14 +192,76 @@ def test_derived_operators_build_what_their_declaration_says():
 
 
 def test_a_new_operation_is_one_declaration():
+    code = Code(("{self}.grad += 3 * {self.data}**2 * {out.grad}",), "return 3.0 * {x} ** 2 * {d_output}")
     cube = operation("Cube", name="cube", arity=1, formula="x³", rules=("∂/∂x = 3x²",),
-                     value=lambda x: x * x * x, local=lambda x, out: 3.0 * x * x)  # fmt: skip
+                     value=lambda x: x * x * x, local=lambda x, out: 3.0 * x * x, code=code)  # fmt: skip
     x = Scalar(2.0)
     out = cube.apply(x)
     out.backward()
     assert (out.data, x.grad, out.last_fn, cube.__doc__) == (8.0, 12.0, cube, "f(x) = x³")
     with pytest.raises(ValueError, match="one derivative rule for each"):
-        operation("Bad", name="bad", arity=2, formula="?", rules=("∂/∂a = 1",), value=ops.add, local=(1.0,))
+        operation("Bad", name="bad", arity=2, formula="?", rules=("∂/∂a = 1",), value=ops.add, local=(1.0,),
+                  code=code)  # fmt: skip
+    for bad in [
+        Code(("{self}.grad += {out.grad}", "{other}.grad += {out.grad}"), "return {d_output}"),  # two lines
+        Code(("{self}.grad += {other.data} * {out.grad}",), "return {d_output}"),  # no other input
+        Code(("{self}.grad += {out.grad}",), "return {a} * {d_output}"),  # its input is x, not a
+        Code(("x.grad += {out.grad}",), "return {d_output}"),  # not the input's gradient
+    ]:
+        with pytest.raises(ValueError, match="known placeholders"):
+            operation("Bad", name="bad", arity=1, formula="?", rules=("∂/∂x = 1",), value=ops.id, local=1.0,
+                      code=bad)  # fmt: skip
+
+
+# -- each operation's backward step as micrograd's and minitorch's code ------------------------------
+
+
+class _Value:
+    """A stand-in for micrograd's Value in a line of its `_backward`: data and grad."""
+
+    def __init__(self, data: float, grad: float = 0.0) -> None:
+        self.data, self.grad = data, grad
+
+
+def _code(text: str) -> str:
+    """The code a display line stands for: the placeholders' braces dropped."""
+    return text.replace("{", "").replace("}", "")
+
+
+@pytest.mark.parametrize("op", BUILTINS, ids=[op.name for op in BUILTINS])
+@given(data=st.data())
+@settings(max_examples=25)
+def test_the_declared_code_computes_the_operations_backward_step(op, data):
+    """Run (in this test only: the text is the table's own, never a user's) micrograd's lines and
+    minitorch's return with the numbers of a step: they give what the engine's backward gives."""
+    values = _inputs_in_domain(op.name, data)
+    node = op.apply(*[Scalar(v) for v in values])
+    d_out = 0.75
+    expected = op._backward(Context(saved_values=(*values, node.data)), d_out)
+    roles = {"self": _Value(values[0]), "other": _Value(values[-1]), "out": _Value(node.data, d_out)}
+    for i, line in enumerate(op.code.micrograd):
+        role = ("self", "other")[i]
+        roles[role].grad = 0.0
+        exec(_code(line), {"math": math}, dict(roles))
+        assert roles[role].grad == pytest.approx(expected[i], rel=1e-9, abs=1e-12), line
+    names = dict(zip(_placeholder_names(op), values, strict=True), out=node.data, d_output=d_out)
+    returned = eval(_code(op.code.minitorch.removeprefix("return ")), {"math": math, "operators": ops}, names)
+    returned = returned if isinstance(returned, tuple) else (returned,)
+    assert returned == pytest.approx(expected, rel=1e-9, abs=1e-12), op.code.minitorch
+
+
+def _placeholder_names(op) -> list[str]:
+    return [rule.removeprefix("∂/∂").split(" ", 1)[0] for rule in op.rules]
+
+
+def test_native_lines_are_the_libraries_own_text():
+    micrograd = inspect.getsource(micrograd_engine)  # the package installed from the lockfile
+    for op in BUILTINS:
+        for line in op.code.micrograd if op.code.micrograd_native else ():
+            assert _code(line) in micrograd, line
+    assert [op.name for op in BUILTINS if op.code.micrograd_native] == ["add", "mul", "relu"]
+    assert {op.name for op in BUILTINS if op.code.minitorch_native} == {
+        "add", "mul", "neg", "inv", "exp", "log", "sigmoid", "relu", "lt", "eq"}  # fmt: skip
 
 
 @given(a=small, b=small)
@@ -356,3 +431,54 @@ def test_non_finite_leaves_are_refused():
     for bad in (math.inf, -math.inf, math.nan):
         with pytest.raises(ValueError):
             Scalar(bad)
+
+
+# -- the tape: its stand-ins' methods and its kernels come from the table too -------------------------
+
+
+def test_the_tapes_stand_ins_have_every_method_scalar_has_from_the_table():
+    for op in (*BUILTINS, *DERIVED):
+        for names in python_methods(op):
+            for name in filter(None, names):
+                assert hasattr(Traced, name) and hasattr(Scalar, name), (op.name, name)
+
+
+# Two examples per varying input; each input either varies (a list) or is shared (a float).
+_PATTERNS = [(True,), (False,), (True, True), (True, False), (False, True), (False, False)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("pattern", _PATTERNS, ids=lambda p: "".join("V" if v else "U" for v in p))
+@given(data=st.data())
+@settings(max_examples=10)
+def test_a_replayed_operation_gives_a_scalar_graphs_numbers(name, pattern, data):
+    """Every operation of the table, recorded on a tape and replayed on a batch, gives each example
+    the value and the gradients its own Scalar graph gives, to the last bit."""
+    if len(pattern) != _arity(name):
+        return
+    rows = [_inputs_in_domain(name, data) for _ in range(2)]
+    tape = Tape()
+    stand_ins = [tape.input(varying) for varying in pattern]
+    # An operation of the table is recorded as itself; the others by the stand-ins' Python operators.
+    op = OPERATIONS.get(name)
+    out = tape.apply(op, *stand_ins) if op is not None else CASES[name].call(*stand_ins)
+    program = tape.compile([out])
+    examples = rows if any(pattern) else rows[:1]
+    columns = [[row[i] for row in rows] if varying else rows[0][i] for i, varying in enumerate(pattern)]
+    replay = program.forward([], columns)
+    got = replay.values[out.slot] if any(pattern) else [replay.values[out.slot]]
+    grads = program.backward(replay, out.slot, [1.0] * len(examples) if any(pattern) else 1.0)
+    shared_sums = [0.0] * len(pattern)
+    for example, row in enumerate(examples):
+        leaves = [Scalar(row[i] if varying else rows[0][i]) for i, varying in enumerate(pattern)]
+        expected = CASES[name].call(*leaves)
+        expected.backward()
+        assert got[example] == expected.data
+        for i, (leaf, varying, stand_in) in enumerate(zip(leaves, pattern, stand_ins, strict=True)):
+            if varying:
+                assert grads[stand_in.slot][example] == leaf.grad
+            else:
+                shared_sums[i] += leaf.grad
+    for i, (varying, stand_in) in enumerate(zip(pattern, stand_ins, strict=True)):
+        if not varying:  # a shared input: the sum over the examples, added in another order
+            assert grads[stand_in.slot] == pytest.approx(shared_sums[i], rel=1e-12, abs=1e-300)

@@ -24,6 +24,7 @@ from engine.language import (
     tokenize,
 )
 from engine.language.analysis import one_edit_apart
+from engine.language.vocabulary import BINDINGS, NEGATE
 
 
 def value(source: str, **values: float) -> float:
@@ -174,7 +175,7 @@ def test_unused_expressions_stay_in_the_graph_with_zero_gradient():
     result = evaluate("a = 2; unused = a * 10; out = a + 1")
     unused = next(n for n in result.nodes if n.label == "unused")
     assert unused.grad == 0.0
-    assert [result.labels[node] for node in result.backward.nodes] == ["out", "unused"]
+    assert [result.labels[node] for node in result.backward.step_nodes] == ["out", "unused"]
 
 
 def test_the_output_may_be_an_earlier_node():
@@ -320,8 +321,8 @@ def test_the_graph_is_columns_in_forward_order():
 
 def test_the_backward_pass_is_flat():
     backward = evaluate(LECTURE).backward
-    assert backward.nodes == [6, 4, 3]  # L, d, e: output first
-    assert backward.grads == [1.0, -2.0, -2.0]
+    assert backward.step_nodes == [6, 4, 3]  # L, d, e: output first
+    assert backward.step_grads == [1.0, -2.0, -2.0]
     assert backward.local_derivatives == [-2.0, 4.0, 1.0, 1.0, -3.0, 2.0]  # each step's inputs, in order
     assert backward.contributions == [-2.0, 4.0, -2.0, -2.0, 6.0, -4.0]
 
@@ -429,14 +430,127 @@ def test_every_function_of_the_table_is_a_reserved_function_name():
             parse(f"{name} = 1")
 
 
-def test_derived_operators_make_one_node_per_part_each_with_its_span():
-    graph = evaluate("a = 6; b = 3\nc = a - b\nd = a / b\ne = a > b")
+def _steps(graph) -> dict[str, list[tuple]]:
+    """Each backward step's node id → its (local derivative, contribution) per input."""
+    steps, at = {}, 0
+    trace = graph.backward
+    for node in trace.nodes:
+        count = graph.input_counts[node]
+        pairs = zip(
+            trace.local_derivatives[at : at + count], trace.contributions[at : at + count], strict=True
+        )
+        steps[f"n{node}"] = list(pairs)
+        at += count
+    return steps
+
+
+def test_the_language_builds_what_was_typed_one_node_per_operator():
+    graph = evaluate("a = 6; b = 3\nc = a - b\nd = a / b\ne = a > b\nL = c + d + e")
     by_label = {n.label: n for n in graph.nodes if n.label}
-    neg, add = (n for n in graph.nodes if n.op in ("neg", "add"))
-    assert (neg.inputs, add.inputs, add is by_label["c"]) == (("n1",), ("n0", neg.id), True)
-    assert (neg.span.line, neg.span.column, neg.span.end_column) == (2, 7, 10)  # from '-' on
-    assert (add.span.column, add.span.end_column) == (5, 10)  # the whole expression
-    inv = next(n for n in graph.nodes if n.op == "inv")
-    assert (inv.span.line, inv.span.column) == (3, 7) and by_label["d"].op == "mul"
-    assert by_label["e"].op == "lt" and by_label["e"].inputs == ("n1", "n0")  # a > b is b < a
+    assert [n.op for n in graph.nodes if n.kind == "operation"] == ["sub", "div", "lt", "add", "add"]
+    assert (by_label["c"].op, by_label["c"].inputs, by_label["d"].op, by_label["d"].inputs) == (
+        "sub", ("n0", "n1"), "div", ("n0", "n1"))  # fmt: skip
+    assert (by_label["c"].span.line, by_label["c"].span.column, by_label["c"].span.end_column) == (2, 5, 10)
+    assert by_label["e"].op == "lt" and by_label["e"].inputs == ("n1", "n0")  # a > b is b < a: derived
     assert (by_label["c"].value, by_label["d"].value, by_label["e"].value) == (3.0, 2.0, 1.0)
+    assert graph.gradients == {"a": 1.0 + 1 / 3, "b": -1.0 - 6 / 9}
+    steps = _steps(graph)
+    assert steps[by_label["c"].id] == [(1.0, 1.0), (-1.0, -1.0)]  # ∂/∂a = 1, ∂/∂b = -1
+    assert steps[by_label["d"].id] == [(1 / 3, 1 / 3), (-6 / 9, -6 / 9)]  # ∂/∂a = 1/b, ∂/∂b = -a/b²
+
+
+@pytest.mark.parametrize(
+    ("source", "operations", "constants"),
+    [
+        ("x = 2; L = x - 1", ["sub"], [1.0]),  # sub of x and the constant 1: no neg node on it
+        ("x = 2; L = x + -1", ["add"], [-1.0]),  # a negative literal is one constant
+        ("x = 2; L = x * -1.5", ["mul"], [-1.5]),
+        ("x = 2; L = x * -(1.5)", ["mul"], [-1.5]),
+        ("x = 4; y = x / 4", ["div"], [4.0]),  # no inv node of 4
+        ("x = 2; L = -x", ["neg"], []),  # -x stays a neg node
+        ("x = 2; L = -2**2 + x", ["pow", "neg", "add"], [2.0, 2.0]),  # -2**2 is -(2²)
+        ("x = 2; L = (-2)**2 + x", ["pow", "add"], [-2.0, 2.0]),
+        ("a = -3; L = a * 2", ["mul"], [2.0]),  # a declaration, as before
+    ],
+)
+def test_only_the_nodes_that_were_typed(source, operations, constants):
+    graph = evaluate(source)
+    assert [n.op for n in graph.nodes if n.kind == "operation"] == operations
+    assert [n.value for n in graph.nodes if n.kind == "constant"] == constants
+    constant_ids = {n.id for n in graph.nodes if n.kind == "constant"}
+    assert all(n.grad is None for n in graph.nodes if n.kind == "constant")  # no gradient ...
+    assert not constant_ids & set(_steps(graph))  # ... and no backward step
+
+
+def test_a_variable_declared_negative_is_a_variable():
+    graph = evaluate("a = -3; b = a - -2")
+    assert [(n.kind, n.value) for n in graph.nodes] == [
+        ("variable", -3.0),
+        ("constant", -2.0),
+        ("operation", -1.0),
+    ]
+    assert graph.gradients == {"a": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("source", "column"), [("x = 1; y = 0\nL = x / y", 5), ("x = 0\nL = 3 * (2 / x)", 10)]
+)
+def test_division_by_zero_is_a_math_error_naming_div_and_where(source, column):
+    with pytest.raises(ProgramMathError) as caught:
+        evaluate(source)
+    assert (caught.value.line, caught.value.column) == (2, column)
+    assert "div(" in str(caught.value) and "division by zero" in str(caught.value)
+
+
+# -- the operators' precedence and associativity come from the table of operations ----------------
+
+_SPELLINGS = sorted(BINDINGS)
+
+
+def _grouped(op1: str, op2: str) -> str | None:
+    """How `a op1 b op2 c` groups, from the table: "left", "right", or None (an error: no chaining)."""
+    first, second = BINDINGS[op1], BINDINGS[op2]
+    if first.power != second.power:
+        return "left" if first.power > second.power else "right"
+    if not first.chains:
+        return None
+    return "right" if first.right else "left"
+
+
+@pytest.mark.parametrize("op2", _SPELLINGS)
+@pytest.mark.parametrize("op1", _SPELLINGS)
+def test_every_pair_of_operators_groups_as_the_table_says(op1, op2):
+    values = {"a": 3.0, "b": 1.5, "c": 2.0}
+    source = f"a {op1} b {op2} c"
+    grouping = _grouped(op1, op2)
+    if grouping is None:
+        with pytest.raises(ParseError, match="cannot be chained"):
+            evaluate(source, values)
+        return
+    written = f"(a {op1} b) {op2} c" if grouping == "left" else f"a {op1} (b {op2} c)"
+    got, expected = evaluate(source, values), evaluate(written, values)
+    # The same operations on the same inputs, in the same order: the same graph.
+    assert [(n.op, n.inputs) for n in got.nodes] == [(n.op, n.inputs) for n in expected.nodes]
+    assert got.output.value == expected.output.value
+
+
+def test_the_unary_minus_binds_as_the_table_says():
+    # Tighter than a product, looser than a power: (-a)*b and -(a**b).
+    assert NEGATE.precedence == BINDINGS["*"].power + 1 == BINDINGS["**"].power - 1
+    assert value("-a*b", a=2.0, b=3.0) == -6.0 and value("-a**2", a=3.0) == -9.0
+    assert [n.op for n in evaluate("-a**2", {"a": 3.0}).nodes if n.op] == ["pow", "neg"]
+    assert [n.op for n in evaluate("-a*b", {"a": 3.0, "b": 1.0}).nodes if n.op] == ["neg", "mul"]
+
+
+def test_every_spelling_of_the_table_is_a_token():
+    for spelling in BINDINGS:
+        tokens = tokenize(f"a {spelling} b")
+        assert [t.text for t in tokens] == ["a", spelling, "b", ""], spelling
+
+
+def test_divisions_derivative_stays_finite_where_b_squared_would_not():
+    # ∂(a/b)/∂b = -a/b², computed as -(a/b)/b: b² = 1e-400 underflows to 0 and 1e400 overflows.
+    tiny = evaluate("a = 1e-300; b = 1e-200; L = a / b")
+    huge = evaluate("a = 1e300; b = 1e200; L = a / b")
+    assert tiny.gradients["b"] == pytest.approx(-1e100, rel=1e-12)
+    assert huge.gradients["b"] == pytest.approx(-1e-100, rel=1e-12)

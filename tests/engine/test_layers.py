@@ -15,7 +15,7 @@ import pytest
 ENGINE = pathlib.Path(__file__).resolve().parents[2] / "engine"
 
 #: The core, bottom first: each may import only what is below it (errors sits under them all).
-CORE = ["errors", "operators", "autodiff", "scalar_functions", "scalar"]
+CORE = ["errors", "operators", "autodiff", "trace", "scalar_functions", "scalar"]
 
 
 def module_name(path: pathlib.Path) -> str:
@@ -109,3 +109,16 @@ def test_the_language_builds_on_the_core_and_the_core_not_on_it():
     core = {f"engine.{m}" for m in CORE}
     assert all(not any(i.startswith("engine.language") for i in IMPORTS[m]) for m in core)
     assert "engine.scalar_functions" in IMPORTS["engine.language.vocabulary"]
+
+
+#: The language's stages in pipeline order (and what they share below them): each may import only
+#: what comes before it, so the pipeline reads top to bottom.
+LANGUAGE = ["errors", "vocabulary", "unparse", "syntax", "analysis", "graph", "build", "check"]
+
+
+@pytest.mark.parametrize("module", LANGUAGE)
+def test_each_language_stage_imports_only_the_stages_before_it(module):
+    below = {f"engine.language.{m}" for m in LANGUAGE[: LANGUAGE.index(module)]}
+    found = {m for m in IMPORTS[f"engine.language.{module}"] if m.startswith("engine.language")}
+    assert found <= below, found - below
+    assert set(LANGUAGE) == {m.rpartition(".")[2] for m in MODULES if m.startswith("engine.language.")}

@@ -7,20 +7,12 @@ import math
 import pytest
 
 from engine import SGD, Scalar
+from engine.example_program import example_program
 from engine.language import evaluate
-from engine.tape import Tape
-from engine.training import (
-    PRESETS,
-    CompiledTrainer,
-    DivergedError,
-    ScalarTrainer,
-    Setup,
-    decision_grid,
-    example_program,
-    grid_points,
-    plot_square,
-    train,
-)
+from engine.plot import decision_grid, grid_points, plot_square
+from engine.presets import PRESETS
+from engine.tape import Tape, Traced
+from engine.training import CompiledTrainer, DivergedError, ScalarTrainer, Setup, train
 
 CLOSE = {"rel": 1e-12, "abs": 1e-12}
 
@@ -166,8 +158,10 @@ def test_a_traced_number_cannot_steer_the_recorded_shape():
     x = Tape().input()
     with pytest.raises(TypeError, match="no value yet"):
         bool(x * 2.0)
-    with pytest.raises(TypeError):
-        _ = x < 0.5  # no comparisons either
+    comparison = x < 0.5  # recorded, as a Scalar's `<` makes an `lt` node (its methods are the table's)
+    assert isinstance(comparison, Traced) and comparison.tape is x.tape
+    with pytest.raises(TypeError, match="no value yet"):
+        bool(comparison)  # ... but it cannot steer the shape either
 
 
 def test_the_same_seed_gives_the_same_run_and_another_seed_another():

@@ -7,7 +7,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from engine import Scalar, ScalarFunction, explore, to_program, topological_sort
+from engine import (
+    BUILTINS,
+    Add,
+    Div,
+    Inv,
+    MathError,
+    Neg,
+    Scalar,
+    ScalarFunction,
+    Sub,
+    explore,
+    to_program,
+    topological_sort,
+)
 from engine.language import UnsupportedOperationError, evaluate, explorer_url
 
 
@@ -74,9 +87,14 @@ def test_the_program_has_the_graphs_values_and_gradients(make):
 
 
 @pytest.mark.parametrize("make", [lecture, neuron, every_operation])
-def test_the_program_makes_the_same_number_of_nodes(make):
+def test_the_program_makes_the_same_nodes_but_for_minitorchs_constructions(make):
     out = make()
-    assert len(evaluate(to_program(out)).nodes) == len(topological_sort(out, include_constants=True))
+    nodes = topological_sort(out, include_constants=True)
+    # Scalar's `a - b` is a + (-b) (two nodes), which the language writes and builds as one `sub`;
+    # its `a / b` is a · (1/b), whose 1/b the language writes and builds as a `div` of the constant 1.
+    subtractions = sum(1 for n in nodes if n.last_fn is Add and n.inputs[1].last_fn is Neg)
+    reciprocals = sum(1 for n in nodes if n.last_fn is Inv)
+    assert len(evaluate(to_program(out)).nodes) == len(nodes) - subtractions + reciprocals
 
 
 def test_the_lecture_reads_like_the_lecture():
@@ -85,7 +103,13 @@ def test_the_lecture_reads_like_the_lecture():
 
 def test_subtraction_and_division_come_back_as_operators():
     x, y = named(4.0, "x"), named(2.0, "y")
-    assert to_program(x - y / (x + 1)).splitlines()[-1] == "out = x - y / (x + 1)"
+    # Python's `/` on Scalars is minitorch's a · (1/b): it comes back as that, to the last bit.
+    assert to_program(x - y / (x + 1)).splitlines()[-1] == "out = x - y * (1 / (x + 1))"
+    # The table's own sub and div (what the language builds) come back as themselves.
+    assert to_program(Sub.apply(x, Div.apply(y, x + 1))).splitlines()[-1] == "out = x - y / (x + 1)"
+    assert (
+        to_program(Div.apply(Sub.apply(x, y), Sub.apply(y, x))).splitlines()[-1] == "out = (x - y) / (y - x)"
+    )
     assert to_program((x - 2) * -y).splitlines()[-1] == "out = (x - 2) * -y"
     assert to_program((-x) ** 2).splitlines()[-1] == "out = (-x)**2"
     assert to_program(-(x**2)).splitlines()[-1] == "out = -x**2"
@@ -134,3 +158,24 @@ def test_explore_gives_the_pages_url_with_the_program_in_its_state(monkeypatch):
     assert "+" not in parts.fragment  # the page's URLSearchParams would read '+' as a space
     assert opened == []
     assert explore(out, open_browser=True) == opened[0] == explorer_url(to_program(out))
+
+
+# Every operator of the table on either side of every other, grouped both ways: the program comes back
+# with the parentheses the table's precedence and associativity need, and no others change the graph.
+_OPERATORS = [op for op in BUILTINS if op.symbol is not None and op.arity == 2]
+
+
+@pytest.mark.parametrize("outer", _OPERATORS, ids=lambda op: op.name)
+@pytest.mark.parametrize("inner", _OPERATORS, ids=lambda op: op.name)
+def test_every_pair_of_operators_comes_back_with_its_grouping(inner, outer):
+    for left in (True, False):
+        a, b, c = named(3.0, "a"), named(1.5, "b"), named(2.0, "c")
+        try:
+            out = outer.apply(inner.apply(a, b), c) if left else outer.apply(a, inner.apply(b, c))
+        except MathError:  # a / (b == c): a division by zero, not a grouping
+            continue
+        out.backward()
+        graph = evaluate(to_program(out))
+        assert [n.op for n in graph.nodes if n.op] == [inner.name, outer.name]
+        assert graph.output.value == out.data
+        assert graph.gradients == {"a": a.grad, "b": b.grad, "c": c.grad}, to_program(out)

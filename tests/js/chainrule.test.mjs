@@ -131,3 +131,54 @@ test("constants and an op-less program are explained, and every step can be anno
     }
   }
 });
+
+test("a rule by cases says the case it took and why, with the numbers", () => {
+  const timeline = timelineOf("cases");
+  const all = Array.from({ length: timeline.total }, (_, i) => texts(timeline, i + 1)).flat();
+  // max(0, 1 − y·s) with 1 − y·s = 0.3: the first case; relu(s − 2) with s − 2 = −1.3: the else case.
+  assert.ok(all.includes("∂max(0, 1 - y·s)/∂(1 - y·s) = 1, since 1 - y·s = 0.3 > 0"), all.join("\n"));
+  assert.ok(all.includes("∂max(0, s - 2)/∂(s - 2) = 0, since s - 2 = -1.3 ≤ 0"), all.join("\n"));
+  assert.ok(!all.some((line) => /\bif\b|else/.test(line)), "no rule is left with its cases unresolved");
+});
+
+test("no line says the same number twice in a row", () => {
+  for (const name of ["cases", "long_names", "lecture", "neuron", "power", "affine", "reuse_twice"]) {
+    const timeline = timelineOf(name);
+    for (let i = 1; i <= timeline.total; i++) {
+      for (const text of texts(timeline, i)) {
+        assert.doesNotMatch(text, /= (\(?-?[\d.e-]+\)?) = \1(?![\d.])/, `${name} step ${i}: ${text}`);
+      }
+    }
+  }
+});
+
+test("a node with a short name is defined where it is computed and called by it after", () => {
+  const timeline = timelineOf("long_names");
+  const all = Array.from({ length: timeline.total }, (_, i) => texts(timeline, i + 1));
+  const forward = all.find((t) => t[0].startsWith("Forward: t₁"));
+  assert.deepEqual(forward, ["Forward: t₁ = l3_b0 + h1·l3_w1_0 + h2·l3_w1_1", "t₁ = l3_b0 + h1·l3_w1_0 + h2·l3_w1_1 = 3 + (-1) = 2"]);
+  const backward = all.find((t) => t[0].startsWith("Backward through t₁"));
+  assert.equal(backward[0], "Backward through t₁ = l3_b0 + h1·l3_w1_0 + h2·l3_w1_1, ∂loss/∂t₁ = 4");
+  assert.ok(backward.includes("∂t₁/∂(h2·l3_w1_1) = 1"), backward.join("\n"));
+  assert.ok(!all.flat().some((line) => line.includes("…")), "nothing is cut");
+});
+
+test("the failing step of a backward failure says where it failed, with what it had", () => {
+  const answer = fixture("lecture");
+  const e = answer.nodes.find((n) => n.label === "e").id;
+  const graph = {
+    output: answer.output, nodes: answer.nodes.map((n) => ({ ...n, grad: null })), forward: answer.forward,
+    backward: answer.backward.slice(0, 2), failed: e, phase: "backward", failedMessage: "line 4, column 5: not finite",
+  };
+  const labels = nodeLabels(graph, program("lecture"), OPS);
+  const timeline = buildTimeline(graph, { labels });
+  assert.deepEqual(texts(timeline, timeline.total), [
+    "Backward through e = a·b: the math fails here",
+    "∂L/∂e = -2",
+    "∂(a·b)/∂a = b at a = 2, b = -3: not a finite number",
+    "∂(a·b)/∂b = a at a = 2, b = -3: not a finite number",
+    "The math failed at e: line 4, column 5: not finite",
+  ]);
+  // The steps before it read as in a whole answer.
+  assert.equal(texts(timeline, 8)[0], "Backward through L = d·f, ∂L/∂L = 1");
+});

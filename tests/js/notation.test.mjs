@@ -7,6 +7,7 @@ import {
   localRuleText,
   nodeLabels,
   operationText,
+  isShortName,
   shorten,
   sourceLabel,
   wrap,
@@ -32,6 +33,21 @@ test("unnamed nodes are read from their source text", () => {
   assert.equal(sourceLabel("- 1"), "-1");
   assert.equal(sourceLabel("/y"), "1/y");
   assert.equal(sourceLabel("tanh(a\n  + b)"), "tanh(a + b)");
+});
+
+test("an unnamed node whose text is too long gets a short stable name, t₁, in forward order", () => {
+  const labels = labelsOf("long_names");
+  const graph = fixture("long_names");
+  const sum = graph.nodes.find((n) => n.op === "add" && n.inputs.length === 2 && labels.get(n.inputs[1]) === "h2·l3_w1_1");
+  assert.equal(labels.get(sum.id), "t₁");
+  assert.equal(labels.get(sum.inputs[0]), "l3_b0 + h1·l3_w1_0"); // 18 characters: still its text
+  assert.ok(![...labels.values()].some((label) => label.includes("…")));
+  // The same structure gives the same names (a recompute keeps them).
+  assert.deepEqual([...nodeLabels(graph, program("long_names"), OPS)], [...labels]);
+  // Without source text: the formula over the inputs' names when short, else a short name too.
+  const bare = nodeLabels(graph, null, OPS);
+  assert.equal(bare.get(sum.id), "t₁");
+  assert.ok(isShortName("t₁₂") && !isShortName("t1") && !isShortName("t"));
 });
 
 test("long labels are cut in the middle, to 18 characters", () => {
@@ -107,4 +123,26 @@ test("the DOT export names unnamed nodes as the page does", async () => {
   assert.equal(out[2], '  n2 [shape=record, label="{ x·y | data -3.0000 | grad -6.0000 }"];');
   assert.equal(out[3], '  n3 [shape=record, style=dashed, label="{ const | data 2.0000 }"];');
   assert.equal(relabelDot('  n9 [shape=record, label="{  | data 1 }"];', labels), '  n9 [shape=record, label="{ a\\|b | data 1 }"];');
+});
+
+test("a difference and a quotient read as typed: sub and div nodes, negative constants", () => {
+  // The table's rows for sub and div as GET /api/ops serves an operation (formula and rules).
+  const ops = indexOps([
+    ...fixture("ops").ops,
+    { name: "sub", symbol: "-", formula: "a - b", rules: ["∂/∂a = 1", "∂/∂b = -1"], arity: 2 },
+    { name: "div", symbol: "/", formula: "a / b", rules: ["∂/∂a = 1/b", "∂/∂b = -a/b²"], arity: 2 },
+  ]);
+  const labels = new Map([["out", "out"], ["one", "1"], ["x", "x"], ["four", "4"], ["s", "a + b"], ["p", "x·y"], ["m", "-1"], ["s2", "c + d"], ["p2", "u·v"]]);
+  const node = (op, ...inputs) => ({ id: "r", kind: "operation", op, inputs });
+  const L = node("sub", "out", "one");
+  assert.equal(operationText(L, labels, ops), "out - 1");
+  assert.equal(localRuleText(L, 0, labels, ops, 1), "∂(out - 1)/∂out = 1");
+  const y = node("div", "x", "four");
+  assert.equal(operationText(y, labels, ops), "x / 4");
+  assert.equal(localRuleText(y, 0, labels, ops, 0.25), "∂(x / 4)/∂x = 1/4 = 0.25");
+  assert.equal(operationText(node("sub", "s", "s2"), labels, ops), "a + b - (c + d)");
+  assert.equal(operationText(node("sub", "p", "p2"), labels, ops), "x·y - u·v");
+  assert.equal(operationText(node("div", "p", "s"), labels, ops), "x·y / (a + b)");
+  assert.equal(operationText(node("mul", "x", "m"), labels, ops), "x·(-1)");
+  assert.equal(localRuleText(node("sub", "x", "s"), 1, labels, ops, -1), "∂(x - (a + b))/∂(a + b) = -1");
 });

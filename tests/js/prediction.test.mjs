@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { nodeLabels } from "../../static/js/core/notation.js";
 import { indexOps } from "../../static/js/core/ops.js";
-import { isRight, parsePrediction, predictionTarget, verdict, workedLines } from "../../static/js/core/prediction.js";
+import { isRight, parsePrediction, predictionTarget, predictionTargets, verdict, workedLines } from "../../static/js/core/prediction.js";
 import { buildTimeline } from "../../static/js/core/timeline.js";
 import { fixture, program } from "./helpers.mjs";
 
@@ -15,6 +15,20 @@ test("each backward step asks for the first gradient it reveals; forward steps a
   const targets = [8, 9, 10].map((i) => predictionTarget(timeline, i));
   assert.deepEqual(targets.map((t) => [t.symbol, t.answer]), [["∂L/∂d", -2], ["∂L/∂e", -2], ["∂L/∂a", 6]]);
   assert.equal(predictionTarget(timeline, 11), null);
+});
+
+test("a step asks for each input that receives a gradient, in turn; a repeated input once", () => {
+  const timeline = timelineOf("lecture");
+  for (let i = 1; i <= 7; i++) assert.deepEqual(predictionTargets(timeline, i), []);
+  const asked = [8, 9, 10].map((i) => predictionTargets(timeline, i).map((t) => [t.symbol, t.answer, t.position, t.of]));
+  assert.deepEqual(asked, [
+    [["∂L/∂d", -2, 1, 2], ["∂L/∂f", 4, 2, 2]],
+    [["∂L/∂e", -2, 1, 2], ["∂L/∂c", -2, 2, 2]],
+    [["∂L/∂a", 6, 1, 2], ["∂L/∂b", -4, 2, 2]],
+  ]);
+  // b*b: one question about b, its total after both contributions.
+  const reuse = predictionTargets(timelineOf("reuse_twice"), 4);
+  assert.deepEqual(reuse.map((t) => [t.symbol, t.answer, t.of]), [["∂c/∂b", 12, 1]]);
 });
 
 test("a reused input is asked as its running total after the step", () => {

@@ -125,3 +125,28 @@ test("a partial graph (a math error) has only its forward pass, and a failed val
   assert.equal(end.active, "n1");
   assert.equal(end.grads.size, 0);
 });
+
+test("a backward failure: the forward pass, the steps that succeeded, then the failing node's step", () => {
+  // The contract's partial answer (DESIGN.md, "Request partial"): nodes without gradients, the steps
+  // that succeeded before the failure in `backward`, the failing node in `failed`.
+  const answer = fixture("lecture");
+  const nodes = answer.nodes.map((n) => ({ ...n, grad: null }));
+  const e = answer.nodes.find((n) => n.label === "e").id;
+  const graph = { output: answer.output, nodes, forward: answer.forward, backward: answer.backward.slice(0, 2), failed: e, phase: "backward" };
+  const timeline = buildTimeline(graph);
+  assert.equal(timeline.forwardCount, 7);
+  assert.equal(timeline.total, 7 + 2 + 1);
+  const last = timeline.steps.at(-1);
+  assert.deepEqual([last.phase, last.node, last.failed, last.contributions.length], ["backward", e, true, 0]);
+  // At the failing step the node shows the gradient it received; its inputs none.
+  const state = stateAt(timeline, timeline.total);
+  assert.equal(state.active, e);
+  assert.equal(state.grads.get(e), -2);
+  const a = answer.nodes.find((n) => n.label === "a").id;
+  assert.equal(state.grads.has(a), false);
+  // The steps before it are the API's: L's and d's.
+  assert.deepEqual(timeline.steps.slice(7, 9).map((s) => s.node), answer.backward.slice(0, 2).map((b) => b.node));
+  // A forward failure has no backward steps at all.
+  const forwardFailure = buildTimeline({ ...graph, phase: "forward", backward: [] });
+  assert.equal(forwardFailure.total, 7);
+});

@@ -34,3 +34,18 @@ test("a hover finds the nearest recorded epoch (the earlier one on a tie)", () =
   assert.equal(history.nearest(7), 3);
   assert.equal(history.nearest(1000), 3);
 });
+
+test("the test set's loss makes its own curve, a point a frame, and raises the axis when higher", () => {
+  const history = new TrainingHistory();
+  history.append({ epochs: [1, 2], loss: [0.9, 0.8], accuracy: [0.5, 0.6] }, 1.4);
+  history.append({ epochs: [3], loss: [0.7], accuracy: [0.6] }, null); // a frame without a test set
+  history.append({ epochs: [3, 4], loss: [0.7, 0.6], accuracy: [0.6, 0.7] }, 1.1);
+  history.append({ epochs: [4], loss: [0.6], accuracy: [0.7] }, 1.0); // epoch 4 again: skipped
+  assert.deepEqual(history.test, { epochs: [2, 4], loss: [1.4, 1.1] });
+  assert.ok(history.hasTest);
+  assert.equal(history.lossTop(), 1.4);
+  assert.equal(history.testLossNear(3.9), 1.1);
+  history.clear();
+  assert.ok(!history.hasTest);
+  assert.equal(history.testLossNear(1), null);
+});

@@ -218,7 +218,7 @@ test("a link's epoch is reached by training to it at full speed, then the run st
   assert.deepEqual(s.history.epochs, [1, 2, 3, 4]);
 });
 
-test("a math error stops the run where it failed: no start or step until a reset", async () => {
+test("a math error stops the run where it failed; Step then begins again at epoch 0", async () => {
   const server = fakeServer({ failAt: 3 });
   const s = session(server);
   await s.load(SETTINGS);
@@ -230,39 +230,99 @@ test("a math error stops the run where it failed: no start or step until a reset
   assert.equal(s.epoch, 2);
   assert.deepEqual(s.error, { code: "math_error", message: "epoch 3: log(0.0)", epoch: 3 });
   assert.ok(!s.canContinue);
-  const asked = server.bodies.length;
-  await s.step();
-  assert.equal(server.bodies.length, asked);
+  assert.equal(s.frames.last.epoch, 2, "the frames received stay, to look back at");
+  const stepping = s.step();
+  await settle();
+  assert.deepEqual(server.bodies.at(-1), { ...SETTINGS, steps: 1 }, "a new run from epoch 0, not a continuation");
+  server.release();
+  await stepping;
+  assert.equal(s.status, "paused");
+  assert.equal(s.epoch, 1);
+  assert.equal(s.error, null);
   await s.reset();
   assert.equal(s.status, "ready");
-  assert.equal(s.error, null);
 });
 
-test("a refusal (busy) leaves the run where it stood, with the reason", async () => {
+test("a frame that says the run diverged stops it there, closed, with the reason", async () => {
   const server = fakeServer();
-  let refuse = false;
+  const diverged = { code: "diverged", message: "the loss grew far past its start: try a smaller learning rate" };
+  const s = new TrainingSession({
+    stream: async function* (body, options) {
+      for await (const line of server.stream(body, options)) {
+        yield line.type === "frame" && line.epoch === 2 ? { ...line, warnings: [diverged] } : line;
+      }
+    },
+  });
+  await s.load(SETTINGS);
+  const running = s.start();
+  await settle();
+  server.release(2);
+  await running;
+  assert.equal(s.status, "diverged");
+  assert.equal(s.epoch, 2);
+  assert.equal(s.error.message, diverged.message);
+  assert.equal(server.aborted, 2, "the load's request and the run's: the server stops at once");
+  assert.ok(!s.busy && !s.canContinue && s.canAct);
+});
+
+test("a busy server (503) is waited for and asked again after its Retry-After, not shown as a failure", async () => {
+  const server = fakeServer();
+  let refusals = 0;
   const s = new TrainingSession({
     stream: (body, options) => {
-      if (refuse) {
+      if (refusals > 0) {
+        refusals -= 1;
         return (async function* () {
-          throw new ApiError({ code: "busy", message: "try again shortly", status: 503 });
+          const error = new ApiError({ code: "busy", message: "try again shortly", status: 503 });
+          error.retryAfter = 0.01;
+          throw error;
         })();
       }
       return server.stream(body, options);
     },
   });
   await s.load(SETTINGS);
-  refuse = true;
-  await s.start();
-  assert.equal(s.status, "ready");
-  assert.deepEqual(s.error, { code: "busy", message: "try again shortly" });
-  refuse = false;
-  const stepping = s.step();
+  refusals = 2;
+  s.start();
   await settle();
-  assert.equal(s.error, null);
-  server.release();
-  await stepping;
-  assert.equal(s.epoch, 1);
+  assert.equal(s.status, "waiting");
+  assert.equal(s.retry.seconds, 0.01);
+  assert.ok(s.busy && s.error === null);
+  while (s.status === "waiting") await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal(s.status, "running");
+  assert.deepEqual(server.bodies.at(-1), { ...SETTINGS, epochs_per_second: 100 });
+  server.release(SETTINGS.epochs);
+  while (s.busy) await settle();
+  assert.equal(s.status, "done");
+
+  refusals = 1;
+  await s.reset();
+  s.step();
+  await settle();
+  assert.equal(s.status, "waiting");
+  s.stop(); // Stop cancels the wait: nothing is asked again
+  const asked = server.bodies.length;
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assert.equal(server.bodies.length, asked);
+  assert.equal(s.status, "ready");
+});
+
+test("Start with the form's new settings starts them at once, even while a preview's load is on its way", async () => {
+  const server = fakeServer();
+  const s = session(server);
+  const loading = s.load(SETTINGS); // a typed value's preview: only the start line is wanted
+  const typed = { ...SETTINGS, epochs: 3 };
+  const running = s.start(typed); // the click, a millisecond later
+  await settle();
+  assert.equal(s.status, "running");
+  assert.ok(s.hasSettings(typed));
+  assert.deepEqual(server.bodies.at(-1), { ...typed, epochs_per_second: 100 });
+  server.release(3);
+  await Promise.all([loading, running]);
+  assert.equal(s.status, "done");
+  assert.equal(s.epoch, 3);
+  assert.deepEqual(s.run.parameters, uninterrupted(3));
+  assert.deepEqual(s.frames.frames.map((f) => f.epoch), [0, 1, 2, 3], "every frame kept, epoch 0 first");
 });
 
 test("new settings overtake a running training: its late lines are dropped", async () => {

@@ -4,7 +4,7 @@
 // reused node on a line of its own ("so far").
 
 import { formatFactor, formatNumber } from "./format.js";
-import { gradientSymbol, localRuleText, localDerivative, operationText, operationWithValues, sameText } from "./notation.js";
+import { equationChain, gradientSymbol, localRuleText, localDerivative, operationText, operationWithValues, sameText } from "./notation.js";
 
 /** `e = a·b`, or just `x·y` for an unnamed node whose name is its formula. */
 export function definition(node, labels, opsByName) {
@@ -70,6 +70,11 @@ export function chainRuleLines(timeline, state, opsByName) {
   return lines;
 }
 
+/** The values of a node's inputs, in input order. */
+export function inputValues(node, nodeById) {
+  return node.inputs.map((id) => nodeById.get(id)?.value);
+}
+
 function stepLines(timeline, state, opsByName) {
   const { graph, nodeById, labels, contributionTotals } = timeline;
   const L = labels.get(graph.output);
@@ -95,7 +100,7 @@ function stepLines(timeline, state, opsByName) {
     const result = failed ? "not a finite number" : formatNumber(node.value);
     return [
       { kind: "title", text: `Forward: ${head}` },
-      { kind: "equation", text: `${head} = ${operationWithValues(node, nodeById, labels, opsByName)} = ${result}` },
+      { kind: "equation", text: equationChain([head, operationWithValues(node, nodeById, labels, opsByName), result]) },
     ];
   }
 
@@ -108,6 +113,7 @@ function stepLines(timeline, state, opsByName) {
     lines.unshift({ kind: "title", text: `Backward: seed the output ${L}` });
     return lines;
   }
+  if (step.failed) return failedStepLines(timeline, state, opsByName, lines);
   lines.unshift({
     kind: "title",
     text: `Backward through ${definition(node, labels, opsByName)}, ${gradientSymbol(L, name)} = ${formatNumber(step.grad)}`,
@@ -125,7 +131,7 @@ function stepLines(timeline, state, opsByName) {
       return;
     }
     lines.push({ kind: "equation", text: contributionEquation(timeline, step, position, opsByName) });
-    lines.push({ kind: "rule", text: localRuleText(node, position, labels, opsByName, c.local) });
+    lines.push({ kind: "rule", text: localRuleText(node, position, labels, opsByName, c.local, inputValues(node, nodeById)) });
     const total = contributionTotals.get(c.input) ?? 0;
     if (total > 1) {
       reused.add(c.input);
@@ -138,6 +144,29 @@ function stepLines(timeline, state, opsByName) {
   });
   // After all contributions, the running totals of reused inputs, apart from the equations.
   for (const id of reused) lines.push({ kind: "total", text: runningTotalLine(timeline, state, id) });
+  return lines;
+}
+
+/**
+ * The step where the backward pass failed: the node's gradient as far as it got, and each local
+ * derivative that would carry it on, at the inputs' values (one of them is not a finite number; the
+ * API's message, added after, says which).
+ */
+function failedStepLines(timeline, state, opsByName, lines) {
+  const { graph, nodeById, labels } = timeline;
+  const node = nodeById.get(state.step.node);
+  const L = labels.get(graph.output);
+  const grad = state.grads.get(node.id);
+  const title = `Backward through ${definition(node, labels, opsByName)}: the math fails here`;
+  lines.unshift({ kind: "title", text: title });
+  if (grad !== undefined) lines.push({ kind: "equation", text: `${gradientSymbol(L, labels.get(node.id))} = ${formatNumber(grad)}` });
+  const values = inputValues(node, nodeById);
+  node.inputs.forEach((input, position) => {
+    if (nodeById.get(input)?.kind === "constant") return;
+    const { head, expression } = localDerivative(node, position, labels, opsByName);
+    const at = node.inputs.map((id, i) => `${labels.get(id)} = ${formatNumber(values[i])}`).filter((_, i) => nodeById.get(node.inputs[i])?.kind !== "constant");
+    lines.push({ kind: "rule", text: `${equationChain([head, expression])} at ${[...new Set(at)].join(", ")}: not a finite number` });
+  });
   return lines;
 }
 

@@ -24,7 +24,15 @@ export function predictedClass(value, output) {
 }
 
 function mix(a, b, t) {
-  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
+  return [Math.round(a[0] + (b[0] - a[0]) * t), Math.round(a[1] + (b[1] - a[1]) * t), Math.round(a[2] + (b[2] - a[2]) * t)];
+}
+
+/** Write the blend of colours a → b at t into `pixels` at `at` (RGBA, opaque), with no array made. */
+function writeMix(pixels, at, a, b, t) {
+  pixels[at] = Math.round(a[0] + (b[0] - a[0]) * t);
+  pixels[at + 1] = Math.round(a[1] + (b[1] - a[1]) * t);
+  pixels[at + 2] = Math.round(a[2] + (b[2] - a[2]) * t);
+  pixels[at + 3] = 255;
 }
 
 /**
@@ -90,3 +98,38 @@ export function plotScale(square, width, height) {
 export function termLean(term, largest) {
   return largest > 0 ? Math.max(-1, Math.min(1, term / largest)) : 0;
 }
+
+/**
+ * A hidden unit's outputs over the boundary's grid as RGBA pixels (rows as boundaryPixels's), coloured
+ * as TensorFlow Playground colours its neurons: blue above `centre`, orange below, grey at it, each as
+ * far as the grid's largest distance from `centre` (so a unit's shape shows whatever its scale). A
+ * unit with one output everywhere is grey.
+ * @param {number[]} values size × size outputs
+ * @param {number} size
+ * @param {number} [centre] 0 for relu and tanh, 0.5 for sigmoid
+ */
+export function unitPixels(values, size, centre = 0) {
+  let reach = 0;
+  let low = Infinity;
+  let high = -Infinity;
+  for (const value of values) {
+    if (!Number.isFinite(value)) continue;
+    reach = Math.max(reach, Math.abs(value - centre));
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  const flat = !(high > low);
+  const pixels = new Uint8ClampedArray(size * size * 4);
+  for (let r = 0; r < size; r++) {
+    const top = size - 1 - r;
+    for (let c = 0; c < size; c++) {
+      const value = values[r * size + c];
+      const lean = flat || !(reach > 0) || !Number.isFinite(value) ? 0 : (value - centre) / reach;
+      const at = (top * size + c) * 4;
+      if (lean < 0) writeMix(pixels, at, CLASS_COLORS.middle, CLASS_COLORS[0], -lean);
+      else writeMix(pixels, at, CLASS_COLORS.middle, CLASS_COLORS[1], lean);
+    }
+  }
+  return pixels;
+}
+

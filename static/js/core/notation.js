@@ -1,8 +1,10 @@
 // How the page writes nodes and derivatives, the same everywhere (chain-rule panel, inspector, graph,
 // tooltips, exports). Pure: no DOM.
 //
-// - A node is called by its name; an unnamed operation by its source text (`x1·w1`, shortened when
-//   long); an unnamed output `out`; a constant by its value, never by an id.
+// - A node is called by its name; an unnamed operation by its source text when that is short (`x1·w1`),
+//   else by a short stable name, `t₁`, `t₂` … in forward order (never a text cut with "…"; the step
+//   that computes it says what it is: `t₁ = l3_b0 + t₂`); an unnamed output `out`; a constant by its
+//   value, never by an id.
 // - The total gradient is `∂L/∂x`; a compound name is parenthesised, `∂L/∂(x·y)`.
 // - A local derivative is written with its operation, `∂(d·f)/∂d = f`; an input used twice by one
 //   operation is numbered, `b₁·b₂`.
@@ -12,7 +14,7 @@
 import { formatNumber } from "./format.js";
 import { spanText } from "./source-text.js";
 
-/** Longer labels are cut in the middle: the start and the end of an expression say the most. */
+/** An unnamed node's text up to this long is its name; a longer one gets a short name, `t₁`. */
 export const LABEL_MAX = 18;
 const SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉";
 
@@ -21,7 +23,12 @@ export function subscript(n) {
   return String(n).replace(/\d/g, (d) => SUBSCRIPT_DIGITS[Number(d)]);
 }
 
-/** Cut a label to `max` characters (code points) with an ellipsis in the middle. */
+/** The short name of the `k`-th unnamed node whose text is too long to be its name: `t₁`. */
+export function shortName(k) {
+  return `t${subscript(k)}`;
+}
+
+/** Cut a text to `max` characters (code points) with an ellipsis in the middle (never a node's name). */
 export function shorten(text, max = LABEL_MAX) {
   const chars = [...text];
   if (chars.length <= max) return text;
@@ -43,34 +50,38 @@ export function sourceLabel(text) {
 }
 
 /**
- * The name of every node as the page shows it: id → label.
+ * The name of every node as the page shows it: id → label. Unnamed operations are named in forward
+ * order, so an inner expression's name is known when the outer one is written.
  * @param {object} graph an API answer (nodes with id, kind, label, value, span)
  * @param {string} expression the program the answer is about (for the source text of unnamed nodes)
- * @param {object} [opsByName] ops.js's table: a fallback for an unnamed node without source text
+ * @param {object} [opsByName] ops.js's table: without source text, a node is its formula over its inputs
  */
 export function nodeLabels(graph, expression, opsByName = new Map()) {
   const labels = new Map();
   const named = new Set(graph.nodes.filter((n) => n.label).map((n) => n.label));
   const outputName = named.has("out") ? "output" : "out";
-  const unnamed = [];
-  for (const node of graph.nodes) {
-    if (node.label) labels.set(node.id, node.label);
-    else if (node.kind === "constant") labels.set(node.id, formatNumber(node.value));
-    else if (node.id === graph.output) labels.set(node.id, outputName);
+  const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
+  const order = [...(graph.forward ?? [])];
+  for (const node of graph.nodes) if (!order.includes(node.id)) order.push(node.id);
+  let shortNames = 0;
+  for (const id of order) {
+    const node = nodeById.get(id);
+    if (!node) continue;
+    if (node.label) labels.set(id, node.label);
+    else if (node.kind === "constant") labels.set(id, formatNumber(node.value));
+    else if (id === graph.output) labels.set(id, outputName);
     else {
-      const text = expression ? sourceLabel(spanText(expression, node.span)) : "";
-      if (text) labels.set(node.id, shorten(text));
-      else unnamed.push(node);
+      const source = expression ? sourceLabel(spanText(expression, node.span)) : "";
+      const text = source || operationText(node, labels, opsByName);
+      labels.set(id, [...text].length <= LABEL_MAX ? text : shortName(++shortNames));
     }
   }
-  // No source text (a graph from elsewhere): the formula over its inputs' names, in forward order.
-  const nodeById = new Map(graph.nodes.map((n) => [n.id, n]));
-  for (const id of graph.forward ?? []) {
-    const node = nodeById.get(id);
-    if (!labels.has(id) && unnamed.includes(node)) labels.set(id, shorten(operationText(node, labels, opsByName)));
-  }
-  for (const node of unnamed) if (!labels.has(node.id)) labels.set(node.id, node.id);
   return labels;
+}
+
+/** Is `name` one of the short names nodeLabels gives (`t₁`)? */
+export function isShortName(name) {
+  return /^t[₀-₉]+$/.test(name);
 }
 
 /** A name that needs no parentheses anywhere: an identifier (maybe subscripted) or a plain number. */
@@ -123,10 +134,17 @@ function placeholders(op, arity) {
 }
 
 /** How an input's name goes into a formula: bare in a sum or product of plain terms, else parenthesised. */
-function operand(formula, name) {
+function operand(formula, name, position = 0) {
   if (isAtom(name) || isCall(name)) return name;
   if (/^[a-z] \+ [a-z]$/.test(formula) && !name.startsWith("-")) return name;
   if (/^[a-z]·[a-z]$/.test(formula) && !/[-+/]|^-/.test(name)) return name;
+  // A difference: its left side as in a sum; its right side bare only when it is a product.
+  if (/^[a-z] [-−] [a-z]$/.test(formula)) {
+    if (position === 0 && !name.startsWith("-")) return name;
+    if (position === 1 && !/[-+/]|^-/.test(name)) return name;
+  }
+  // A quotient: a product over an atom reads without parentheses on the left.
+  if (/^[a-z] ?\/ ?[a-z]$/.test(formula) && position === 0 && !/[-+/]|^-/.test(name)) return name;
   return `(${name})`;
 }
 
@@ -139,7 +157,9 @@ function substitute(text, names, replacements) {
   const pattern = new RegExp(`\\b(${names.join("|")})\\b`, "g");
   return text.replace(pattern, (word, _name, at) => {
     const replacement = replacements[names.indexOf(word)] ?? word;
-    const enclosed = text[at - 1] === "(" && text[at + word.length] === ")";
+    // An argument of a call, `σ(x)` or `max(0, x)`, needs no parentheses of its own.
+    const after = text[at + word.length];
+    const enclosed = (text[at - 1] === "(" || text.slice(at - 2, at) === ", ") && (after === ")" || after === ",");
     return enclosed && replacement.startsWith("(") && replacement.endsWith(")") ? replacement.slice(1, -1) : replacement;
   });
 }
@@ -158,7 +178,7 @@ export function operationText(node, labels, opsByName, names = inputNames(node, 
   const op = opsByName.get(node.op);
   if (!op) return `${node.op}(${names.join(", ")})`;
   const formula = formulaOf(op);
-  return substitute(formula, placeholders(op, node.inputs.length), names.map((name) => operand(formula, name)));
+  return substitute(formula, placeholders(op, node.inputs.length), names.map((name, i) => operand(formula, name, i)));
 }
 
 /** The operation with its inputs' values: `2·(-3)`, `tanh(0.8814)`. */
@@ -169,11 +189,14 @@ export function operationWithValues(node, nodeById, labels, opsByName) {
 
 /**
  * The local derivative of an operation node with respect to its input at `position`:
- * `{head: "∂(d·f)/∂d", expression: "f"}` (expression null when the API gave no rule).
+ * `{head: "∂(d·f)/∂d", expression: "f"}` (expression null when the API gave no rule); a node with a
+ * short name is written by it, `∂t₁/∂x`.
  */
 export function localDerivative(node, position, labels, opsByName) {
   const names = inputNames(node, labels);
-  const operation = operationText(node, labels, opsByName, names);
+  // A node with a short name (`t₁`) is called by it: its formula is what made its text too long.
+  const own = labels.get(node.id);
+  const operation = own && isShortName(own) ? own : operationText(node, labels, opsByName, names);
   const head = `∂${wrap(operation)}/∂${wrap(names[position])}`;
   const op = opsByName.get(node.op);
   const rule = op?.parsedRules[position];
@@ -182,15 +205,92 @@ export function localDerivative(node, position, labels, opsByName) {
   return { head, expression };
 }
 
-/** `∂(d·f)/∂d = f`, and with the step's number when given: `∂(d·f)/∂d = f = -2`. */
-export function localRuleText(node, position, labels, opsByName, local = undefined) {
+/** `a = b = b` → `a = b`: an equation never says the same thing twice in a row. */
+export function equationChain(parts) {
+  const kept = [];
+  for (const part of parts) {
+    if (part === null || part === undefined || part === "") continue;
+    const previous = kept.at(-1);
+    if (previous !== undefined && (sameText(previous, part) || sameNumber(previous, part))) continue;
+    kept.push(part);
+  }
+  return kept.join(" = ");
+}
+
+function numberOf(text) {
+  const clean = String(text).trim().replace(/^\((.*)\)$/, "$1").replace(/\u2212/g, "-");
+  if (clean === "½") return 0.5;
+  return /^-?\d+(\.\d+)?(e-?\d+)?$/.test(clean) ? Number(clean) : null;
+}
+
+function sameNumber(a, b) {
+  const x = numberOf(a);
+  return x !== null && x === numberOf(b);
+}
+
+/**
+ * A rule by cases, `1 if x > 0 else 0` or `1 if a > b, ½ if a = b, else 0`, as its cases:
+ * `[{value, condition}]`, the last one's condition null (else). Null when the rule has no cases.
+ */
+export function ruleCases(rule) {
+  const pieces = rule.replace(/,?\s+else\s+/, ", else ").split(/,\s*/);
+  if (pieces.length < 2 || !pieces.at(-1).startsWith("else ")) return null;
+  const cases = [];
+  for (const piece of pieces.slice(0, -1)) {
+    const match = /^(.+?) if (.+)$/.exec(piece);
+    if (!match) return null;
+    cases.push({ value: match[1].trim(), condition: match[2].trim() });
+  }
+  cases.push({ value: pieces.at(-1).slice(5).trim(), condition: null });
+  return cases;
+}
+
+const FLIP = { ">": "≤", "<": "≥", "≥": "<", "≤": ">", "=": "≠" };
+const STRICT_FLIP = { ">": "<", "<": ">" };
+
+/**
+ * Why a rule by cases took the case it took, with the inputs' names and values: `since x = 0.3 > 0`.
+ * The case is the one whose value is the step's local derivative (the API's number: the page does not
+ * recompute it); the else case gives the first condition turned round (`x = -1 ≤ 0`, or `a = 1 < b = 2`
+ * when the cases before it were `>` and `=`).
+ */
+function takenCase(cases, local, names, replacements) {
+  const index = cases.findIndex((c) => numberOf(c.value) === local);
+  if (index < 0) return null;
+  const taken = cases[index];
+  let condition = taken.condition;
+  if (condition === null) {
+    const first = /^(\S+) ([<>=≤≥]) (\S+)$/.exec(cases[0].condition ?? "");
+    if (!first) return { value: taken.value, reason: null };
+    const [, left, op, right] = first;
+    const ties = cases.some((c) => c.condition && new RegExp(`^(${left} = ${right}|${right} = ${left})$`).test(c.condition));
+    condition = `${left} ${(ties && STRICT_FLIP[op]) || FLIP[op] || op} ${right}`;
+  }
+  return { value: taken.value, reason: substitute(condition, names, replacements) };
+}
+
+/**
+ * `∂(d·f)/∂d = f`, and with the step's number when given: `∂(d·f)/∂d = f = -2` (never the same
+ * thing twice: `∂(e + c)/∂e = 1`). A rule by cases says which case and why, when the inputs' values
+ * are given: `∂relu(t₁)/∂t₁ = 1, since t₁ = 0.3 > 0`.
+ * @param {number[]} [inputValues] the node's inputs' values, in input order
+ */
+export function localRuleText(node, position, labels, opsByName, local = undefined, inputValues = undefined) {
   const { head, expression } = localDerivative(node, position, labels, opsByName);
-  const parts = [head];
-  if (expression !== null) parts.push(expression);
-  // `∂(e + c)/∂e = 1` needs no `= 1` after it.
-  const isNumber = expression !== null && /^-?\d+(\.\d+)?$/.test(expression.trim()) && Number(expression) === local;
-  if (local !== undefined && local !== null && !isNumber) parts.push(formatNumber(local));
-  return parts.join(" = ");
+  const known = local !== undefined && local !== null;
+  const op = opsByName.get(node.op);
+  const cases = op?.parsedRules[position] ? ruleCases(op.parsedRules[position].expression) : null;
+  if (cases && known && inputValues) {
+    const names = placeholders(op, node.inputs.length);
+    const inputs = inputNames(node, labels);
+    const values = inputs.map((name, i) => {
+      const value = formatNumber(inputValues[i]);
+      return sameNumber(name, value) ? value : `${name} = ${value}`;
+    });
+    const taken = takenCase(cases, local, names, values);
+    if (taken) return `${head} = ${formatNumber(local)}${taken.reason ? `, since ${taken.reason}` : ""}`;
+  }
+  return equationChain([head, expression, known ? formatNumber(local) : null]);
 }
 
 /** What an edge carries back in a backward step: its local derivative and contribution, `×(-3) → 6`. */

@@ -11,21 +11,34 @@ export const RELATIVE_TOLERANCE = 0.01;
 export const ABSOLUTE_TOLERANCE = 0.005;
 
 /**
- * What step `index` (1-based: the step about to be shown) reveals, or null when it reveals no
- * gradient (a forward step, a step whose inputs are all constants).
- * @returns {{index, id, name, symbol, answer}} the node whose gradient to predict, its `∂L/∂x`, and
- *   its gradient once the step is shown (the API's numbers, summed in the API's order)
+ * What step `index` (1-based: the step about to be shown) reveals, one target per input that receives
+ * a gradient, in the order of the step's inputs (an input used twice, `x*x`, is asked once: its total
+ * after the step); the seed step asks for the output's own gradient. Empty for a forward step or a
+ * step whose inputs are all constants.
+ * @returns {Array<{index, id, name, symbol, answer, position, of}>} the node whose gradient to predict,
+ *   its `∂L/∂x`, its gradient once the step is shown (the API's numbers, summed in the API's order),
+ *   and where it stands among the step's questions (`position` from 1, `of` of them)
  */
-export function predictionTarget(timeline, index) {
+export function predictionTargets(timeline, index) {
   const step = timeline.steps[index - 1];
-  if (!step || step.phase !== "backward") return null;
+  if (!step || step.phase !== "backward") return [];
   const { nodeById, labels, graph } = timeline;
-  const receiving = step.contributions.find((c) => c.contribution !== null && nodeById.get(c.input)?.kind !== "constant");
-  const id = receiving ? receiving.input : step.seed ? graph.output : null;
-  if (id === null) return null;
-  const answer = stateAt(timeline, index).grads.get(id);
-  const name = labels.get(id);
-  return { index, id, name, symbol: gradientSymbol(labels.get(graph.output), name), answer };
+  const ids = [];
+  for (const c of step.contributions) {
+    if (c.contribution !== null && nodeById.get(c.input)?.kind !== "constant" && !ids.includes(c.input)) ids.push(c.input);
+  }
+  if (!ids.length && step.seed) ids.push(graph.output);
+  const grads = ids.length ? stateAt(timeline, index).grads : null;
+  const L = labels.get(graph.output);
+  return ids.map((id, i) => {
+    const name = labels.get(id);
+    return { index, id, name, symbol: gradientSymbol(L, name), answer: grads.get(id), position: i + 1, of: ids.length };
+  });
+}
+
+/** The first question of step `index` (see predictionTargets), or null when it asks none. */
+export function predictionTarget(timeline, index) {
+  return predictionTargets(timeline, index)[0] ?? null;
 }
 
 /** A typed number: `-2`, `−2` (a typographic minus), `0,5`, `1/3`, `2e-3`. Null when it is none. */

@@ -10,8 +10,9 @@ import { nodeLabels } from "./notation.js";
 
 /**
  * Build the timeline of one API answer.
- * @param {object} graph the JSON body of POST /api/graph (or a partial graph: `backward` empty and
- *   `failed` set, the forward pass up to a math error)
+ * @param {object} graph the JSON body of POST /api/graph (or a partial graph: `failed` set, and
+ *   `phase`: "forward" for the forward pass up to a math error, "backward" for a whole forward pass
+ *   and `backward` the backward steps that succeeded before it)
  * @param {object} [options]
  * @param {Map<string, string>} [options.labels] the nodes' shown names (notation.js's nodeLabels)
  * @param {{backward: object[], grads: Map<string, number>}} [options.bug] the buggy pass
@@ -22,8 +23,9 @@ export function buildTimeline(graph, { labels, bug } = {}) {
   const steps = graph.forward.map((id) => ({ phase: "forward", node: id }));
   const forwardCount = steps.length;
 
-  // A partial graph stops where the math failed: it has no backward pass at all.
-  const backward = graph.failed ? [] : bug ? bug.backward : backwardEntries(graph);
+  // A partial graph stops where the math failed: in the forward pass there is no backward pass at
+  // all; in the backward pass, the steps that succeeded, then the failing node's step.
+  const backward = graph.failed ? failedPass(graph) : bug ? bug.backward : backwardEntries(graph);
   // How many gradient contributions each node receives in the whole pass: more than one means reuse.
   const contributionTotals = new Map();
   for (const entry of backward) {
@@ -33,7 +35,9 @@ export function buildTimeline(graph, { labels, bug } = {}) {
     }
   }
   backward.forEach((entry, i) => {
-    steps.push({ phase: "backward", node: entry.node, grad: entry.grad, contributions: entry.contributions, seed: i === 0 });
+    const step = { phase: "backward", node: entry.node, grad: entry.grad, contributions: entry.contributions, seed: i === 0 };
+    if (entry.failed) step.failed = true;
+    steps.push(step);
   });
   return {
     graph,
@@ -47,6 +51,16 @@ export function buildTimeline(graph, { labels, bug } = {}) {
     total: steps.length,
     contributionTotals,
   };
+}
+
+/**
+ * The backward pass of a partial graph: none when the forward pass failed; after a failure in the
+ * backward pass, the steps that succeeded (the API's `backward`) and a last step at the failing node,
+ * with no gradient of its own recorded (it shows what it had received) and no contributions.
+ */
+function failedPass(graph) {
+  if (graph.phase !== "backward") return [];
+  return [...(graph.backward ?? []), { node: graph.failed, grad: null, contributions: [], failed: true }];
 }
 
 function isConstant(node) {
@@ -89,8 +103,9 @@ export function stateAt(timeline, index) {
       grads.set(graph.output, 1);
       if (last) changed.add(graph.output);
     }
-    // The processed node's full gradient, as the API recorded it when it processed the node.
-    if (!isConstant(nodeById.get(step.node))) grads.set(step.node, step.grad);
+    // The processed node's full gradient, as the API recorded it when it processed the node (a
+    // failing step recorded none: the node keeps what it received).
+    if (!isConstant(nodeById.get(step.node)) && step.grad !== null) grads.set(step.node, step.grad);
     for (const c of step.contributions) {
       if (c.contribution === null || isConstant(nodeById.get(c.input))) continue;
       const before = received.get(c.input) ?? 0;

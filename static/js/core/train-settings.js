@@ -2,14 +2,19 @@
 // values the API takes, the request bodies made from them, and their URL form. Pure: no DOM.
 //
 // `#view=train&preset=minitorch&dataset=xor&points=50&hidden=10&activation=relu&lr=0.5&epochs=500
-//  &seed=0&speed=100&discrete=1&epoch=120` — `epoch` is where a stopped run stands: opening the link
-// trains again to it (the same seed gives the same run), so the curve and the parameters come back.
+//  &seed=0&test=0.2&noise=0.1&speed=100&discrete=1&epoch=120&point=7` — `epoch` is where a stopped run
+// stands: opening the link trains again to it (the same seed gives the same run), so the curve and the
+// parameters come back; `point` is the point explained there (its "From training" card reopens).
 
 /** @typedef {{preset: string, dataset: string, points: number, hidden: number, activation: string,
  *   learning_rate: number, epochs: number, seed: number}} Settings  a training's setup, as the API names it */
 
 /** The fields of a training's setup, in the order the controls show them. */
-export const SETTING_FIELDS = ["preset", "dataset", "points", "hidden", "activation", "learning_rate", "epochs", "seed"];
+export const SETTING_FIELDS = ["preset", "dataset", "points", "hidden", "activation", "learning_rate", "epochs", "seed", "test_fraction", "noise"];
+
+/** Fields a request carries only when they are not 0 (so a request without them is a v1 request). */
+const OPTIONAL_FIELDS = ["test_fraction", "noise"];
+const MAX_FRACTION = 0.5; // the API's bound for `test_fraction` and `noise`
 
 /** Epochs a second the page asks for (`epochs_per_second`), so a run can be watched; 0: as fast as it goes. */
 export const SPEEDS = [10, 30, 100, 300, 0];
@@ -35,6 +40,8 @@ export function presetDefaults(catalog, name) {
     learning_rate: preset.learning_rate,
     epochs: preset.epochs,
     seed: 0,
+    test_fraction: 0,
+    noise: 0,
   };
 }
 
@@ -64,6 +71,9 @@ export function validSetting(catalog, field, value) {
       return whole(0, MAX_SEED);
     case "learning_rate":
       return typeof value === "number" && Number.isFinite(value) && value > 0 && value <= MAX_LEARNING_RATE;
+    case "test_fraction":
+    case "noise":
+      return typeof value === "number" && Number.isFinite(value) && value >= 0 && value <= (limits[field] ?? MAX_FRACTION);
     default:
       return false;
   }
@@ -78,6 +88,8 @@ export function settingHint(catalog, field) {
     epochs: `a whole number from 1 to ${limits.epochs}`,
     seed: `a whole number from 0 to ${MAX_SEED}`,
     learning_rate: `a number above 0, at most ${MAX_LEARNING_RATE}`,
+    test_fraction: `a fraction from 0 to ${MAX_FRACTION}`,
+    noise: `a number from 0 to ${MAX_FRACTION}`,
   }[field] ?? "one of the listed choices";
 }
 
@@ -96,13 +108,20 @@ export function completeSettings(catalog, proposed = {}) {
 
 /** Would two settings train the same run? (Every field matters: even `epochs` moves micrograd's schedule.) */
 export function sameSettings(a, b) {
-  return Boolean(a && b) && SETTING_FIELDS.every((field) => a[field] === b[field]);
+  return Boolean(a && b) && SETTING_FIELDS.every((field) => (a[field] ?? 0) === (b[field] ?? 0));
+}
+
+/** The settings as a request carries them: the test set and the noise only when they are not 0. */
+function requestFields(settings) {
+  const body = { ...settings };
+  for (const field of OPTIONAL_FIELDS) if (!body[field]) delete body[field];
+  return body;
 }
 
 /** The fields /api/train/example and /api/train/gradients take from the settings (no rate, no epochs). */
 function modelFields(settings) {
-  const { preset, dataset, points, hidden, activation, seed } = settings;
-  return { preset, dataset, points, hidden, activation, seed };
+  const { preset, dataset, points, hidden, activation, seed, test_fraction, noise } = settings;
+  return requestFields({ preset, dataset, points, hidden, activation, seed, test_fraction, noise });
 }
 
 /**
@@ -111,7 +130,7 @@ function modelFields(settings) {
  * runs; `speed` (epochs a second, 0 for none) slows it to be watched.
  */
 export function trainBody(settings, { parameters = null, startEpoch = 0, steps = null, speed = 0 } = {}) {
-  const body = { ...settings };
+  const body = requestFields(settings);
   if (parameters && startEpoch > 0) {
     body.parameters = { ...parameters };
     body.start_epoch = startEpoch;
@@ -142,13 +161,16 @@ const URL_KEYS = {
   learning_rate: "lr",
   epochs: "epochs",
   seed: "seed",
+  test_fraction: "test",
+  noise: "noise",
 };
 const NAME = /^[a-z][a-z0-9_]*$/;
 const TEXT_FIELDS = new Set(["preset", "dataset", "activation"]);
 
 /**
- * @typedef {{settings: Partial<Settings>, speed: number, discrete: boolean, epoch: number}} TrainPageState
- *   epoch: where the run stands (0: not trained)
+ * @typedef {{settings: Partial<Settings>, speed: number, discrete: boolean, epoch: number,
+ *   point: number | null}} TrainPageState
+ *   epoch: where the run stands (0: not trained); point: the point explained at that epoch (null: none)
  */
 
 /** Does this hash open the Train view? */
@@ -157,15 +179,17 @@ export function isTrainHash(hash) {
 }
 
 /** TrainPageState → the hash part of a URL (with the leading `#`). */
-export function encodeTrainState({ settings = {}, speed = DEFAULT_SPEED, discrete = false, epoch = 0 }) {
+export function encodeTrainState({ settings = {}, speed = DEFAULT_SPEED, discrete = false, epoch = 0, point = null }) {
   const params = new URLSearchParams();
   params.set("view", "train");
   for (const field of SETTING_FIELDS) {
-    if (settings[field] !== undefined) params.set(URL_KEYS[field], String(settings[field]));
+    if (settings[field] === undefined || (OPTIONAL_FIELDS.includes(field) && !settings[field])) continue;
+    params.set(URL_KEYS[field], String(settings[field]));
   }
   if (speed !== DEFAULT_SPEED) params.set("speed", String(speed));
   if (discrete) params.set("discrete", "1");
   if (Number.isInteger(epoch) && epoch > 0) params.set("epoch", String(epoch));
+  if (Number.isInteger(point) && point >= 0) params.set("point", String(point));
   return `#${params.toString()}`;
 }
 
@@ -189,10 +213,12 @@ export function decodeTrainState(hash) {
   }
   const speed = Number(params.get("speed") ?? DEFAULT_SPEED);
   const epoch = Number(params.get("epoch") ?? 0);
+  const point = params.get("point") === null || params.get("point") === "" ? NaN : Number(params.get("point"));
   return {
     settings,
     speed: SPEEDS.includes(speed) ? speed : DEFAULT_SPEED,
     discrete: params.get("discrete") === "1",
     epoch: Number.isInteger(epoch) && epoch > 0 ? epoch : 0,
+    point: Number.isInteger(point) && point >= 0 ? point : null,
   };
 }

@@ -33,7 +33,10 @@ export async function* streamTraining(body, { signal, fetch: fetchImpl = globalT
     }
     const error = errorFromBody(answer, response.status);
     const retry = Number(response.headers.get("Retry-After"));
-    if (response.status === 503 && retry > 0) error.message = `${error.message} (in about ${retry} s)`;
+    if (response.status === 503 && retry > 0) {
+      error.message = `${error.message} (in about ${retry} s)`;
+      error.retryAfter = retry;
+    }
     throw error;
   }
   yield* readTrainLines(response.body);

@@ -4,7 +4,7 @@
 export class EditCue {
   /**
    * @param {HTMLElement} cue the cue by the Run button
-   * @param {HTMLElement} card the editor's card (marked while the cue shows)
+   * @param {HTMLElement} card the editor's card (its `edited` class marks the text box while the cue shows)
    * @param {import("./editor.js").Editor} editor
    */
   constructor(cue, card, editor) {
@@ -25,6 +25,6 @@ export class EditCue {
   update() {
     const edited = this.lastRun !== null && this.editor.value !== this.lastRun;
     this.cue.hidden = !edited;
-    this.card.classList.toggle("not-run", edited);
+    this.card.classList.toggle("edited", edited); // the badge's own class, `not-run`, is the badge's alone
   }
 }

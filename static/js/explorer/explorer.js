@@ -168,7 +168,11 @@ export class Explorer {
     this.onShown(expression);
   }
 
-  /** The graph built up to a math error: its forward pass can be stepped, there is no backward pass. */
+  /**
+   * The graph built up to a math error, which opens at the failing step, the failing node marked: a
+   * forward failure's forward pass can be stepped; a backward failure's whole forward pass and the
+   * backward steps that succeeded before it too.
+   */
   showPartial(error, expression) {
     const { nodes, forward, failed, phase } = error.partial;
     const graph = {
@@ -176,7 +180,7 @@ export class Explorer {
       output: phase === "backward" ? forward.at(-1) : null,
       nodes,
       forward,
-      backward: [],
+      backward: phase === "backward" ? (error.partial.backward ?? []) : [],
       failed,
       phase,
       failedMessage: error.message,
@@ -187,7 +191,10 @@ export class Explorer {
     this.draw({ answer: graph, body: null, expression, timeline, labels, failed: true });
     this.elements.panel.classList.add("failed");
     this.exports.enable(false);
-    this.elements.meta.textContent = `${nodes.length} nodes built before the math failed`;
+    this.elements.meta.textContent =
+      phase === "backward"
+        ? `The backward pass failed after ${graph.backward.length} step${graph.backward.length === 1 ? "" : "s"}`
+        : `${nodes.length} nodes built before the math failed`;
     this.player.setTotal(timeline.total, timeline.total);
     this.viewport.follow(failed);
   }
@@ -231,7 +238,7 @@ export class Explorer {
     state.rightGrads = right;
     this.state = state;
     this.drawing.showStep(shown, state, { follow: FOLLOW_CAUSES.has(cause), right });
-    this.variables.showStep(state.grads, { right, complete: completeGradients(timeline, state) });
+    this.variables.showStep(state.grads, { right, complete: completeGradients(timeline, state), lockNudges: this.teaching.predictMode });
     this.controls.show(state, { failed: shown.failed });
     this.chainRule.show(timeline, state, this.opsByName, { announced: cause !== "load" || state.index > 0 });
     this.showStatement(state);
@@ -246,12 +253,17 @@ export class Explorer {
     this.editor.showStep(current && node ? node.span : null, state.phase);
   }
 
-  /** Inspect a node (a click on it), or nothing (null). The inspector is beside the graph: no scrolling. */
-  select(id) {
+  /**
+   * Inspect a node, or nothing (null). `tapped`: a click or tap on the node, whose inspector opens where
+   * the person is looking (beside the graph on a wide screen, over the page on a narrow one): no scrolling.
+   */
+  select(id, { tapped = false } = {}) {
     this.selected = id;
     this.view.setSelected(id);
     if (this.state && this.drawing.isDrawn(this.shown)) this.view.update(this.state, { right: this.state.rightGrads });
     this.showInspector(id !== null);
+    const element = id === null ? null : this.elements.graph.querySelector(`[data-node-id="${CSS.escape(id)}"]`);
+    if (id === null || tapped) this.inspector.present(element);
   }
 
   /** Fill the inspector; `highlight` also marks the node's text in the editor. */
@@ -271,6 +283,11 @@ export class Explorer {
       right: this.state?.rightGrads ?? null,
     });
     if (highlight && this.editor.value === shown.expression) this.editor.highlightSpan(node.span);
+  }
+
+  /** The nodes whose whole gradient the step on show has revealed (all their contributions in). */
+  revealedGradients() {
+    return this.shown && this.state ? completeGradients(this.activeTimeline(), this.state) : new Set();
   }
 
   /** The `+=` bug on or off. */

@@ -17,6 +17,8 @@ export class PlayerControls {
     this.stepBack = byId("step-back");
     this.stepForward = byId("step-forward");
     const play = byId("play");
+    // Disabled while there is no graph to step (a syntax error, before the first answer).
+    this.buttons = [byId("to-start"), this.stepBack, play, this.stepForward, byId("to-end"), this.scrubber];
 
     byId("to-start").addEventListener("click", () => player.toStart());
     this.stepBack.addEventListener("click", () => player.back());
@@ -33,6 +35,12 @@ export class PlayerControls {
 
   /** A new timeline: the scrubber's range, and how much of it is the forward pass. */
   setTimeline(timeline) {
+    const none = timeline.total === 0;
+    for (const button of this.buttons) {
+      button.disabled = none;
+      if (none && button.matches(":focus")) button.blur();
+    }
+    if (none) this.player.pause?.();
     this.scrubber.max = String(timeline.total);
     this.forwardBar.style.width = `${timeline.total ? (timeline.forwardCount / timeline.total) * 100 : 0}%`;
   }

@@ -46,7 +46,8 @@ export class PredictPanel {
   ask(target, context) {
     this.target = target;
     const { question, input, submit, skip } = this.elements;
-    question.textContent = `${context}. Predict ${target.symbol} after this step:`;
+    const which = target.of > 1 ? ` (input ${target.position} of ${target.of})` : "";
+    question.textContent = `${context}. Predict ${target.symbol} after this step${which}:`;
     input.disabled = false;
     submit.disabled = false;
     skip.disabled = false;

@@ -147,7 +147,7 @@ export class VariablesPanel {
     });
 
     row.append(label, number, slider, nudge, meta);
-    this.rows.set(name, { row, number, slider, grad, check, free });
+    this.rows.set(name, { row, number, slider, nudge, grad, check, free });
     return row;
   }
 
@@ -176,10 +176,12 @@ export class VariablesPanel {
    * @param {Map<string, number>} grads node id → gradient so far (the timeline's state)
    * @param {{right?: Map<string, number> | null, complete?: Set<string>}} [options] right: with the
    *   `+=` bug on, the right gradients so far; complete: the nodes whose gradient has all its
-   *   contributions (their numeric check may show)
+   *   contributions (their numeric check may show); lockNudges: predict mode, where a nudge is locked
+   *   until the backward pass has revealed the variable's whole gradient (it would print it)
    */
-  showStep(grads, { right = null, complete = new Set() } = {}) {
+  showStep(grads, { right = null, complete = new Set(), lockNudges = false } = {}) {
     this.shownGrads = grads;
+    this.lockNudges = lockNudges;
     this.right = right;
     this.complete = complete;
     for (const [name, row] of this.rows) this.showGradient(row, name);
@@ -199,7 +201,13 @@ export class VariablesPanel {
     if (row.grad.textContent !== gradText) row.grad.textContent = gradText;
     row.grad.classList.toggle("pending", pending);
     row.grad.classList.toggle("wrong", wrong);
-    this.showCheck(row, name, this.complete?.has(row.nodeId) ? grad : undefined);
+    const revealed = this.complete?.has(row.nodeId) ?? false;
+    this.showCheck(row, name, revealed ? grad : undefined);
+    const locked = Boolean(this.lockNudges) && !revealed && !this.failed;
+    if (row.nudge.disabled !== locked) {
+      row.nudge.disabled = locked;
+      row.nudge.title = locked ? `Locked in predict mode until the backward pass reveals ${symbol}` : `Add h to ${name} and see how much the output moves`;
+    }
   }
 
   /**

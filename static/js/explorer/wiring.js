@@ -43,7 +43,7 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
   const viewport = new Viewport(graph, { reducedMotion });
   wireZoomButtons(viewport, { zoomIn: $("zoom-in"), zoomOut: $("zoom-out"), fit: $("zoom-fit") });
   const view = new GraphView(graph, viewport.layer, {
-    onSelect: (id) => explorer.select(id),
+    onSelect: (id) => explorer.select(id, { tapped: true }),
     onToggle: (id) => explorer.toggleFold(id),
     reducedMotion,
     glyph: (op) => opGlyph(explorer.opsByName, op),
@@ -102,6 +102,8 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
     result: $("prediction-result"),
     score: $("prediction-score"),
   };
+  const chainRule = new ChainRulePanel($("chain-rule"), $("announcer"));
+  $("code-mode").addEventListener("change", (event) => chainRule.setCode(event.target.checked));
   const explorer = new Explorer({
     editor,
     view,
@@ -111,8 +113,15 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
     status,
     controls: new PlayerControls(player, $),
     variables: new VariablesPanel($("variables"), $("variables-empty"), setVariable, (name) => nudges.nudge(name)),
-    chainRule: new ChainRulePanel($("chain-rule"), $("announcer")),
-    inspector: new InspectorPanel($("inspector-body")),
+    chainRule,
+    inspector: new InspectorPanel($("inspector-body"), {
+      card: $("inspector"),
+      close: $("inspector-close"),
+      narrow: window.matchMedia("(max-width: 999px)"),
+      graph: $("graph-panel"),
+      avoid: [document.querySelector(".player")],
+      onClose: () => explorer.select(null),
+    }),
     warnings: new WarningsView($("warnings"), editor),
     predict: new PredictPanel(predictElements, (target, guess) => explorer.predicted(target, guess)),
     exports: new ExportMenu(
@@ -149,7 +158,10 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
       checkToggle.dispatchEvent(new Event("change"));
     }
   });
-  $("predict-mode").addEventListener("change", (event) => explorer.setPredictMode(event.target.checked));
+  $("predict-mode").addEventListener("change", (event) => {
+    if (event.target.checked) nudges.clear(); // a nudge on show may print a gradient about to be asked
+    explorer.setPredictMode(event.target.checked);
+  });
 
   const ops = getOps().then(
     (answer) => explorer.setOps(indexOps(answer.ops)),

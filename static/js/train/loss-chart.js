@@ -4,9 +4,11 @@
 // card's width), so its text stays the page's size on a phone.
 
 import { formatNumber, formatPercent } from "../core/format.js";
+import { shortNumber } from "../core/train-lab.js";
 
 const d3 = globalThis.d3;
-const MARGIN = { left: 44, right: 44, top: 10, bottom: 26 };
+// The loss axis's labels are shortNumber's (at most 7 characters): 52 px holds them at 11 px.
+const MARGIN = { left: 52, right: 40, top: 10, bottom: 26 };
 const FALLBACK_SIZE = { width: 480, height: 190 };
 
 export class LossChart {
@@ -22,6 +24,8 @@ export class LossChart {
     this.accuracyAxis = this.svg.append("g").attr("class", "chart-axis chart-axis-accuracy");
     this.accuracyPath = this.svg.append("path").attr("class", "chart-accuracy");
     this.lossPath = this.svg.append("path").attr("class", "chart-loss");
+    this.testPath = this.svg.append("path").attr("class", "chart-test-loss");
+    this.markRule = this.svg.append("line").attr("class", "chart-mark").style("display", "none");
     this.empty = this.svg.append("text").attr("class", "chart-empty").attr("text-anchor", "middle").text("Start training: the curve grows here");
     this.hover = this.svg.append("g").attr("class", "chart-hover").attr("data-testid", "train-curve-hover").style("display", "none");
     this.hover.append("line").attr("class", "chart-rule");
@@ -45,14 +49,15 @@ export class LossChart {
       const { width, height } = entry.contentRect;
       if (!width || !height || (width === this.size.width && height === this.size.height)) return;
       this.size = { width, height };
-      if (this.history) this.draw(this.history, this.total);
+      if (this.history) this.draw(this.history, this.total, this.mark);
     }).observe(svg);
   }
 
-  /** Draw `history` over a run of `total` epochs. */
-  draw(history, total) {
+  /** Draw `history` over a run of `total` epochs; `mark`: the epoch looked back at (null: none). */
+  draw(history, total, mark = null) {
     this.history = history;
     this.total = Math.max(1, total);
+    this.mark = mark;
     const { width, height } = this.size;
     const right = width - MARGIN.right;
     const bottom = height - MARGIN.bottom;
@@ -61,7 +66,7 @@ export class LossChart {
     this.yAccuracy = d3.scaleLinear().domain([0, 1]).range([bottom, MARGIN.top]);
     const ticks = Math.max(2, Math.floor((right - MARGIN.left) / 70));
     this.xAxis.attr("transform", `translate(0,${bottom})`).call(d3.axisBottom(this.x).ticks(ticks, "d").tickSizeOuter(0));
-    this.lossAxis.attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(this.yLoss).ticks(4).tickSizeOuter(0));
+    this.lossAxis.attr("transform", `translate(${MARGIN.left},0)`).call(d3.axisLeft(this.yLoss).ticks(4).tickFormat(shortNumber).tickSizeOuter(0));
     this.accuracyAxis.attr("transform", `translate(${right},0)`).call(d3.axisRight(this.yAccuracy).ticks(4, "~%").tickSizeOuter(0));
 
     const { epochs, loss, accuracy } = history;
@@ -74,6 +79,24 @@ export class LossChart {
         .y((i) => y(values[i]))(indices);
     this.lossPath.attr("d", history.length ? line(loss, this.yLoss) : null);
     this.accuracyPath.attr("d", history.length ? line(accuracy, this.yAccuracy) : null);
+    const test = history.test;
+    this.testPath.attr(
+      "d",
+      test && test.epochs.length
+        ? d3
+            .line()
+            .defined((i) => Number.isFinite(test.loss[i]))
+            .x((i) => this.x(test.epochs[i]))
+            .y((i) => this.yLoss(test.loss[i]))(d3.range(test.epochs.length))
+        : null,
+    );
+    this.svg.attr("data-test-epochs", test ? test.epochs.length : 0);
+    this.markRule
+      .style("display", mark === null ? "none" : null)
+      .attr("x1", mark === null ? 0 : this.x(mark))
+      .attr("x2", mark === null ? 0 : this.x(mark))
+      .attr("y1", MARGIN.top)
+      .attr("y2", bottom);
     this.empty.attr("x", (MARGIN.left + right) / 2).attr("y", (MARGIN.top + bottom) / 2).style("display", history.length ? "none" : null);
     this.overlay.attr("x", MARGIN.left).attr("y", MARGIN.top).attr("width", Math.max(0, right - MARGIN.left)).attr("height", Math.max(0, bottom - MARGIN.top));
     this.svg.attr("data-epochs", history.length).attr("data-last-epoch", history.lastEpoch);
@@ -100,7 +123,10 @@ export class LossChart {
     this.hover.select(".chart-rule").attr("x1", x).attr("x2", x).attr("y1", top).attr("y2", bottom);
     this.hover.select(".chart-dot-loss").attr("cx", x).attr("cy", this.yLoss(loss));
     this.hover.select(".chart-dot-accuracy").attr("cx", x).attr("cy", this.yAccuracy(accuracy));
-    this.tipText.text(`epoch ${epoch} · loss ${formatNumber(loss)} · accuracy ${formatPercent(accuracy)}`);
+    const testLoss = history.hasTest ? history.testLossNear(epoch) : null;
+    this.tipText.text(
+      `epoch ${epoch} · loss ${formatNumber(loss)}${testLoss === null ? "" : ` · test ${formatNumber(testLoss)}`} · accuracy ${formatPercent(accuracy)}`,
+    );
     const width = this.tipText.node().getComputedTextLength() + 16;
     const right = this.x.range()[1];
     const left = x + 10 + width > right ? x - 10 - width : x + 10;

@@ -3,7 +3,7 @@
 // changes text. Each row carries the full numbers (`data-value`, `data-grad`, `data-update`); a name
 // is a button that picks the parameter, for its pull point by point.
 
-import { formatNumber } from "../core/format.js";
+import { shortNumber } from "../core/train-lab.js";
 
 const CELLS = ["value", "grad", "update"];
 
@@ -18,6 +18,23 @@ export class ParamTable {
     this.names = [];
     this.rows = new Map(); // name → {row, cells: {value, grad, update}, shown: {value, grad, update}}
     this.chosen = null;
+    this.highlighted = null; // {names, unit}: a hidden unit's parameters, marked
+    this.latest = new Map(); // name → the newest numbers, written or not
+    this.inView = new Set(); // the rows in the table's scrolled view
+    // While a run goes only the rows in view are written (hundreds of rows of text 20 times a second
+    // cost the page its frames); a row scrolled into view takes its newest numbers then.
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          const name = entry.target.dataset.param;
+          if (entry.isIntersecting) {
+            this.inView.add(name);
+            this.write(name);
+          } else this.inView.delete(name);
+        }
+      },
+      { root: table.closest(".train-table-scroll") ?? null },
+    );
   }
 
   /** The model's parameters (names in its order, and each one's dotted path in the library). */
@@ -25,6 +42,9 @@ export class ParamTable {
     if (names.join(" ") === this.names.join(" ")) return;
     this.names = [...names];
     this.rows.clear();
+    this.latest.clear();
+    this.inView.clear();
+    this.observer.disconnect();
     const rows = names.map((name) => {
       const row = document.createElement("tr");
       row.dataset.param = name;
@@ -44,26 +64,55 @@ export class ParamTable {
         row.append(cells[key]);
       }
       this.rows.set(name, { row, cells, shown: {} });
+      this.observer.observe(row);
       return row;
     });
     this.body.replaceChildren(...rows);
     this.setChosen(this.chosen);
+    if (this.highlighted) this.highlight(this.highlighted.names, this.highlighted.unit);
   }
 
-  /** New numbers (param-update.js's parameterRows). Only text that changed is written. */
-  show(rows) {
+  /**
+   * New numbers (param-update.js's parameterRows). Only text that changed is written; with
+   * `inViewOnly` (a run going on), only in the rows in view, the others when they come into view.
+   */
+  show(rows, { inViewOnly = false } = {}) {
     for (const numbers of rows) {
-      const entry = this.rows.get(numbers.name);
-      if (!entry) continue;
-      for (const key of CELLS) {
-        const value = numbers[key];
-        if (entry.shown[key] === value) continue;
-        entry.shown[key] = value;
-        entry.cells[key].textContent = value === null ? "—" : formatNumber(value);
-        if (value === null) entry.row.removeAttribute(`data-${key}`);
-        else entry.row.setAttribute(`data-${key}`, String(value));
-      }
+      this.latest.set(numbers.name, numbers);
+      if (!inViewOnly || this.inView.has(numbers.name)) this.write(numbers.name);
     }
+  }
+
+  write(name) {
+    const entry = this.rows.get(name);
+    const numbers = this.latest.get(name);
+    if (!entry || !numbers) return;
+    for (const key of CELLS) {
+      const value = numbers[key];
+      if (entry.shown[key] === value) continue;
+      entry.shown[key] = value;
+      entry.cells[key].textContent = value === null ? "—" : shortNumber(value);
+      if (value === null) entry.row.removeAttribute(`data-${key}`);
+      else entry.row.setAttribute(`data-${key}`, String(value));
+    }
+  }
+
+  /**
+   * Mark a hidden unit's parameters (unit-pictures.js's pick: its weights in and out, its bias), the
+   * first one scrolled into view; an empty list clears the mark.
+   */
+  highlight(names, unit = null) {
+    const marked = new Set(names);
+    this.highlighted = { names: [...names], unit };
+    let first = null;
+    for (const [name, { row }] of this.rows) {
+      const on = marked.has(name);
+      row.classList.toggle("unit-part", on);
+      if (on) row.dataset.unitPart = unit ?? "";
+      else delete row.dataset.unitPart;
+      if (on && !first) first = row;
+    }
+    first?.scrollIntoView({ block: "nearest" });
   }
 
   /** Mark the parameter whose pulls are shown (null: none). */

@@ -1,13 +1,26 @@
 // The Train view's controls: the settings form (preset, dataset, points, hidden, activation, learning
 // rate, epochs, seed), the run's buttons and speed, and the readouts (epoch and progress, loss,
 // accuracy, rate, status). It says what a person asked for; the view decides what happens.
+//
+// A button takes the form as it is at the click: a value typed a millisecond before goes with it (the
+// typing pause is for the preview only). The buttons' state follows the run at once, not at the next
+// frame, so a button that looks enabled is one whose click is taken.
 
-import { formatNumber, formatPercent } from "../core/format.js";
+import { formatPercent } from "../core/format.js";
+import { shortNumber } from "../core/train-lab.js";
 import { presetDefaults, settingHint, validSetting } from "../core/train-settings.js";
 
-const NUMBER_FIELDS = { points: "train-points", hidden: "train-hidden", learning_rate: "train-lr", epochs: "train-epochs", seed: "train-seed" };
+const NUMBER_FIELDS = {
+  points: "train-points",
+  hidden: "train-hidden",
+  learning_rate: "train-lr",
+  epochs: "train-epochs",
+  seed: "train-seed",
+  test_fraction: "train-test-fraction",
+  noise: "train-noise",
+};
 const SELECT_FIELDS = { preset: "train-preset", dataset: "train-dataset", activation: "train-activation" };
-const LABELS = { points: "Points", hidden: "Hidden units", learning_rate: "Learning rate", epochs: "Epochs", seed: "Seed" };
+const LABELS = { points: "Points", hidden: "Hidden units", learning_rate: "Learning rate", epochs: "Epochs", seed: "Seed", test_fraction: "Test set", noise: "Noise" };
 /** A number typed stays unapplied this long after the last keystroke (or until the field loses focus). */
 const TYPING_DELAY_MS = 600;
 
@@ -21,6 +34,8 @@ function statusText(session) {
       return "Ready: Start, or Step one epoch";
     case "running":
       return "Training…";
+    case "waiting":
+      return `The server is busy: asking again in ${session.retry?.seconds ?? 2} s…`;
     case "stepping":
       return "One epoch…";
     case "replaying":
@@ -30,7 +45,9 @@ function statusText(session) {
     case "done":
       return `Done: ${epoch} epochs`;
     case "failed":
-      return "Stopped: the numbers left the reals";
+      return `Stopped at epoch ${epoch}: the numbers left the reals`;
+    case "diverged":
+      return `Stopped at epoch ${epoch}: the loss diverged`;
     default:
       return "";
   }
@@ -41,7 +58,8 @@ export class TrainControls {
    * @param {(id: string) => HTMLElement} $ the page's elements by id
    * @param {object} listeners
    * @param {(settings: object) => void} listeners.onSettings a complete, valid new setup
-   * @param {(action: "start" | "stop" | "step" | "reset") => void} listeners.onAction
+   * @param {(action: "start" | "stop" | "step" | "reset", settings: object | null) => void} listeners.onAction
+   *   with the form's settings at the click (null for Stop); not called when the form has a wrong value
    * @param {(speed: number) => void} listeners.onSpeed
    * @param {(discrete: boolean) => void} listeners.onDiscrete
    */
@@ -53,12 +71,22 @@ export class TrainControls {
     this.timer = null;
     this.fieldError = $("train-field-error");
     this.buttons = { start: $("train-start"), stop: $("train-stop"), step: $("train-step"), reset: $("train-reset") };
-    for (const [action, button] of Object.entries(this.buttons)) button.addEventListener("click", () => onAction(action));
+    for (const [action, button] of Object.entries(this.buttons)) {
+      button.addEventListener("click", () => {
+        if (action === "stop") {
+          onAction(action, null);
+          return;
+        }
+        const settings = this.formSettings();
+        if (settings) onAction(action, settings);
+      });
+    }
 
     $("train-preset").addEventListener("change", (event) => {
       if (!this.catalog) return;
-      // A preset brings all of its own settings; the seed is not one of them.
-      this.apply({ ...presetDefaults(this.catalog, event.target.value), seed: this.settings?.seed ?? 0 });
+      // A preset brings all of its own settings; the seed, the test set and the noise are not among them.
+      const { seed = 0, test_fraction = 0, noise = 0 } = this.settings ?? {};
+      this.apply({ ...presetDefaults(this.catalog, event.target.value), seed, test_fraction, noise });
     });
     for (const field of ["dataset", "activation"]) {
       $(SELECT_FIELDS[field]).addEventListener("change", (event) => this.apply({ ...this.settings, [field]: event.target.value }));
@@ -112,9 +140,19 @@ export class TrainControls {
 
   /** Take the number fields as typed: every one valid makes new settings; any other is pointed out. */
   readNumbers(changed = null) {
+    const proposed = this.formSettings(changed);
+    if (proposed) this.apply(proposed);
+  }
+
+  /**
+   * The settings the form shows now, typed a moment ago or not (a pending preview is taken now), or
+   * null with the first wrong value pointed out.
+   */
+  formSettings(changed = null) {
     clearTimeout(this.timer);
-    if (!this.settings) return;
+    if (!this.settings) return null;
     const proposed = { ...this.settings };
+    for (const [field, id] of Object.entries(SELECT_FIELDS)) if (field !== "preset") proposed[field] = this.$(id).value;
     const wrong = [];
     for (const [field, id] of Object.entries(NUMBER_FIELDS)) {
       const input = this.$(id);
@@ -132,26 +170,34 @@ export class TrainControls {
       const first = changed && wrong.includes(changed) ? changed : wrong[0];
       this.fieldError.textContent = `${LABELS[first]}: ${settingHint(this.catalog, first)}.`;
       this.fieldError.hidden = false;
-      return;
+      return null;
     }
     this.fieldError.hidden = true;
-    this.apply(proposed);
+    return proposed;
   }
 
   apply(settings) {
     this.onSettings(settings);
   }
 
-  /** The run's state: buttons, progress, readouts, status and error. */
-  showRun(session) {
-    const { run, settings } = session;
+  /** The buttons: Start and Step whenever they can be taken, Stop while a request is on its way. */
+  showButtons(session) {
+    this.buttons.start.disabled = !session.canAct;
+    this.buttons.step.disabled = !session.canAct;
+    this.buttons.stop.disabled = !session.busy;
+    this.buttons.reset.disabled = !session.settings;
+  }
+
+  /**
+   * The run's state: buttons, progress, readouts, status and error. `shown` is the frame on show
+   * (training-frames.js's snapshot: the latest, or one looked back at).
+   */
+  showRun(session, shown = session.run) {
+    const { settings } = session;
+    const run = shown;
     const total = settings?.epochs ?? 0;
-    const epoch = session.epoch;
-    const busy = session.busy;
-    this.buttons.start.disabled = busy || !settings || session.status === "failed";
-    this.buttons.stop.disabled = !busy;
-    this.buttons.step.disabled = busy || !session.canContinue;
-    this.buttons.reset.disabled = !settings || session.status === "loading";
+    const epoch = shown?.epoch ?? session.epoch;
+    this.showButtons(session);
     this.$("train-epoch").textContent = String(epoch);
     this.$("train-epochs-total").textContent = String(total);
     const bar = this.$("train-progress");
@@ -159,15 +205,21 @@ export class TrainControls {
     bar.setAttribute("aria-valuenow", String(epoch));
     bar.setAttribute("aria-valuetext", `epoch ${epoch} of ${total}`);
     this.$("train-progress-fill").style.width = `${total ? (100 * epoch) / total : 0}%`;
-    this.$("train-loss").textContent = run?.loss === null || run?.loss === undefined ? "—" : formatNumber(run.loss);
+    this.$("train-loss").textContent = run?.loss === null || run?.loss === undefined ? "—" : shortNumber(run.loss);
+    this.$("train-loss").title = run?.loss === null || run?.loss === undefined ? "" : String(run.loss);
     this.$("train-accuracy").textContent = formatPercent(run?.accuracy ?? null);
-    this.$("train-rate").textContent = run?.learningRate ? formatNumber(run.learningRate) : "—";
+    const test = this.$("train-test-accuracy");
+    test.textContent = formatPercent(run?.testAccuracy ?? null);
+    test.title = settings?.test_fraction ? `On the ${Math.round(settings.test_fraction * 100)}% held out` : "No test set: choose a Test set share below";
+    this.$("train-rate").textContent = run?.learningRate ? shortNumber(run.learningRate) : "—";
     const status = this.$("train-status");
     status.dataset.status = session.status;
     status.textContent = statusText(session);
     const error = this.$("train-error");
-    error.hidden = !session.error;
-    error.textContent = session.error ? session.error.message : "";
+    // A divergence is said by the diagnosis (train-diagnosis), not twice.
+    const shownError = session.error && session.error.code !== "diverged" ? session.error : null;
+    error.hidden = !shownError;
+    error.textContent = shownError ? shownError.message : "";
   }
 
   /** A message about something the view could not do (an example that could not be opened). */

@@ -59,10 +59,10 @@ export class TrainPlot {
     this.marked = null; // the index of the point explained
   }
 
-  /** The dataset: points and labels in the plot's square (the start line's). */
-  setData({ points, labels, square }) {
-    if (this.data && this.data.points === points && this.data.square === square) return;
-    this.data = { points, labels, square };
+  /** The dataset: points and labels in the plot's square (the start line's); `split` marks test points. */
+  setData({ points, labels, square, split = null }) {
+    if (this.data && this.data.points === points && this.data.square === square && this.data.split === split) return;
+    this.data = { points, labels, square, split };
     this.scale = plotScale(square, this.inner, this.inner);
     if (this.xAxis) {
       const x = d3.scaleLinear().domain([square.x_min, square.x_max]).range([0, this.inner]);
@@ -70,7 +70,7 @@ export class TrainPlot {
       this.xAxis.call(d3.axisBottom(x).ticks(5).tickSizeOuter(0));
       this.yAxis.call(d3.axisLeft(y).ticks(5).tickSizeOuter(0));
     }
-    const items = points.map(([x1, x2], index) => ({ index, x1, x2, label: labels[index] }));
+    const items = points.map(([x1, x2], index) => ({ index, x1, x2, label: labels[index], test: split?.[index] === "test" }));
     this.pointsLayer
       .selectAll("circle")
       .data(items, (d) => d.index)
@@ -87,8 +87,15 @@ export class TrainPlot {
       .attr("data-x1", (d) => (this.compact ? null : d.x1))
       .attr("data-x2", (d) => (this.compact ? null : d.x2))
       .attr("data-label", (d) => (this.compact ? null : d.label))
+      .attr("data-split", (d) => (split ? (d.test ? "test" : "train") : null))
+      .classed("test", (d) => d.test)
       .select("title")
-      .text((d) => `#${d.index}: (${formatNumber(d.x1)}, ${formatNumber(d.x2)}), label ${d.label}${this.onPick ? " (click: its loss in the explorer)" : ""}`);
+      .text(
+        (d) =>
+          `#${d.index}: (${formatNumber(d.x1)}, ${formatNumber(d.x2)}), label ${d.label}${d.test ? ", a test point (not trained on)" : ""}` +
+          `${this.onPick ? " (click: its loss in the explorer)" : ""}`,
+      );
+    this.svg.attr("data-test-points", split ? items.filter((d) => d.test).length : null);
     this.svg.attr("data-points", points.length);
     this.paintPoints();
   }

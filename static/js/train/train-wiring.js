@@ -1,6 +1,9 @@
 // The Train view's parts made and connected (the settings form, the session, the plot, the curve, the
-// parameter table, its URL), and the way from a point of its plot to the explorer: the explorer's
-// "From training" card (explain-panel.js) and the point's loss as a program. main.js calls wireTrain once.
+// parameter table, the unit pictures, the lab's diagnosis, scrubber and recommended settings, its URL),
+// and the way from a point of its plot to the explorer: the explorer's "From training" card
+// (explain-panel.js) and the point's loss as a program. While that card shows the point's own program,
+// the URL is the Train view's with `point`: opening it trains to the epoch again and reopens the card on
+// the same point. main.js calls wireTrain once.
 
 import { getDatasets, postTrainExample, postTrainGradients } from "../core/api.js";
 import { decodeTrainState, encodeTrainState, exampleBody } from "../core/train-settings.js";
@@ -8,23 +11,27 @@ import { streamTraining } from "../core/train-stream.js";
 import { TrainingSession } from "../core/training-session.js";
 import { UrlSync } from "../page/url-sync.js";
 import { ExplainPanel } from "./explain-panel.js";
+import { LabPanel } from "./lab-panel.js";
 import { LossChart } from "./loss-chart.js";
 import { ParamTable } from "./param-table.js";
 import { TrainControls } from "./train-controls.js";
 import { TrainPlot } from "./train-plot.js";
 import { TrainView } from "./train-view.js";
+import { UnitPictures } from "./unit-pictures.js";
 
 /**
  * @param {(id: string) => HTMLElement} $ the page's element by id
  * @param {object} parts
  * @param {import("../page/view-switch.js").ViewSwitch} parts.views
  * @param {(text: string) => void} parts.openProgram run a program in the explorer (keeping this card)
- * @returns {{train: TrainView, explain: ExplainPanel, url: UrlSync, catalog: Promise<void>, shown: () => void}}
+ * @param {() => string} parts.programText the explorer's program as it stands
+ * @returns {{train: TrainView, explain: ExplainPanel, url: UrlSync, catalog: Promise<void>, shown: () => void,
+ *   explaining: () => boolean}}
  */
-export function wireTrain($, { views, openProgram }) {
+export function wireTrain($, { views, openProgram, programText }) {
   const controls = new TrainControls($, {
     onSettings: (settings) => train.setSettings(settings),
-    onAction: (action) => train.act(action),
+    onAction: (action, settings) => train.act(action, settings),
     onSpeed: (speed) => train.setSpeed(speed),
     onDiscrete: (discrete) => train.setDiscrete(discrete),
   });
@@ -34,7 +41,9 @@ export function wireTrain($, { views, openProgram }) {
     plot: new TrainPlot($("train-plot"), { onPick: (index) => explainPoint(index) }),
     chart: new LossChart($("train-loss-curve")),
     table: new ParamTable($("train-parameters"), { onPick: (name) => train.showTerms(name) }),
-    elements: { terms: $("train-terms"), termsText: $("train-terms-text"), outputNote: $("train-output-note") },
+    units: new UnitPictures($("train-neurons"), { onPick: (name) => train.pickUnit(name) }),
+    lab: new LabPanel($, { onLook: (index) => train.look(index), onRecommended: () => train.useRecommended() }),
+    elements: { terms: $("train-terms"), termsText: $("train-terms-text"), outputNote: $("train-output-note"), testKey: $("train-key-test"), testPointKey: $("train-test-key") },
     postGradients: postTrainGradients,
     onChange: () => url.schedule(),
   });
@@ -48,16 +57,28 @@ export function wireTrain($, { views, openProgram }) {
     (error) => controls.showError(`The datasets could not be had: ${error.message}`),
   );
   const url = new UrlSync({
-    current: () => (views.current === "train" ? train.pageState() : null),
+    current: () => (views.current === "train" ? train.pageState() : explainedState()),
     open: async (state) => {
       await catalog;
       if (!train.ready) return;
       views.show("train");
-      train.open(state);
+      const opened = ++opening;
+      await train.open(state);
+      // The link's point, once the run stands at its epoch again (unless something else happened since).
+      if (state.point !== null && opened === opening && train.session.status !== "empty" && views.current === "train") {
+        explainPoint(state.point);
+      }
     },
     encode: encodeTrainState,
     decode: decodeTrainState,
   });
+  let opening = 0; // numbers the links opened: a point is explained only for the newest
+  /** The link to the point explained: the run's state at that epoch with `point`, while its own program shows. */
+  function explainedState() {
+    const context = explain.context;
+    if (views.current !== "explorer" || !context || programText() !== context.example.program) return null;
+    return { settings: context.settings, speed: train.session.speed, discrete: train.discrete, epoch: context.epoch, point: context.index };
+  }
   const explain = new ExplainPanel(
     {
       card: $("train-context"),
@@ -99,6 +120,7 @@ export function wireTrain($, { views, openProgram }) {
     explain.show(context, example);
     openProgram(example.program); // first: the explorer, shown next, then has its program
     views.show("explorer");
+    url.write();
   }
 
   /** The Train view is shown: the default run once the catalogue is there, and its URL. */
@@ -109,5 +131,5 @@ export function wireTrain($, { views, openProgram }) {
     });
   }
 
-  return { train, explain, url, catalog, shown };
+  return { train, explain, url, catalog, shown, explaining: () => explainedState() !== null };
 }
