@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from engine.datasets import DATASETS
 from engine.nn import ACTIVATIONS
-from engine.training import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS, PRESETS
+from engine.presets import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS, PRESETS
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\Z")

@@ -235,7 +235,7 @@ def _names(graph) -> dict[str, int]:
 
 def _timeline_index(at: str | None, graph, line: int, issues: list[LessonIssue]) -> int | None:
     """The page's timeline index (0: before the forward pass; nodes, then backward steps)."""
-    forward, backward = graph.count, len(graph.backward.nodes)
+    forward, backward = graph.count, len(graph.backward.step_nodes)
     if at is None:
         return None
     if at == "start":
