@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from engine.datasets import DATASETS
 from engine.nn import ACTIVATIONS
-from engine.presets import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS, PRESETS
+from engine.presets import MAX_EPOCHS, MAX_HIDDEN, MAX_POINTS, PRESETS, RECOMMENDED
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*\Z")
 NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\Z")
@@ -157,9 +157,16 @@ def read_setup(start: int, lines: list[tuple[int, str]], issues: list[LessonIssu
 
 
 def read_train(number: int, text: str, issues: list[LessonIssue]) -> dict[str, object]:
-    """``preset=micrograd dataset=moons hidden=16`` → the settings, each checked against the API's bounds."""
+    """``preset=micrograd dataset=moons hidden=16`` → the settings, each checked against the API's bounds.
+
+    The word ``recommended`` takes the dataset's recommended settings (GET /api/datasets' own, from
+    engine.presets); a key given as well wins."""
     settings: dict[str, object] = {}
+    recommended = False
     for part in text.split():
+        if part == "recommended":
+            recommended = True
+            continue
         key, equals, raw = part.partition("=")
         kind = TRAIN_FIELDS.get(key)
         if not equals or kind is None:
@@ -190,6 +197,11 @@ def read_train(number: int, text: str, issues: list[LessonIssue]) -> dict[str, o
             )
             continue
         settings[key] = int(value) if kind is int else value
+    if recommended:
+        if "dataset" not in settings:
+            issues.append(LessonIssue(number, "train: recommended names its dataset (`dataset=xor`)"))
+        else:
+            settings = {**vars(RECOMMENDED[settings["dataset"]]), **settings}
     return settings
 
 

@@ -86,8 +86,10 @@ def test_the_minitorch_track_ends_on_a_dataset_with_settings_that_train_it(clien
     text = client.get(f"/api/lessons/{minitorch[0]['id']}").json()
     assert "save_for_backward" in text["steps"][0]["html"] and "apply" in text["steps"][2]["html"]
     last = client.get(f"/api/lessons/{minitorch[-1]['id']}").json()["steps"][-1]
-    settings = last["train"]
-    assert last["view"] == "train" and settings["preset"] == "minitorch" and settings["dataset"] == "xor"
+    settings = {key: value for key, value in last["train"].items() if value is not None}
+    assert last["view"] == "train" and settings["dataset"] == "xor"
+    recommended = next(d for d in client.get("/api/datasets").json()["datasets"] if d["name"] == "xor")
+    assert {k: settings[k] for k in recommended["recommended"]} == recommended["recommended"]
     response = client.post("/api/train", json={**settings, "epochs_per_second": None})
     assert response.status_code == 200
     final = [line for line in response.text.splitlines() if '"accuracy"' in line][-1]
@@ -231,6 +233,16 @@ def test_a_lesson_parses_into_steps_with_their_setup_and_checkpoints(client):
                               "activation": None, "points": None, "epochs": None, "seed": None}  # fmt: skip
 
 
+def test_recommended_takes_the_datasets_own_settings_and_a_given_key_wins(client):
+    response = parse(
+        client, "# T\n\n## S\n\n```setup\ntrain: recommended dataset=moons hidden=8 seed=3\n```\n"
+    )
+    assert response.status_code == 200, response.text
+    train = response.json()["steps"][0]["train"]
+    moons = next(d for d in client.get("/api/datasets").json()["datasets"] if d["name"] == "moons")
+    assert train == {**moons["recommended"], "dataset": "moons", "hidden": 8, "seed": 3, "points": None}
+
+
 HOSTILE = """
 # Hostile
 
@@ -316,6 +328,7 @@ def test_the_sanitiser_removes_what_markdown_would_let_through():
         ),
         ("# T\n\n## S\n\n```setup\ntrain: preset=minitorch hidden=999 dataset=mars\n```\n", [6, 6], "hidden"),
         ("# T\n\n## S\n\n```checkpoint\nask: value a\nquestion: ?\n```\n", [6], "program"),
+        ("# T\n\n## S\n\n```setup\ntrain: recommended hidden=3\n```\n", [6], "recommended"),
         ("# T\n\n## S\n\n```program\na = 1\n```\n\n```program\nb = 1\n```\n", [9], "one `program`"),
         ("# T\n\n# Two\n\n## S\n\n```program\na = 1\n```\n", [3], "one `# ` title"),
     ],
