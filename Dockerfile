@@ -3,13 +3,27 @@
 #   docker run --rm -p 8000:8000 backprop-explorer        # then open http://localhost:8000
 # Settings come from the environment: WORKERS (uvicorn worker processes), PORT.
 
-# Stage 1: the front end's npm packages (D3, dagre), exactly as package-lock.json pins them.
+# Stage 1: the front end's npm packages (D3, dagre, Swagger UI, esbuild), exactly as package-lock.json pins them.
 FROM node:20-slim AS frontend
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+RUN npm ci --no-audit --no-fund --loglevel=error
 
-# Stage 2: the service.
+# Stage 2: the wheel, as `pip wheel .` builds it anywhere: its build step (setup.py) finds node_modules
+# in place, bundles the notebook widget with esbuild's own binary and puts the page, its templates and
+# the browser files inside the package.
+FROM python:3.12-slim AS wheel
+WORKDIR /build
+COPY --from=frontend /build/node_modules ./node_modules
+COPY pyproject.toml setup.py MANIFEST.in README.md package.json package-lock.json ./
+COPY scripts/build_assets.py ./scripts/
+COPY engine ./engine
+COPY app ./app
+COPY templates ./templates
+COPY static ./static
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /dist .
+
+# Stage 3: the service.
 FROM python:3.12-slim
 LABEL org.opencontainers.image.title="backprop-explorer" \
       org.opencontainers.image.description="Watch reverse-mode automatic differentiation happen, step by step." \
@@ -21,23 +35,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_ROOT_USER_ACTION=ignore
 WORKDIR /app
 
-# Dependencies in their own layer, rebuilt only when pyproject.toml changes: the runtime dependencies
-# and the build backend, read from pyproject.toml so the list lives in one place.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb')); \
-print('\n'.join(p['build-system']['requires'] + p['project']['dependencies']))" > /tmp/requirements.txt \
+# Dependencies in their own layer, rebuilt only when pyproject.toml changes: the runtime dependencies,
+# read from pyproject.toml so the list lives in one place.
+COPY pyproject.toml /tmp/
+RUN python -c "import tomllib; p = tomllib.load(open('/tmp/pyproject.toml', 'rb')); \
+print('\n'.join(p['project']['dependencies']))" > /tmp/requirements.txt \
  && pip install --no-cache-dir -r /tmp/requirements.txt \
- && rm /tmp/requirements.txt
+ && rm /tmp/requirements.txt /tmp/pyproject.toml
 
-COPY --from=frontend /build/node_modules ./node_modules
-COPY README.md ./
-COPY engine ./engine
-COPY app ./app
-COPY templates ./templates
-COPY static ./static
-# Editable, so the code runs from /app, where the page finds templates/, static/ and node_modules/
-# beside it; the dependencies are already installed above.
-RUN pip install --no-cache-dir --no-deps --no-build-isolation --editable . \
+# The wheel alone: the page, its scripts and the browser files are inside the installed package.
+COPY --from=wheel /dist /tmp/dist
+RUN pip install --no-cache-dir --no-deps /tmp/dist/*.whl \
+ && rm -rf /tmp/dist \
  && useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin explorer
 

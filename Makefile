@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,notebook-test]'
 	touch $@
 
 # Front-end packages come from the lockfile, exactly.
@@ -21,7 +21,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed node_modules/.installed
+# The notebook widget's bundle (scripts/build_assets.py): the page's modules in one ES module.
+WIDGET := app/_assets/widget/explorer.js
+$(WIDGET): node_modules/.installed scripts/build_assets.py $(wildcard static/js/*/*.js static/css/*.css static/js/widget/*)
+	$(BIN)/python scripts/build_assets.py app/_assets
+
+install: $(BIN)/.installed node_modules/.installed $(WIDGET)
 
 # Debian's Chromium for the browser tests (Playwright's own browser download cannot work here).
 # As root it is installed; otherwise make says what to install and never runs sudo itself. Without it
@@ -67,4 +72,4 @@ bench: install
 	$(BIN)/python bench/api.py
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis app/_assets build dist

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from app.errors import install_error_handlers
 from app.middleware import BodyLimitMiddleware, CompressionMiddleware, SecurityHeadersMiddleware
-from app.routers import api, docs, health, page, train
+from app.routers import api, docs, health, lessons, page, train
 from app.settings import get_settings, tune_cycle_collector
 
 settings = get_settings()
@@ -26,6 +26,7 @@ app = FastAPI(
 install_error_handlers(app)
 app.include_router(api.router)
 app.include_router(train.router)
+app.include_router(lessons.router)
 app.include_router(health.router)
 app.include_router(page.router)
 app.include_router(docs.router)

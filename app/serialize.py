@@ -46,12 +46,9 @@ def graph_payload(result: Graph) -> dict:
     free = result.free_set
     types = map(result.types.__getitem__, result.type_codes)
     nodes = []
-    node_inputs = []  # each node's input ids
     for i, (kind, op), label, value, grad in zip(range(count), types, result.labels, result.values,
                                                  result.grads, strict=True):  # fmt: skip
         start, end, line, last_line = starts[i], ends[i], lines[i], last_lines[i]
-        inputs = input_ids[offsets[i] : offsets[i + 1]]
-        node_inputs.append(inputs)
         entry = {
             "id": ids[i],
             "kind": kind,
@@ -59,14 +56,14 @@ def graph_payload(result: Graph) -> dict:
             "label": label,
             "value": value,
             "grad": grad,
-            "inputs": inputs,
+            "inputs": input_ids[offsets[i] : offsets[i + 1]],
             "span": {"line": line, "column": start - line_starts[line - 1] + 1, "end_line": last_line,
                      "end_column": end - line_starts[last_line - 1] + 1, "offset": start, "end_offset": end},
         }  # fmt: skip
         if kind == "variable":
             entry["free"] = i in free
         nodes.append(entry)
-    backward = backward_steps(result.backward, ids, node_inputs)
+    backward = backward_steps(result.backward, ids, input_ids, offsets)
     payload = {
         "output": ids[-1],
         "value": result.values[-1],
@@ -81,18 +78,19 @@ def graph_payload(result: Graph) -> dict:
     return payload
 
 
-def backward_steps(trace: FlatTrace, ids: list[str], node_inputs: list[list[str]]) -> list[dict]:
+def backward_steps(trace: FlatTrace, ids: list[str], input_ids: list[str], offsets: list[int]) -> list[dict]:
     """The contract's backward steps (``{node, grad, contributions}``) of a recorded pass, output first:
-    each step's node with its gradient, and one share per input of that node, in order."""
-    step_inputs = list(map(node_inputs.__getitem__, trace.step_nodes))
+    each step's node with its gradient, and one share per input of that node, in order. Node ``i``'s
+    input ids are ``input_ids[offsets[i]:offsets[i + 1]]``."""
+    step_nodes = trace.step_nodes
+    step_inputs = chain.from_iterable(input_ids[offsets[node] : offsets[node + 1]] for node in step_nodes)
     shares = [{"input": input_id, "local": local, "contribution": contribution}
-              for input_id, local, contribution in zip(chain.from_iterable(step_inputs),
-                                                       trace.local_derivatives, trace.contributions,
-                                                       strict=True)]  # fmt: skip
-    share_offsets = accumulate(map(len, step_inputs), initial=0)
+              for input_id, local, contribution in zip(step_inputs, trace.local_derivatives,
+                                                       trace.contributions, strict=True)]  # fmt: skip
+    share_offsets = accumulate((offsets[node + 1] - offsets[node] for node in step_nodes), initial=0)
     first = next(share_offsets)
     steps = []
-    for node, grad, last in zip(trace.step_nodes, trace.step_grads, share_offsets, strict=True):
+    for node, grad, last in zip(step_nodes, trace.step_grads, share_offsets, strict=True):
         steps.append({"node": ids[node], "grad": grad, "contributions": shares[first:last]})
         first = last
     return steps
@@ -154,9 +152,9 @@ def partial_payload(partial: Partial) -> dict:
     ids = [node.id for node in partial.nodes]
     payload = {"nodes": nodes, "forward": ids, "failed": partial.failed.id, "phase": partial.phase}
     if partial.backward is not None:
-        payload["backward"] = backward_steps(
-            partial.backward, ids, [list(node.inputs) for node in partial.nodes]
-        )
+        input_ids = [input_id for node in partial.nodes for input_id in node.inputs]
+        offsets = list(accumulate((len(node.inputs) for node in partial.nodes), initial=0))
+        payload["backward"] = backward_steps(partial.backward, ids, input_ids, offsets)
     return payload
 
 

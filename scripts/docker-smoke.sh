@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 IMAGE=${IMAGE:-backprop-explorer}
 SMOKE_TIMEOUT=${SMOKE_TIMEOUT:-90}
-STANDIN=../shared/tools/docker-standin-base
+STANDIN=${STANDIN:-../shared/tools/docker-standin-base}  # beside the checkout, unless given
 
 fail() { echo "docker-smoke: FAIL: $*" >&2; exit 1; }
 step() { echo "docker-smoke: $*"; }
@@ -126,6 +126,13 @@ for vendor in ("/vendor/d3.min.js", "/vendor/dagre.min.js"):
     if vendor not in assets:
         status, _, body = request(vendor)
         check(f"GET {vendor}", status == 200 and len(body) > 1000, f"status {status}")
+
+# /docs and Swagger UI's files: from the installed wheel, as the page's are.
+status, _, body = request("/docs")
+check("GET /docs is Swagger UI", status == 200 and b"swagger" in body.lower(), f"status {status}")
+for asset in sorted(set(re.findall(r'(?:src|href)="(/vendor/swagger-ui/[^"?#]+)', body.decode("utf-8", "replace")))):
+    status, _, content = request(asset)
+    check(f"GET {asset}", status == 200 and len(content) > 1000, f"status {status}")
 
 lecture = "a = 2; b = -3; c = 10; e = a*b; d = e + c; f = -2; L = d*f"
 status, _, body = request("/api/graph", {"expression": lecture})

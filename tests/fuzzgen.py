@@ -1,4 +1,4 @@
-"""Inputs for fuzzing the HTTP API, and the rules every answer must follow.
+"""Inputs for fuzzing the HTTP API (the rules every answer must follow: ``tests/fuzzcheck.py``).
 
 Shared by ``tests/app/test_fuzz.py`` (a short deterministic slice in ``make test``) and ``bench/fuzz.py``
 (100,000+ inputs). Everything is driven by one ``random.Random`` so a seed reproduces a run exactly.

@@ -10,11 +10,17 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from app.routers.page import NODE_MODULES, templates
+from app.routers.page import templates, vendor_file
 
 SWAGGER_FILES = {
-    "swagger-ui.css": ("text/css", NODE_MODULES / "swagger-ui-dist" / "swagger-ui.css"),
-    "swagger-ui-bundle.js": ("text/javascript", NODE_MODULES / "swagger-ui-dist" / "swagger-ui-bundle.js"),
+    "swagger-ui.css": (
+        "text/css",
+        vendor_file("swagger-ui/swagger-ui.css", "swagger-ui-dist/swagger-ui.css"),
+    ),
+    "swagger-ui-bundle.js": (
+        "text/javascript",
+        vendor_file("swagger-ui/swagger-ui-bundle.js", "swagger-ui-dist/swagger-ui-bundle.js"),
+    ),
 }
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +34,7 @@ def get_docs(request: Request) -> HTMLResponse:
 
 @router.get("/vendor/swagger-ui/{name}")
 def get_swagger_file(name: str) -> FileResponse:
-    """Swagger UI's browser build, from node_modules."""
+    """Swagger UI's browser build, from the lockfile."""
     media_type, path = SWAGGER_FILES.get(name, (None, None))
     if path is None or not path.is_file():
         raise HTTPException(status_code=404, detail="not found")

@@ -1,6 +1,7 @@
 """The API's request and response models: what /docs shows, and what the answers are.
 
-One module per family: ``graph`` (POST /api/graph and the explorer's routes), ``train`` (training).
+One module per family: ``graph`` (POST /api/graph and the explorer's routes), ``train`` (training),
+``lessons`` (the lessons).
 """
 
 from .graph import (  # noqa: F401
@@ -34,6 +35,7 @@ from .graph import (  # noqa: F401
     UnprocessableResponse,
     ValidationIssue,
 )
+from .lessons import LessonResponse, LessonsResponse, LessonStep, ParseRequest  # noqa: F401
 from .train import (  # noqa: F401
     ActivationName,
     Boundary,

@@ -2,8 +2,9 @@
 // own module; docs/architecture.md has the map. No math happens in the page: the API's trace is replayed.
 //
 // The parts: the explorer (explorer/wiring.js: graph, player, runs, panels, teaching modes), the ways a
-// program comes into it (page/program-opener.js), the Train view (train/train-wiring.js), the views
-// and their URLs. A new part is made here and handed what it needs from the others.
+// program comes into it (page/program-opener.js), the Train view (train/train-wiring.js), the Lessons
+// (lessons/wire-lessons.js), the views and their URLs. A new part is made here and handed what it
+// needs from the others.
 
 import { getExamples } from "./core/api.js";
 import { Editor } from "./explorer/editor.js";
@@ -13,6 +14,7 @@ import { ProgramOpener } from "./page/program-opener.js";
 import { StatusLine } from "./page/status.js";
 import { UrlSync } from "./page/url-sync.js";
 import { ViewSwitch } from "./page/view-switch.js";
+import { wireLessons } from "./lessons/wire-lessons.js";
 import { wireTrain } from "./train/train-wiring.js";
 
 const $ = (id) => document.getElementById(id);
@@ -36,7 +38,10 @@ async function start() {
     errors,
     reducedMotion,
     active: () => views.current === "explorer",
-    onAnswer: (result) => training.explain.answered(result),
+    onAnswer: (result) => {
+      training.explain.answered(result);
+      lessons.player.answered(result);
+    },
     onStep: (state) => {
       url.schedule();
       training.explain.stepped(state);
@@ -45,9 +50,10 @@ async function start() {
   const programs = new ProgramOpener($, { editor, runs, explorer, onOpen: () => training.explain.close() });
 
   const views = new ViewSwitch(
-    { tabs: { explorer: $("view-explorer"), train: $("view-train") }, sections: { explorer: $("explorer-view"), train: $("train-view") }, body: document.body },
+    { tabs: { explorer: $("view-explorer"), train: $("view-train"), lessons: $("view-lessons") }, sections: { explorer: $("explorer-view"), train: $("train-view"), lessons: $("lessons-view") }, body: document.body },
     (view) => {
-      if (view === "train") training.shown();
+      if (view === "lessons") lessons.library.render();
+      else if (view === "train") training.shown();
       else {
         if (!programs.opened) programs.openFirst();
         url.write();
@@ -64,9 +70,22 @@ async function start() {
     },
   });
 
+  const lessons = wireLessons($, {
+    views,
+    openProgram: (state) => url.open(state),
+    openTraining: async (settings) => {
+      await training.catalog;
+      if (!training.train.ready) return;
+      training.train.open({ settings });
+      views.show("train");
+    },
+    leave: () => (views.current === "train" ? training.url : url).write(),
+  });
+
   const [, examples] = await Promise.allSettled([ops, getExamples()]);
   if (examples.status === "fulfilled") programs.examples.setExamples(examples.value.examples);
   // A link to the Train view opens it; the explorer gets its first program when it is first shown.
+  if (lessons.library.openFromUrl()) return;
   if (training.url.openFromUrl()) return;
   if (url.openFromUrl()) return;
   programs.openFirst();

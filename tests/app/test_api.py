@@ -360,10 +360,12 @@ def test_a_backward_math_error_carries_the_steps_that_succeeded_before_it(client
     answer = post(client, "x = 2; y = sqrt(x - 2); L = y*x", partial=True)
     assert answer.status_code == 422 and answer.json()["detail"]["code"] == "math_error"
     partial = answer.json()["partial"]
-    assert partial["phase"] == "backward" and partial["failed"] == "n4"  # sqrt: ∂√u/∂u is infinite at 0
+    # x, the constant 2, x - 2 (one sub node), sqrt, L
+    assert [n["op"] for n in partial["nodes"]] == [None, None, "sub", "sqrt", "mul"]
+    assert partial["phase"] == "backward" and partial["failed"] == "n3"  # sqrt: ∂√u/∂u is infinite at 0
     # L = y*x went through (∂L/∂y = x = 2, ∂L/∂x = y = 0); then sqrt's step failed: no step for it
     assert partial["backward"] == [
-        {"node": "n5", "grad": 1.0, "contributions": [{"input": "n4", "local": 2.0, "contribution": 2.0},
+        {"node": "n4", "grad": 1.0, "contributions": [{"input": "n3", "local": 2.0, "contribution": 2.0},
                                                       {"input": "n0", "local": 0.0, "contribution": 0.0}]},
     ]  # fmt: skip
     assert all(n["grad"] is None for n in partial["nodes"])

@@ -49,6 +49,9 @@ def test_the_document_lists_every_api_operation():
         ("POST", "/api/train/gradients"),
         ("GET", "/api/datasets"),
         ("GET", "/healthz"),
+        ("GET", "/api/lessons"),
+        ("GET", "/api/lessons/{lesson_id}"),
+        ("POST", "/api/lessons/parse"),
     }
 
 

@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 
 from tests.e2e.test_page import LECTURE, counter, open_page
+from tests.e2e.test_teaching import post_error
 
 pytestmark = pytest.mark.e2e
 
@@ -113,35 +114,12 @@ def test_the_inspector_shows_names_and_a_value_once(sized_page, base_url, artifa
     screenshot(page, artifacts, "inspector")
 
 
-def test_a_backward_failure_opens_at_its_step_after_the_steps_that_succeeded(
-    sized_page, base_url, api_post, artifacts
-):
+def test_a_backward_failure_opens_at_its_step_after_the_steps_that_succeeded(sized_page, base_url, artifacts):
     page = sized_page
     page.watch.http_errors_expected = True
-
-    # The contract (DESIGN.md, "Request partial"): after a failure in the backward pass the partial answer
-    # carries the steps that succeeded as `partial.backward`. Until the API sends them, the page is given
-    # them as the API will: L = y*x's step, the one before sqrt's.
-    def with_backward(route):
-        response = route.fetch()
-        body = response.json()
-        partial = body.get("partial") or {}
-        if partial.get("phase") == "backward" and "backward" not in partial:
-            ids = {n["label"]: n["id"] for n in partial["nodes"] if n["label"]}
-            values = {n["id"]: n["value"] for n in partial["nodes"]}
-            partial["backward"] = [
-                {
-                    "node": ids["L"],
-                    "grad": 1.0,
-                    "contributions": [
-                        {"input": ids["y"], "local": values[ids["x"]], "contribution": values[ids["x"]]},
-                        {"input": ids["x"], "local": values[ids["y"]], "contribution": values[ids["y"]]},
-                    ],
-                }
-            ]
-        route.fulfill(response=response, body=json.dumps(body))
-
-    page.route("**/api/graph", with_backward)
+    # The API's partial answer (DESIGN.md, "Request partial") carries the steps that succeeded.
+    status, body = post_error(base_url, {"expression": BACKWARD_FAILURE, "partial": True})
+    assert status == 422 and len(body["partial"]["backward"]) == 1
     open_page(page, base_url, LECTURE)
     page.fill('[data-testid="expression"]', BACKWARD_FAILURE)
     page.click('[data-testid="run"]')

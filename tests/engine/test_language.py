@@ -434,7 +434,7 @@ def _steps(graph) -> dict[str, list[tuple]]:
     """Each backward step's node id → its (local derivative, contribution) per input."""
     steps, at = {}, 0
     trace = graph.backward
-    for node in trace.nodes:
+    for node in trace.step_nodes:
         count = graph.input_counts[node]
         pairs = zip(
             trace.local_derivatives[at : at + count], trace.contributions[at : at + count], strict=True

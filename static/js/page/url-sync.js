@@ -7,6 +7,14 @@ import { decodeState, encodeState } from "../core/url-state.js";
 
 const URL_DELAY_MS = 150;
 
+/** Who keeps the URL instead of the views (a lesson being played: its place is the link), or null. */
+let heldBy = null;
+
+/** While `owner` is not null, no view writes its state into the URL. */
+export function holdUrl(owner) {
+  heldBy = owner;
+}
+
 export class UrlSync {
   /**
    * @param {object} options
@@ -41,6 +49,7 @@ export class UrlSync {
   }
 
   write() {
+    if (heldBy) return;
     const state = this.current();
     if (!state) return;
     const hash = this.encode(state);

@@ -1,8 +1,8 @@
-// The page's two views, the explorer and the Train view, and the tabs between them. One is shown at
+// The page's views, the explorer, the Train view and the Lessons, and the tabs between them. One is shown at
 // a time; the other keeps its state (a run stays where it stood while a point's graph is explored).
 // `body[data-view]` says which, for styles (the explorer's own top-bar controls) and tests.
 
-export const VIEWS = ["explorer", "train"];
+export const VIEWS = ["explorer", "train", "lessons"];
 
 export class ViewSwitch {
   /**
