@@ -82,7 +82,7 @@ def compare_step(rounds: int, collector: bool) -> dict:
 
     def run_ours() -> float:
         ours.values = list(start_values)
-        return ours.step(1.0).loss
+        return ours.train_epoch(1.0).loss
 
     def run_theirs() -> float:
         for p, value in zip(theirs.parameters(), start_values, strict=True):
@@ -91,7 +91,7 @@ def compare_step(rounds: int, collector: bool) -> dict:
 
     def run_plain() -> float:
         plain.setup.set_parameters(dict(zip(setup.names, start_values, strict=True)))
-        return plain.step(1.0).loss
+        return plain.train_epoch(1.0).loss
 
     times: dict[str, list[float]] = {"ours": [], "micrograd": [], "scalar": []}
     ratios = []

@@ -189,8 +189,8 @@ def sqrt(x: float) -> float:
     return math.sqrt(x)
 
 
-def step(x: float) -> float:
-    """f'(x) of relu: 1 for x > 0, else 0 (relu'(0) = 0, as PyTorch)."""
+def heaviside(x: float) -> float:
+    """The Heaviside step, f'(x) of relu: 1 for x > 0, else 0 (relu'(0) = 0, as PyTorch)."""
     return 1.0 if x > 0.0 else 0.0
 
 

@@ -2,7 +2,7 @@
 
 Training builds the same graph for every example and every epoch: only the numbers change. A
 `Tape` records that shape by running the model's own code on `Traced` stand-ins (the same operators
-and methods a `Scalar` has); `Tape.compile` turns it into a `TapeProgram` that runs forward and
+and methods a `Scalar` has); `Tape.compile` turns it into a `CompiledTape` that runs forward and
 backward on lists of floats, one list per slot, an element per example. No graph of objects is
 made per example, so a step of training costs a few list operations per node instead of a few
 objects per node per example.
@@ -141,7 +141,7 @@ class Tape:
         self.operations.append((fn, tuple(slots), out))
         return Traced(self, out)
 
-    def compile(self, outputs: Sequence[Traced]) -> TapeProgram:
+    def compile(self, outputs: Sequence[Traced]) -> CompiledTape:
         """The replayable program for ``outputs``: only the operations they depend on."""
         needed = {t.slot for t in outputs}
         kept = []
@@ -150,7 +150,7 @@ class Tape:
                 kept.append((fn, ins, out))
                 needed.update(ins)
         kept.reverse()
-        return TapeProgram(self, kept, [t.slot for t in outputs])
+        return CompiledTape(self, kept, [t.slot for t in outputs])
 
 
 # How an operation is replayed, read from its declaration in the table of operations (``_kernel``):
@@ -167,7 +167,7 @@ _PATTERN = {(True, True): _VV, (True, False): _VU, (False, True): _UV, (False, F
 _C_TWIN = {operators.add: operator.add, operators.mul: operator.mul, operators.neg: operator.neg}
 
 
-class TapeProgram:
+class CompiledTape:
     """A compiled tape: ``forward`` on parameters and inputs, then ``backward`` from one output."""
 
     def __init__(self, tape: Tape, operations: list, outputs: list[int]) -> None:
@@ -237,7 +237,7 @@ class TapeProgram:
             if g is None:
                 continue
             # What each input receives: a list for a varying input, a float (summed) for a shared one.
-            if code == _LINEAR:  # a constant times the gradient (written out: this runs per step)
+            if code == _LINEAR:  # a constant times the gradient (written out: this runs every epoch)
                 if pattern == _VV:
                     c0, c1 = constant
                     shares = (
@@ -299,7 +299,7 @@ def _scaled(c: float, g: list) -> list:
 
 
 class Replay:
-    """One forward run of a `TapeProgram`: every slot's value, and the local derivatives of the
+    """One forward run of a `CompiledTape`: every slot's value, and the local derivatives of the
     operations that are not ``+``, ``*`` or ``-`` (a tuple per example for two-input ones)."""
 
     __slots__ = ("locals", "values")

@@ -1,14 +1,14 @@
-"""Training a small network on a 2-D dataset: one model on one dataset, one step two ways, the loop,
+"""Training a small network on a 2-D dataset: one model on one dataset, one epoch two ways, the loop,
 and one example's loss.
 
 - `Setup` is a preset's model on a dataset (noise and a test set included); its parameters are named
   like program variables: ``l1_w0_1`` is layer 1's weight from input 0 to unit 1, ``l1_b1`` that
   unit's bias; hidden units are ``h1_0``, ``h2_1`` (layer, unit), as `example_program` names them.
-- `ScalarTrainer` takes a full-batch step on a plain Scalar graph, as micrograd and minitorch do;
+- `ScalarTrainer` trains a full-batch epoch on a plain Scalar graph, as micrograd and minitorch do;
   `CompiledTrainer` records that graph's shape once per label (`engine.tape`) and replays it on
   floats: the same numbers (a test holds them to 1e-12), many times faster. Both train on the
   training points only; the compiled one also measures the test points and reads the hidden units.
-- `train` yields one `Epoch` per step; `example` gives one example's forward pass and loss.
+- `train` yields one `Epoch` per epoch trained; `example` gives one example's forward pass and loss.
 
 The presets and settings are in `engine.presets`, the plot's grids in `engine.plot`, the warnings
 in `engine.diagnosis`, an example's loss as program text in `engine.example_program`. See docs/training.md and
@@ -29,7 +29,7 @@ from .nn import ACTIVATIONS
 from .optim import SGD
 from .presets import PRESETS, Settings
 from .scalar import Scalar
-from .tape import Tape, TapeProgram, Traced, finite
+from .tape import CompiledTape, Tape, Traced, finite
 
 # -- one model on one dataset ----------------------------------------------------------------------------
 
@@ -104,13 +104,13 @@ class DivergedError(ArithmeticError):
     """Training left the real numbers: the loss or a gradient overflowed to infinity or NaN."""
 
 
-# -- one full-batch step, two ways -----------------------------------------------------------------------
+# -- one full-batch epoch, two ways ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class StepResult:
-    """One full-batch step: the loss and accuracy before the update (on the training points, and on
-    the test points when there are any), and the gradients it used."""
+class EpochResult:
+    """One epoch (a full-batch update): the loss and accuracy before the update (on the training
+    points, and on the test points when there are any), and the gradients it used."""
 
     loss: float
     accuracy: float
@@ -122,12 +122,12 @@ class StepResult:
 
 
 class ScalarTrainer:
-    """A full-batch step on a plain Scalar graph: forward every training example, backward once, SGD."""
+    """A full-batch epoch on a plain Scalar graph: forward every training example, backward once, SGD."""
 
     def __init__(self, setup: Setup) -> None:
         self.setup = setup
 
-    def step(self, learning_rate: float) -> StepResult:
+    def train_epoch(self, learning_rate: float) -> EpochResult:
         setup, preset = self.setup, self.setup.preset
         parameters = list(setup.named.values())
         optimizer = SGD(parameters, learning_rate)
@@ -146,7 +146,7 @@ class ScalarTrainer:
         )
         optimizer.step()
         data_gradient = max((abs(g - r) for g, r in zip(gradients, l2, strict=True)), default=0.0)
-        return StepResult(total.data, correct / len(outputs), gradients, data_gradient)
+        return EpochResult(total.data, correct / len(outputs), gradients, data_gradient)
 
     def parameter_values(self) -> list[float]:
         return [p.value.data for p in self.setup.named.values()]
@@ -200,15 +200,15 @@ class CompiledTrainer:
         x1, x2 = tape.input(), tape.input()
         with _traced_parameters(parameters, stand_ins):
             out, hidden = setup.model.forward_units((x1, x2))
-        self.model: TapeProgram = tape.compile([out])
+        self.model: CompiledTape = tape.compile([out])
         self.model_output = out.slot
         units = [unit for layer in hidden for unit in layer]
         self.unit_slots = dict(zip(setup.unit_names, (u.slot for u in units), strict=True))
-        self.loss_programs: dict[int, tuple[TapeProgram, int]] = {}
+        self.loss_tapes: dict[int, tuple[CompiledTape, int]] = {}
         for target in sorted(set(setup.targets)):
             tape = Tape()
             loss = preset.example_loss(tape.input(), target)
-            self.loss_programs[target] = (tape.compile([loss]), loss.slot)
+            self.loss_tapes[target] = (tape.compile([loss]), loss.slot)
         self.train_points = _Points(setup, setup.train_indices)
         self.test_points = _Points(setup, setup.test_indices) if setup.test_indices else None
         tape = Tape()
@@ -218,21 +218,21 @@ class CompiledTrainer:
         self.batch = tape.compile([total])
         self.batch_output = total.slot
         self.last_forward = None  # the latest step's model replay on the training points
-        self._per_example: tuple[TapeProgram, int] | None = None  # made when first asked for
+        self._per_example: tuple[CompiledTape, int] | None = None  # made when first asked for
 
     def _example_losses(self, points: _Points, outputs: list[float], gradients: bool = True):
         """Each example's loss, and each target's replay (for the backward pass)."""
         losses = [0.0] * len(points)
         replays = []
         for target, positions in points.groups:
-            program, slot = self.loss_programs[target]
+            program, slot = self.loss_tapes[target]
             replay = program.forward((), [[outputs[k] for k in positions]], gradients=gradients)
             for k, loss in zip(positions, replay.values[slot], strict=True):
                 losses[k] = loss
             replays.append(replay)
         return losses, replays
 
-    def step(self, learning_rate: float) -> StepResult:
+    def train_epoch(self, learning_rate: float) -> EpochResult:
         preset, points = self.setup.preset, self.train_points
         model = self.model.forward(self.values, [points.xs1, points.xs2])
         self.last_forward = model
@@ -244,7 +244,7 @@ class CompiledTrainer:
         seeds = [batch_grads[s] or 0.0 for s in self.batch.inputs]  # ∂total/∂loss_n
         d_outputs = [0.0] * len(points)
         for (target, positions), replay in zip(points.groups, replays, strict=True):
-            program, slot = self.loss_programs[target]
+            program, slot = self.loss_tapes[target]
             grads = program.backward(replay, slot, [seeds[k] for k in positions])
             for k, d in zip(positions, grads[program.inputs[0]] or [0.0] * len(positions), strict=True):
                 d_outputs[k] = d
@@ -260,7 +260,7 @@ class CompiledTrainer:
             test_loss, test_accuracy = self.evaluate(self.test_points)
         self.values = [p - learning_rate * g for p, g in zip(self.values, gradients, strict=True)]
         data_gradient = max(map(abs, data), default=0.0)
-        return StepResult(total, correct / len(points), gradients, data_gradient, test_loss, test_accuracy)
+        return EpochResult(total, correct / len(points), gradients, data_gradient, test_loss, test_accuracy)
 
     def evaluate(self, points: _Points) -> tuple[float, float]:
         """The batch loss (as training measures it) and accuracy on these points, current parameters."""
@@ -313,7 +313,7 @@ class CompiledTrainer:
         losses, replays = self._example_losses(every, outputs)
         d_outputs = [0.0] * count
         for (target, positions), replay in zip(every.groups, replays, strict=True):
-            loss_program, slot = self.loss_programs[target]
+            loss_program, slot = self.loss_tapes[target]
             grads = loss_program.backward(replay, slot, [1.0] * len(positions))
             for k, d in zip(positions, grads[loss_program.inputs[0]] or [0.0] * len(positions), strict=True):
                 d_outputs[k] = d
@@ -372,7 +372,7 @@ class Epoch:
     learning_rate: float
     gradients: list[float]
     parameters: list[float]
-    data_gradient: float = 0.0  # see StepResult
+    data_gradient: float = 0.0  # see EpochResult
     test_loss: float | None = None
     test_accuracy: float | None = None
 
@@ -383,7 +383,7 @@ def train(setup: Setup, trainer: CompiledTrainer | ScalarTrainer, learning_rate:
     stop = epochs if stop_epoch is None else stop_epoch
     for k in range(start_epoch, stop):
         rate = setup.preset.learning_rate_at(learning_rate, k, epochs)
-        r = trainer.step(rate)
+        r = trainer.train_epoch(rate)
         yield Epoch(k + 1, r.loss, r.accuracy, rate, r.gradients, trainer.parameter_values(),
                     r.data_gradient, r.test_loss, r.test_accuracy)  # fmt: skip
 

@@ -93,7 +93,7 @@ def test_the_batch_gradient_is_the_weighted_sum_of_the_examples_gradients(client
     count = len(terms["losses"])
     assert terms["weights"] == [1.0 / count] * count
     setup = resolve(TrainRequest.model_validate(body)).setup()
-    step = CompiledTrainer(setup).step(0.0)
+    step = CompiledTrainer(setup).train_epoch(0.0)
     assert terms["loss"] == step.loss
     for name, expected in zip(setup.names, step.gradients, strict=True):
         column = terms["example_gradients"][name]

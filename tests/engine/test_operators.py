@@ -88,7 +88,8 @@ def test_engine_functions():
     assert ops.max_back(2.0, 1.0) == (1.0, 0.0) and ops.max_back(1.0, 2.0) == (0.0, 1.0)
     assert ops.max_back(1.0, 1.0) == ops.min_back(1.0, 1.0) == (0.5, 0.5)
     assert ops.min_back(2.0, 1.0) == (0.0, 1.0) and ops.min_back(1.0, 2.0) == (1.0, 0.0)
-    assert ops.sign(-2.0) == -1.0 and ops.sign(0.0) == 0.0 and ops.step(0.0) == 0.0 and ops.step(3.0) == 1.0
+    assert ops.sign(-2.0) == -1.0 and ops.sign(0.0) == 0.0
+    assert ops.heaviside(0.0) == 0.0 and ops.heaviside(3.0) == 1.0
     assert ops.power(2.0, 10.0) == 1024.0 and ops.power(-2.0, 3.0) == -8.0
     assert ops.power_exponent_local(0.0, 2.0, 0.0) == 0.0
     assert math.isnan(ops.power_exponent_local(-2.0, 2.0, 4.0))

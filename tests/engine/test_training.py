@@ -81,7 +81,7 @@ def test_the_compiled_step_gives_the_scalar_steps_numbers(preset, dataset, hidde
     reference, fast = ScalarTrainer(plain), CompiledTrainer(compiled)
     first = True
     for _ in range(4):
-        expected, got = reference.step(0.3), fast.step(0.3)
+        expected, got = reference.train_epoch(0.3), fast.train_epoch(0.3)
         if first:  # same parameters: the forward pass is the same arithmetic, bit for bit
             assert got.loss == expected.loss
             first = False
@@ -104,7 +104,7 @@ GRADIENT_CASES = [
 def test_parameter_gradients_match_central_differences(preset, activation):
     setup = default_setup(preset, "circle", 3, seed=2, activation=activation, points=30)
     start = setup.parameter_values()
-    gradients = CompiledTrainer(setup).step(0.0).gradients
+    gradients = CompiledTrainer(setup).train_epoch(0.0).gradients
 
     def loss_at(values: dict) -> float:
         setup.set_parameters(values)
@@ -125,9 +125,9 @@ def test_loss_terms_take_the_batch_gradient_apart_example_by_example(preset, act
     setup = default_setup(preset, "circle", 3, seed=4, activation=activation, points=25)
     trainer = CompiledTrainer(setup)
     for _ in range(3):
-        trainer.step(0.3)
+        trainer.train_epoch(0.3)
     terms = trainer.loss_terms()
-    step = trainer.step(0.0)
+    step = trainer.train_epoch(0.0)
     assert terms.loss == step.loss
     assert terms.gradients() == pytest.approx(step.gradients, **CLOSE)
     assert terms.weights == [1 / 25] * 25
@@ -148,7 +148,7 @@ def test_loss_terms_take_the_batch_gradient_apart_example_by_example(preset, act
 def test_one_hidden_unit_is_a_network_too(preset):
     setup = default_setup(preset, "simple", 1, points=20)
     plain = default_setup(preset, "simple", 1, points=20)
-    got, expected = CompiledTrainer(setup).step(0.5), ScalarTrainer(plain).step(0.5)
+    got, expected = CompiledTrainer(setup).train_epoch(0.5), ScalarTrainer(plain).train_epoch(0.5)
     assert len(got.gradients) == 2 + 1 + 1 + 1 + 1 + 1 == len(setup.names)
     assert got.loss == expected.loss
     assert got.gradients == pytest.approx(expected.gradients, **CLOSE)
@@ -234,7 +234,7 @@ def test_the_decision_grid_is_the_models_output_at_each_cell_centre():
     setup = default_setup("micrograd", "moons", 3, points=20)
     trainer = CompiledTrainer(setup)
     for _ in range(3):
-        trainer.step(0.5)
+        trainer.train_epoch(0.5)
     setup.set_parameters(dict(zip(setup.names, trainer.parameter_values(), strict=True)))
     square = plot_square(setup.dataset)
     grid = decision_grid(trainer, square, 30)
@@ -262,7 +262,7 @@ def test_an_examples_program_has_the_librarys_value_and_gradients(preset, activa
     setup = default_setup(preset, "xor", 3, seed=1, activation=activation, points=20)
     trainer = CompiledTrainer(setup)
     for _ in range(5):  # somewhere into training, not at the start
-        trainer.step(0.4)
+        trainer.train_epoch(0.4)
     setup.set_parameters(dict(zip(setup.names, trainer.parameter_values(), strict=True)))
     program, values = example_program(setup, index)
     x1, x2 = setup.dataset.points[index]

@@ -74,7 +74,7 @@ def test_noise_and_a_test_set_leave_the_weights_and_the_clean_points_alone():
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_training_uses_the_training_points_only_and_measures_the_test_points(preset):
     setup = Setup(preset, "circle", 30, 3, "tanh", seed=2, noise=0.05, test_fraction=0.3)
-    step = CompiledTrainer(setup).step(0.5)
+    step = CompiledTrainer(setup).train_epoch(0.5)
     losses = {n: example(setup, n).loss for n in range(len(setup.dataset))}
     parameters = list(setup.parameter_values().values())
     l2 = setup.preset.regularization * sum(p * p for p in parameters)
@@ -85,7 +85,7 @@ def test_training_uses_the_training_points_only_and_measures_the_test_points(pre
     # The Scalar step agrees, test set and all.
     scalar = ScalarTrainer(
         Setup(preset, "circle", 30, 3, "tanh", seed=2, noise=0.05, test_fraction=0.3)
-    ).step(0.5)
+    ).train_epoch(0.5)
     assert scalar.loss == pytest.approx(step.loss, rel=1e-12)
     assert scalar.gradients == pytest.approx(step.gradients, rel=1e-9, abs=1e-12)
     assert scalar.data_gradient == pytest.approx(step.data_gradient, rel=1e-9)
