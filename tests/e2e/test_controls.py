@@ -157,3 +157,18 @@ def test_a_tapped_node_is_inspected_where_the_person_is_looking(sized_page, base
         assert page.locator(
             '[data-testid="inspector-close"]'
         ).is_hidden()  # beside the graph: nothing to close
+
+
+def test_a_disabled_button_under_the_pointer_keeps_its_text_readable(sized_page, base_url):
+    """A hovered disabled button keeps its own colours: Start, disabled while a run goes, once turned
+    white on white under the pointer."""
+    page = sized_page
+    open_page(page, base_url, LECTURE)
+    page.click('[data-testid="view-train"]')
+    start = page.locator('[data-testid="train-start"]')
+    start.click()
+    page.wait_for_function("() => document.querySelector('[data-testid=train-start]').disabled")
+    start.hover(force=True)
+    colours = start.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+    assert colours[0] != colours[1], colours
+    page.click('[data-testid="train-stop"]')
