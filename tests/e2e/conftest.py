@@ -8,52 +8,24 @@ under CI=true, where they fail: CI must never pass by skipping the browser.
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (bench/page.py reads them here)
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
-CHROMIUM = os.environ.get("BPX_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + ": under CI=true the browser tests must run", pytrace=False)
-        pytest.skip(message)
-    return CHROMIUM
-
-
+# Chromium and the session's one browser live in tests/conftest.py: the notebook and package tests
+# drive the same browser (a second sync Playwright in one process cannot start beside the first).
 @pytest.fixture(scope="session")
 def base_url(live_server) -> str:
     """The app served by uvicorn on a free loopback port for the whole session (tests/conftest.py)."""
     return live_server
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class PageWatch:

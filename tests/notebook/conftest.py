@@ -16,7 +16,6 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import free_port
-from tests.e2e.conftest import browser, chromium_path  # noqa: F401  (fixtures)
 
 
 def notebook_json(cells: list[str]) -> str:
@@ -68,7 +67,7 @@ def jupyter(tmp_path_factory):
 
 
 @pytest.fixture
-def notebook_page(browser, request):  # noqa: F811  (tests/e2e's fixture)
+def notebook_page(browser, request):
     """A fresh Chromium page (1366×768 unless the test's `size` parameter says otherwise) whose
     console errors and foreign requests are collected (JupyterLab's own are allowed)."""
     size = getattr(request, "param", {"width": 1366, "height": 768})

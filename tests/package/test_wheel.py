@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import free_port
-from tests.e2e.conftest import SCREENSHOTS, PageWatch, browser, chromium_path  # noqa: F401  (fixtures)
+from tests.e2e.conftest import SCREENSHOTS, PageWatch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.package, pytest.mark.timeout(900)]
 
@@ -95,7 +95,7 @@ def test_the_wheel_holds_the_page_its_browser_files_and_the_widget(wheel):
     assert not [name for name in names if "node_modules" in name or name.startswith(("tests/", "static/"))]
 
 
-def test_installed_anywhere_it_serves_the_page_docs_and_api(installed, tmp_path, browser):  # noqa: F811
+def test_installed_anywhere_it_serves_the_page_docs_and_api(installed, tmp_path, browser):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     with serving(installed, elsewhere) as url:
