@@ -150,6 +150,21 @@ def click_run(page) -> dict[str, float]:
     return figures
 
 
+def main_thread_tasks(trace) -> list[dict]:
+    """The tasks a Chromium trace (browser.stop_tracing()) shows on the page's main thread."""
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace
+    main = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
+    }
+    return [
+        e
+        for e in events
+        if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in main
+    ]
+
+
 def traced_run(browser, page, expression: str) -> dict[str, float]:
     """One more Run → painted under Chromium's tracing: the page's main-thread tasks in that window,
     with their wall time and the CPU time the thread really spent in them. On a busy machine the
@@ -160,17 +175,7 @@ def traced_run(browser, page, expression: str) -> dict[str, float]:
     browser.start_tracing(page=page, categories=categories)
     click_run(page)
     trace = json.loads(browser.stop_tracing())
-    events = trace["traceEvents"] if isinstance(trace, dict) else trace
-    main = {
-        (e["pid"], e["tid"])
-        for e in events
-        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
-    }
-    tasks = [
-        e
-        for e in events
-        if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in main
-    ]
+    tasks = main_thread_tasks(trace)
     longest = max(tasks, key=lambda e: e.get("dur", 0))
     busiest = max(tasks, key=lambda e: e.get("tdur", 0))
     return {

@@ -24,6 +24,7 @@ import sys
 import urllib.parse
 from pathlib import Path
 
+from page import main_thread_tasks  # bench/page.py
 from server import free_port, start_server  # bench/server.py
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -89,17 +90,7 @@ def traced_run(browser, base_url: str, seconds: float) -> dict:
         page.click('[data-testid="train-stop"]')
     finally:
         page.close()
-    events = trace["traceEvents"] if isinstance(trace, dict) else trace
-    main = {
-        (e["pid"], e["tid"])
-        for e in events
-        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
-    }
-    tasks = [
-        e
-        for e in events
-        if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in main
-    ]
+    tasks = main_thread_tasks(trace)
     cpu = sorted((e.get("tdur", 0) / 1000 for e in tasks), reverse=True)
     wall = sorted((e.get("dur", 0) / 1000 for e in tasks), reverse=True)
     return {"epoch": epoch, "tasks": len(tasks), "cpu": cpu, "wall": wall}
