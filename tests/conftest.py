@@ -78,23 +78,32 @@ def uvicorn_server(env: dict[str, str] | None = None):
          "--workers", "1", "--log-level", "warning", "--no-access-log"],
         cwd=Path(__file__).resolve().parents[1], env=os.environ | (env or {}),
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    with serving(process, f"http://127.0.0.1:{port}", "/healthz", seconds=30, name="uvicorn") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(process: subprocess.Popen, url: str, ready_path: str, seconds: float, name: str):
+    """`url` once `process` answers 200 at `ready_path` (within `seconds`), and the process stopped on
+    leaving the block: the one way the tests start a server of their own."""
+    deadline = time.monotonic() + seconds
     try:
         while True:
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}{ready_path}", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
+                process.kill()
+                said = process.stderr.read()[-2000:] if process.stderr else ""
+                raise RuntimeError(f"{name} did not start {said}".rstrip())
             time.sleep(0.1)
         yield url
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

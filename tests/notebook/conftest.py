@@ -11,11 +11,10 @@ import subprocess
 import sys
 import time
 
-import httpx
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.conftest import free_port
+from tests.conftest import free_port, serving
 
 
 def notebook_json(cells: list[str]) -> str:
@@ -43,27 +42,8 @@ def jupyter(tmp_path_factory):
         cwd=folder, env=os.environ | {"JUPYTER_RUNTIME_DIR": str(runtime)},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            try:
-                if httpx.get(f"{url}/api/status", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"jupyter lab did not start: {process.stderr.read()[-2000:]}")
-            time.sleep(0.3)
+    with serving(process, f"http://127.0.0.1:{port}", "/api/status", seconds=120, name="jupyter lab") as url:
         yield url, folder
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
