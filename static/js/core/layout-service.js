@@ -44,7 +44,7 @@ export class LayoutService {
     this.pending = new Map(); // structure key → {resolve, reject, promise}
     this.nextId = 0;
     this.ids = new Map(); // message id → structure key
-    // How each layout was had; the page publishes it for tests and the benchmark (window.__bpx_layoutStats).
+    // How each layout was had; the page publishes it for tests and the benchmark (as __bpx_layoutStats).
     this.stats = { inline: 0, worker: 0, cached: 0 };
   }
 
