@@ -27,7 +27,9 @@ from .errors import MathError
 from .scalar_functions import (
     BUILTINS,
     PYTHON_CONSTRUCTIONS,
+    Add,
     DerivedOperation,
+    Mul,
     ScalarFunction,
     product_rule,
     python_methods,
@@ -141,8 +143,9 @@ class Tape:
         self.operations.append((fn, tuple(slots), out))
         return Traced(self, out)
 
-    def compile(self, outputs: Sequence[Traced]) -> CompiledTape:
-        """The replayable program for ``outputs``: only the operations they depend on."""
+    def compile(self, outputs: Sequence[Traced], fuse: bool = True) -> CompiledTape:
+        """The replayable program for ``outputs``: only the operations they depend on (with ``fuse``,
+        a product and the sum it feeds are one step; the numbers are the same either way)."""
         needed = {t.slot for t in outputs}
         kept = []
         for fn, ins, out in reversed(self.operations):
@@ -150,7 +153,7 @@ class Tape:
                 kept.append((fn, ins, out))
                 needed.update(ins)
         kept.reverse()
-        return CompiledTape(self, kept, [t.slot for t in outputs])
+        return CompiledTape(self, kept, [t.slot for t in outputs], fuse)
 
 
 # How an operation is replayed, read from its declaration in the table of operations (``_kernel``):
@@ -160,6 +163,11 @@ class Tape:
 # the value rule (or its C twin below: the same float operation without a Python call). Any other
 # rule (GENERIC, or SHARED when no input varies) runs the operation's forward and backward per
 # example. The pattern says which inputs vary (V) or are shared by every example (U).
+#
+# A product feeding only the sum right after it (``acc + w·x``, a dense layer's every term) is
+# replayed as one step (MAC: ``acc + x·w`` per example, w shared; MAC_UU: all shared), with the same
+# float operations in the same order, so the numbers do not change; the product is not kept.
+_MAC, _MAC_UU = -2, -1
 _LINEAR, _PRODUCT, _GENERIC, _SHARED = range(4)
 _VV, _VU, _UV, _UU, _V, _U = range(4, 10)
 _PATTERN = {(True, True): _VV, (True, False): _VU, (False, True): _UV, (False, False): _UU, (True,): _V,
@@ -170,7 +178,7 @@ _C_TWIN = {operators.add: operator.add, operators.mul: operator.mul, operators.n
 class CompiledTape:
     """A compiled tape: ``forward`` on parameters and inputs, then ``backward`` from one output."""
 
-    def __init__(self, tape: Tape, operations: list, outputs: list[int]) -> None:
+    def __init__(self, tape: Tape, operations: list, outputs: list[int], fuse: bool = True) -> None:
         self.size = len(tape.kinds)
         self.varying = list(tape.varying)
         self.kinds = list(tape.kinds)
@@ -180,11 +188,14 @@ class CompiledTape:
         self.outputs = outputs
         # Each step: its kernel and input pattern, the function, its input slots, its output slot, the
         # float function that computes its value and its constant local derivatives (linear kernels).
-        self.steps = [(*_kernel(fn, ins, tape.varying), fn, ins, out, _value_of(fn), _constant_locals(fn))
-                      for fn, ins, out in operations]  # fmt: skip
+        steps = [(*_kernel(fn, ins, tape.varying), fn, ins, out, _value_of(fn), _constant_locals(fn))
+                 for fn, ins, out in operations]  # fmt: skip
+        self.operation_count = len(steps)
+        self.steps = _fused(steps, outputs, tape.varying) if fuse else steps
 
     def __len__(self) -> int:
-        return len(self.steps)
+        """The number of operations replayed (a fused step counts as the two it stands for)."""
+        return self.operation_count
 
     def forward(self, parameters: Sequence[float], inputs: Sequence, gradients: bool = True) -> Replay:
         """Every slot's value: a list (one per example) for varying slots, a float for shared ones.
@@ -203,7 +214,17 @@ class CompiledTape:
         locals_: dict[int, list] = {}
         varying = self.varying
         for code, pattern, fn, ins, out, f, _ in self.steps:
-            if code >= _GENERIC:
+            if code == _MAC:  # acc + x·w, x varying, w shared; pattern: whether acc varies
+                acc, x, w = ins
+                c, weight = values[acc], values[w]
+                if pattern:
+                    values[out] = [a + b * weight for a, b in zip(c, values[x], strict=True)]
+                else:
+                    values[out] = [c + b * weight for b in values[x]]
+            elif code == _MAC_UU:
+                acc, a, b = ins
+                values[out] = values[acc] + values[a] * values[b]
+            elif code >= _GENERIC:
                 columns, flags = [values[s] for s in ins], [varying[s] for s in ins]
                 values[out], locals_[out] = _forward_each(fn, columns, flags, gradients)
                 if code == _SHARED:
@@ -237,7 +258,23 @@ class CompiledTape:
             if g is None:
                 continue
             # What each input receives: a list for a varying input, a float (summed) for a shared one.
-            if code == _LINEAR:  # a constant times the gradient (written out: this runs every epoch)
+            # In the order the two steps a fused one stands for give it: the sum's, then the product's.
+            if code == _MAC:  # x's share is added in place of a list of its own (written out: hot)
+                acc, x, w = ins
+                weight, held = values[w], grads[x]
+                if held is None:
+                    grads[x] = [weight * d for d in g]
+                    shares = ((acc, g if pattern else sum(g)), (w, sum(map(_mul, values[x], g))))
+                elif acc == x:  # acc + x·w: acc's share comes first, as the sum's step gives it
+                    shares = ((acc, g if pattern else sum(g)), (x, [weight * d for d in g]),
+                              (w, sum(map(_mul, values[x], g))))  # fmt: skip
+                else:
+                    grads[x] = [h + weight * d for h, d in zip(held, g, strict=True)]
+                    shares = ((acc, g if pattern else sum(g)), (w, sum(map(_mul, values[x], g))))
+            elif code == _MAC_UU:
+                acc, a, b = ins
+                shares = ((acc, g), (a, values[b] * g), (b, values[a] * g))
+            elif code == _LINEAR:  # a constant times the gradient (written out: this runs every epoch)
                 if pattern == _VV:
                     c0, c1 = constant
                     shares = (
@@ -262,7 +299,7 @@ class CompiledTape:
                 shared, each = (ins[1], ins[0]) if pattern == _VU else (ins[0], ins[1])
                 # ∂(u·v)/∂v = u and ∂(u·v)/∂u = v, each times the gradient (Mul's backward).
                 shares = (
-                    (each, list(map(values[shared].__mul__, g))),
+                    (each, [values[shared] * d for d in g]),
                     (shared, sum(map(_mul, values[each], g))),
                 )
             elif code == _PRODUCT and pattern == _VV:
@@ -293,9 +330,37 @@ class CompiledTape:
         return grads
 
 
+def _fused(steps: list, outputs: list[int], varying: list[bool]) -> list:
+    """The steps, with each product that feeds only the addition right after it fused into it."""
+    uses: dict[int, int] = {}
+    for step in steps:
+        for slot in step[3]:
+            uses[slot] = uses.get(slot, 0) + 1
+    kept, k = [], 0
+    while k < len(steps):
+        product, total = steps[k], steps[k + 1] if k + 1 < len(steps) else None
+        t = product[4]
+        if (total is not None and product[0] == _PRODUCT and product[2] is Mul and total[2] is Add
+                and uses.get(t) == 1 and t not in outputs and t in total[3]):  # fmt: skip
+            acc = total[3][1] if total[3][0] == t else total[3][0]
+            a, b = product[3]
+            if product[1] in (_VU, _UV):
+                x, w = (a, b) if product[1] == _VU else (b, a)
+                kept.append((_MAC, varying[acc], None, (acc, x, w), total[4], None, None))
+                k += 2
+                continue
+            if product[1] == _UU and total[1] == _UU:
+                kept.append((_MAC_UU, _UU, None, (acc, a, b), total[4], None, None))
+                k += 2
+                continue
+        kept.append(product)
+        k += 1
+    return kept
+
+
 def _scaled(c: float, g: list) -> list:
     """A constant local derivative ``c`` times each example's gradient (exactly -g when ``c`` is -1)."""
-    return list(map(_neg, g)) if c == -1.0 else list(map(c.__mul__, g))
+    return list(map(_neg, g)) if c == -1.0 else [c * d for d in g]
 
 
 class Replay:
@@ -342,6 +407,9 @@ def _forward_each(fn: type[ScalarFunction], columns: list, varying: list[bool], 
     ``backward(ctx, 1.0)``: every engine backward computes the local derivative first and multiplies
     by ``d_out`` last, so local × gradient is exactly what the Scalar graph's backward adds up.
     """
+    value, local = getattr(fn, "value", None), fn.local
+    if value is not None and callable(local):
+        return _rules_each(fn, value, local, columns, varying, gradients)
     forward, backward = fn.forward, fn.backward
     ctx = Context()  # one context, used by each example's forward and then its backward
     if varying == [True]:  # the common case, a one-input function, without a tuple per example
@@ -367,6 +435,22 @@ def _forward_each(fn: type[ScalarFunction], columns: list, varying: list[bool], 
     except (ArithmeticError, ValueError) as exc:
         raise _forward_error(fn, rows, exc) from None
     return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def _rules_each(fn: type[ScalarFunction], value, local, columns: list, varying: list[bool], gradients: bool):
+    """`_forward_each` for a declared operation: its value rule and its local-derivative rule called
+    directly on whole columns, as the engine's own backward calls them (no Context). The same numbers
+    as ``forward`` and ``backward(ctx, 1.0)``: those compute exactly these, times 1.0."""
+    if any(varying):
+        count = next(len(c) for c, v in zip(columns, varying, strict=True) if v)
+        columns = [c if v else [c] * count for c, v in zip(columns, varying, strict=True)]
+    else:
+        columns = [[c] for c in columns]
+    try:
+        values = list(map(value, *columns))
+        return values, (list(map(local, *columns, values)) if gradients else None)
+    except (ArithmeticError, ValueError) as exc:
+        raise _forward_error(fn, list(zip(*columns, strict=True)), exc) from None
 
 
 def _forward_error(fn: type[ScalarFunction], rows: list[tuple], exc: Exception) -> MathError:
