@@ -243,11 +243,12 @@ class CompiledTape:
                 values[out] = f(values[ins[0]])
         return Replay(values, locals_)
 
-    def backward(self, replay: Replay, output: int, seed) -> list:
+    def backward(self, replay: Replay, output: int, seed, inputs: bool = True) -> list:
         """d output / d slot for every slot, from ``seed`` at ``output`` (a list when it varies).
 
         Shared slots (parameters above all) get the sum over examples; slots the output does not
-        depend on, and constants, get ``None``.
+        depend on, and constants, get ``None``; so do the inputs when ``inputs`` is False (a
+        training step needs only the parameters', and a dense layer's first terms skip theirs).
         """
         values, locals_ = replay.values, replay.locals
         varying, kinds = self.varying, self.kinds
@@ -263,7 +264,8 @@ class CompiledTape:
                 acc, x, w = ins
                 weight, held = values[w], grads[x]
                 if held is None:
-                    grads[x] = [weight * d for d in g]
+                    if inputs or kinds[x] != INPUT:
+                        grads[x] = [weight * d for d in g]
                     shares = ((acc, g if pattern else sum(g)), (w, sum(map(_mul, values[x], g))))
                 elif acc == x:  # acc + x·w: acc's share comes first, as the sum's step gives it
                     shares = ((acc, g if pattern else sum(g)), (x, [weight * d for d in g]),
@@ -327,6 +329,9 @@ class CompiledTape:
                     grads[slot] = list(map(_add, held, contribution))
                 else:
                     grads[slot] = held + contribution
+        if not inputs:
+            for slot in self.inputs:
+                grads[slot] = None
         return grads
 
 

@@ -248,7 +248,7 @@ class CompiledTrainer:
             grads = program.backward(replay, slot, [seeds[k] for k in positions])
             for k, d in zip(positions, grads[program.inputs[0]] or [0.0] * len(positions), strict=True):
                 d_outputs[k] = d
-        grads = self.model.backward(model, self.model_output, d_outputs)
+        grads = self.model.backward(model, self.model_output, d_outputs, inputs=False)
         data = [grads[a] or 0.0 for a in self.model.parameters]
         gradients = [d + (batch_grads[b] or 0.0) for d, b in zip(data, self.batch.parameters, strict=True)]
         if not math.isfinite(total) or not finite(gradients):

@@ -110,4 +110,10 @@ def test_a_fused_replay_gives_every_number_the_unfused_one_gives(preset, activat
         )
     (fused_steps, *fused), (plain_steps, *plain) = replays[True], replays[False]
     assert fused == plain
+    # A training step asks for the parameters' gradients only: the same numbers, no inputs' ones.
+    program = tape.compile([out])
+    without = program.backward(program.forward(values, columns), out.slot, seed, inputs=False)
+    assert [without[s] for s in program.parameters] == fused[2][: len(program.parameters)]
+    assert [without[s] for s in program.inputs] == [None, None]
+    assert all(fused[2][len(program.parameters) :])  # with them, the inputs' gradients are there
     assert fused_steps < 0.6 * plain_steps  # a dense layer's every term is one step, not two
