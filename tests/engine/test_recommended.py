@@ -26,9 +26,9 @@ def final_accuracy(dataset: str, seed: int) -> float:
 
 
 @pytest.mark.slow
-# The spiral: up to four runs of 2,000 epochs of the full model, about 30 s of CPU time each (seed 0:
-# 28.8 s), 400–1,400 s of wall clock at load average 20+.
-@pytest.mark.timeout(7200)
+# The spiral: three runs of 2,000 epochs of minitorch's H = 16 model, about 5.6 s of CPU time each on
+# a quiet machine; the ceiling leaves room for a machine many times busier.
+@pytest.mark.timeout(1800)
 @pytest.mark.parametrize("dataset", list(DATASETS))
 def test_the_recommended_settings_reach_the_target_median_over_seeds_0_to_4(dataset):
     assert set(TARGETS) == set(DATASETS) == set(RECOMMENDED)
