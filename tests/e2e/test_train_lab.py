@@ -130,6 +130,34 @@ def test_the_recommended_settings_are_offered_and_applied_in_one_click(sized_pag
     assert table_parameters(page) == trained(base_url, applied, applied["epochs"])
 
 
+def test_the_spirals_recommended_run_takes_its_presets_points_and_passes_80_percent(
+    sized_page, base_url, artifacts
+):
+    """From micrograd's 100 points, the spiral's recommended settings are minitorch's preset with its own
+    50 points (what they were measured with), and the run reaches the accuracy the library gives it."""
+    page = sized_page
+    settings = {**MICROGRAD, "dataset": "spiral", "seed": 2}
+    open_train(page, train_url(base_url, settings, speed=0), points=100)
+    page.click('[data-testid="train-recommended"]')
+    wait_until(page, lambda: page.input_value('[data-testid="train-preset"]') == "minitorch",
+               "the recommended settings were not applied")  # fmt: skip
+    assert page.input_value('[data-testid="train-points"]') == "50", "minitorch's own number of points"
+    wait_until(page, lambda: page.locator("[data-point-index]").count() == 50, "the 50 points were not drawn")
+    wait_until(page, lambda: status(page) == "ready", "no new run at epoch 0")
+    page.click('[data-testid="train-start"]')
+    # 2,000 epochs: about 5 s of CPU on a quiet machine; the ceiling is far above it.
+    wait_until(page, lambda: status(page) == "done", "the recommended run did not finish", timeout=300)
+    with urllib.request.urlopen(f"{base_url}/api/datasets", timeout=WAIT) as response:
+        catalog = json.loads(response.read())
+    recommended = next(d["recommended"] for d in catalog["datasets"] if d["name"] == "spiral")
+    assert recommended["preset"] == "minitorch"
+    last = stream(base_url, {**settings, **recommended, "points": 50})[-1]
+    assert last["accuracy"] >= 0.8
+    assert page.text_content('[data-testid="train-accuracy"]') == f"{round(last['accuracy'] * 100, 1):g}%"
+    assert table_parameters(page) == last["parameters"]
+    shot(page, artifacts, "spiral-recommended")
+
+
 # -- 3 and 4. The diagnosis and every unit's picture ----------------------------------------------------
 
 

@@ -17,12 +17,25 @@ import { fixture } from "./helpers.mjs";
 const XOR = { preset: "minitorch", hidden: 10, activation: "relu", learning_rate: 0.5, epochs: 1000 };
 const SETTINGS = { preset: "minitorch", dataset: "xor", points: 50, hidden: 2, activation: "relu", learning_rate: 0.5, epochs: 500, seed: 3, test_fraction: 0.2, noise: 0.1 };
 
-test("a dataset's recommended settings apply in one go; dataset, points, seed, test set and noise stay", () => {
+test("a dataset's recommended settings apply in one go; dataset, seed, test set and noise stay", () => {
   const catalog = { datasets: [{ name: "xor", recommended: XOR }, { name: "simple" }] };
   assert.deepEqual(recommendedFor(catalog, "xor"), XOR);
   assert.equal(recommendedFor(catalog, "simple"), null);
   assert.equal(recommendedFor(null, "xor"), null);
   assert.deepEqual(withRecommended(SETTINGS, XOR), { ...SETTINGS, hidden: 10, epochs: 1000 });
+});
+
+test("the recommended points are the recommended preset's own, as the body leaves them to it", () => {
+  const catalog = {
+    datasets: [{ name: "spiral", recommended: { ...XOR, hidden: 16, epochs: 2000 } }],
+    presets: [{ name: "minitorch", points: 50 }, { name: "micrograd", points: 100 }],
+  };
+  const recommended = recommendedFor(catalog, "spiral");
+  assert.equal(recommended.points, 50);
+  const fromMicrograd = { ...SETTINGS, preset: "micrograd", dataset: "spiral", points: 100 };
+  assert.deepEqual(withRecommended(fromMicrograd, recommended), {
+    ...fromMicrograd, preset: "minitorch", points: 50, hidden: 16, activation: "relu", epochs: 2000,
+  });
 });
 
 test("settings far from the recommended ones are said, field by field; close ones are not", () => {
@@ -96,5 +109,6 @@ test("every dataset of the catalogue has recommended settings the page can apply
     const applied = withRecommended({ ...presetDefaults(catalog, "minitorch"), dataset: name, seed: 4 }, recommended);
     assert.ok(sameSettings(completeSettings(catalog, applied), applied), `${name}: every value within the API's bounds`);
     assert.deepEqual(farFromRecommended(applied, recommended), []);
+    assert.equal(applied.points, presetDefaults(catalog, recommended.preset).points, `${name}: the preset's points`);
   }
 });

@@ -9,15 +9,21 @@ export const RECOMMENDED_FIELDS = ["preset", "hidden", "activation", "learning_r
 /** A learning rate this many times the recommended one, or this fraction of it, is far from it. */
 const RATE_FACTOR = 4;
 
-/** The catalogue's recommended body for `dataset`, or null when it gives none. */
+/**
+ * The catalogue's recommended body for `dataset` (null when it gives none), with the number of points it
+ * means: the body leaves them to its preset (the catalogue's `presets` say how many), and its figures
+ * were measured with them.
+ */
 export function recommendedFor(catalog, dataset) {
-  return catalog?.datasets?.find((d) => d.name === dataset)?.recommended ?? null;
+  const recommended = catalog?.datasets?.find((d) => d.name === dataset)?.recommended ?? null;
+  const points = catalog?.presets?.find((p) => p.name === recommended?.preset)?.points;
+  return recommended && points !== undefined ? { ...recommended, points } : recommended;
 }
 
-/** The settings with the dataset's recommended ones applied: dataset, points, seed, test set and noise stay. */
+/** The settings with the dataset's recommended ones (points included) applied: dataset, seed, test set and noise stay. */
 export function withRecommended(settings, recommended) {
   const next = { ...settings };
-  for (const field of RECOMMENDED_FIELDS) if (recommended[field] !== undefined) next[field] = recommended[field];
+  for (const field of [...RECOMMENDED_FIELDS, "points"]) if (recommended[field] !== undefined) next[field] = recommended[field];
   return next;
 }
 
