@@ -3,18 +3,33 @@
 
 const SIGNIFICANT = 4;
 
-/** A compact, readable form of a number: 4 significant digits, exponent when very large or small. */
-export function formatNumber(x) {
+/**
+ * A compact, readable form of a number: 4 significant digits, exponent when very large or small.
+ * With `maxChars`, as many of those digits as fit in that many characters (a node's 62 px cell holds
+ * 7 of its 13 px monospace digits): `1.234e-12` → `1.2e-12`, `-5.67e+20` → `-5.7e20`. Seven always
+ * fit: the shortest form of any float, `-5e-324`, has seven.
+ */
+export function formatNumber(x, maxChars = Infinity) {
   if (x === null || x === undefined || Number.isNaN(x)) return "—";
   if (x === Infinity) return "∞";
   if (x === -Infinity) return "-∞";
   if (x === 0) return "0"; // also turns -0 into 0
+  let text = withDigits(x, SIGNIFICANT);
+  for (let digits = SIGNIFICANT - 1; text.length > maxChars && digits >= 1; digits -= 1) text = withDigits(x, digits);
+  // Past the exponent's range a fixed number that still does not fit (-99999.5 is "-100000"): an exponent.
+  if (text.length > maxChars) text = exponentForm(x, 1);
+  return text;
+}
+
+function withDigits(x, digits) {
   const magnitude = Math.abs(x);
-  if (magnitude >= 1e5 || magnitude < 1e-3) {
-    const [mantissa, exponent] = x.toExponential(SIGNIFICANT - 1).split("e");
-    return `${trimZeros(mantissa)}e${Number(exponent)}`;
-  }
-  return String(Number(x.toPrecision(SIGNIFICANT)));
+  if (magnitude >= 1e5 || magnitude < 1e-3) return exponentForm(x, digits);
+  return String(Number(x.toPrecision(digits)));
+}
+
+function exponentForm(x, digits) {
+  const [mantissa, exponent] = x.toExponential(digits - 1).split("e");
+  return `${trimZeros(mantissa)}e${Number(exponent)}`;
 }
 
 /** A factor in a product: always parenthesised so signs read clearly, `(-2)·(-3)`. */

@@ -12,6 +12,7 @@ export const SIZES = Object.freeze({
   labelMin: 30,
   charWidth: 8, // the name's bold 13px (graph.css)
   cellWidth: 62, // "-0.7071" in 13px monospace, with room; two records side by side fit a phone at LEGIBLE_SCALE
+  cellChars: 7, // what a cell holds of that monospace (7.8 px a character): numbers are shortened to it
   constantWidth: 48,
   constantHeight: 24,
   foldRoom: 18, // a named statement's fold control, left in its label cell

@@ -5,6 +5,7 @@
 
 import { LABEL_LINE_HEIGHT, labelLines, labelSize, placeLabel } from "../core/edge-labels.js";
 import { formatNumber } from "../core/format.js";
+import { SIZES } from "../core/layout.js";
 import { edgeText, gradientSymbol } from "../core/notation.js";
 import { intersects, nodeBounds } from "./in-view.js";
 import { wantsLightText } from "./legend.js";
@@ -90,9 +91,8 @@ export function showState(view, state, { right = null } = {}) {
       else element.removeAttribute("data-grad");
     }
     if (!element.__built) continue; // not in view yet: its look comes when it is (materialize)
-    const valueText = reached ? formatNumber(n.value) : null;
-    const gradText = hasGrad ? formatNumber(grad) : null;
-    const description = describe(view, n, valueText, gradText);
+    // The tooltip and the screen reader get 4 significant digits; a cell as many as it holds.
+    const description = describe(view, n, reached ? formatNumber(n.value) : null, hasGrad ? formatNumber(grad) : null);
     if (element.__description !== description) {
       element.__description = description;
       element.__hit.setAttribute("aria-label", description);
@@ -113,10 +113,10 @@ export function showState(view, state, { right = null } = {}) {
       caption: element.querySelector(".grad-caption"),
       cell: element.querySelector(".grad-cell"),
     });
-    setText(parts.value, reached ? valueText : view.graph.failed === id ? "—" : "·");
+    setText(parts.value, reached ? formatNumber(n.value, SIZES.cellChars) : view.graph.failed === id ? "—" : "·");
     const fill = hasGrad ? scale(grad) : "transparent";
     const light = hasGrad && wantsLightText(fill);
-    setText(parts.grad, hasGrad ? gradText : "");
+    setText(parts.grad, hasGrad ? formatNumber(grad, SIZES.cellChars) : "");
     for (const text of parts.caption ? [parts.grad, parts.caption] : [parts.grad]) {
       text.classList.toggle("light", light);
       text.classList.toggle("dark", hasGrad && !light);
