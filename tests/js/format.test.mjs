@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatFactor, formatNumber, formatPercent } from "../../static/js/core/format.js";
+import { fitNumber, formatFactor, formatNumber, formatPercent } from "../../static/js/core/format.js";
 
 test("numbers show 4 significant digits without trailing zeros", () => {
   assert.equal(formatNumber(6), "6");
@@ -34,12 +34,12 @@ test("accuracy as a percent: whole where it is, a tenth where it needs one", () 
 
 test("a number shortened to a node's cell keeps as many digits as fit, at any magnitude", () => {
   const cell = 7; // SIZES.cellChars
-  assert.equal(formatNumber(1.234e-12, cell), "1.2e-12");
-  assert.equal(formatNumber(-5.67e20, cell), "-5.7e20");
-  assert.equal(formatNumber(-0.001234, cell), "-0.0012");
-  assert.equal(formatNumber(-99999.5, cell), "-100000");
-  assert.equal(formatNumber(-0.7071067811865476, cell), "-0.7071"); // nothing lost when it fits
-  assert.equal(formatNumber(2.5, cell), "2.5");
+  assert.equal(fitNumber(1.234e-12, cell), "1.2e-12");
+  assert.equal(fitNumber(-5.67e20, cell), "-5.7e20");
+  assert.equal(fitNumber(-0.001234, cell), "-0.0012");
+  assert.equal(fitNumber(-99999.5, cell), "-100000");
+  assert.equal(fitNumber(-0.7071067811865476, cell), "-0.7071"); // nothing lost when it fits
+  assert.equal(fitNumber(2.5, cell), "2.5");
   // Without a width: the 4 significant digits the panels show.
   assert.equal(formatNumber(1.234e-12), "1.234e-12");
   // Every float, from the smallest to the largest, fits, and reads back close to itself.
@@ -48,7 +48,7 @@ test("a number shortened to a node's cell keeps as many digits as fit, at any ma
     for (const mantissa of [-9.87654321, -1.05, 3.14159265, 9.999999]) samples.push(mantissa * 10 ** exponent);
   }
   for (const x of samples) {
-    const text = formatNumber(x, cell);
+    const text = fitNumber(x, cell);
     assert.ok(text.length <= cell, `${x} → ${text}`);
     assert.equal(text.startsWith("-"), x < 0, `${x} → ${text}`);
     const back = Number(text); // "1.8e308", the largest float shortened, reads back as Infinity

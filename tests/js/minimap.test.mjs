@@ -15,3 +15,12 @@ test("the minimap is only needed while part of the graph is out of view", () => 
   assert.equal(wholeInView(layout, { x0: 10, y0: -5, x1: 520, y1: 310 }), false);
   assert.equal(wholeInView(layout, { x0: -10, y0: -5, x1: 520, y1: 290 }), false);
 });
+
+import { minimapOpen } from "../../static/js/graph/minimap.js";
+
+test("on a narrow panel (a phone) the minimap starts folded away; the person's toggle decides after", () => {
+  assert.equal(minimapOpen(null, 378), false);
+  assert.equal(minimapOpen(null, 1000), true);
+  assert.equal(minimapOpen(true, 378), true);
+  assert.equal(minimapOpen(false, 1000), false);
+});

@@ -45,13 +45,33 @@ test("a step out of view is brought to the middle of the free room, at the same 
   for (const b of step) assert.ok(inRoom(b, to));
 });
 
-test("a step wider than the view zooms out just enough, never in past the zoom a person chose", () => {
-  const step = [box(0, 0), box(2000, 0)];
+test("a step a little wider than the view zooms out just enough, never in past the zoom a person chose", () => {
+  const step = [box(0, 0), box(520, 0)];
   const to = followTransform(step, { k: 1, x: 500, y: 0 }, size, insets);
-  assert.ok(to.k < 1);
+  assert.ok(to.k < 1 && to.k >= LEGIBLE_SCALE);
   for (const b of step) assert.ok(inRoom(b, to));
   const small = followTransform([box(900, 0)], { k: 0.5, x: 0, y: 0 }, size, insets);
   assert.equal(small.k, 0.5);
+});
+
+test("a step too wide to read whole stays legible: its node in view, the view stretched toward its inputs", () => {
+  // The node far right of an input (left to right), then far below one (top to bottom).
+  for (const [node, input] of [[box(2000, 0), box(0, 40)], [box(0, 3000), box(400, 0)]]) {
+    const to = followTransform([node, input], { k: 1, x: 5000, y: 5000 }, size, insets);
+    assert.equal(to.k, LEGIBLE_SCALE);
+    assert.ok(13 * to.k >= 12); // graph.css: the numbers are 13px
+    assert.ok(inRoom(node, to));
+    assert.ok(!inRoom(input, to));
+    // The node sits at the edge away from the input: the room shows as much toward it as it can.
+    const s = onScreen(node, to);
+    if (input.x < node.x) assert.ok(Math.abs(s.x1 - (size.width - insets.right - 10)) < 1e-6);
+    else assert.ok(Math.abs(s.y1 - (size.height - insets.bottom - 10)) < 1e-6);
+    // Asked again from there, the view stays.
+    assert.equal(followTransform([node, input], to, size, insets), null);
+  }
+  // A zoom a person chose below legible is theirs: the view keeps it.
+  const theirs = followTransform([box(2000, 0), box(0, 0)], { k: 0.2, x: 900, y: 0 }, size, insets);
+  assert.equal(theirs.k, 0.2);
 });
 
 test("a graph too big to read whole opens legible, on the step it stands at", () => {

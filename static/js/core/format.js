@@ -3,13 +3,17 @@
 
 const SIGNIFICANT = 4;
 
+/** A compact, readable form of a number: 4 significant digits, exponent when very large or small. */
+export function formatNumber(x) {
+  return fitNumber(x, Infinity);
+}
+
 /**
- * A compact, readable form of a number: 4 significant digits, exponent when very large or small.
- * With `maxChars`, as many of those digits as fit in that many characters (a node's 62 px cell holds
- * 7 of its 13 px monospace digits): `1.234e-12` → `1.2e-12`, `-5.67e+20` → `-5.7e20`. Seven always
- * fit: the shortest form of any float, `-5e-324`, has seven.
+ * formatNumber's form with as many of its digits as fit in `maxChars` characters (a node's 62 px
+ * cell holds 7 of its 13 px monospace digits): `1.234e-12` → `1.2e-12`, `-5.67e+20` → `-5.7e20`.
+ * Seven always fit: the shortest form of any float, `-5e-324`, has seven.
  */
-export function formatNumber(x, maxChars = Infinity) {
+export function fitNumber(x, maxChars) {
   if (x === null || x === undefined || Number.isNaN(x)) return "—";
   if (x === Infinity) return "∞";
   if (x === -Infinity) return "-∞";

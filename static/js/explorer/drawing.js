@@ -191,6 +191,15 @@ export class GraphDrawing {
     });
   }
 
+  /**
+   * The drawing wants the other layout direction (a phone turned): lay the graph out again, opened
+   * on the step the timeline stands at (or fitted, when Fit was the last word). The step stays.
+   */
+  relayout() {
+    if (!this.drawn) return;
+    this.drawGraph({ keepZoom: this.viewport.fitted });
+  }
+
   /** Fold a named node's statement into one box, or open it again. */
   toggleFold(id) {
     if (!this.host.shown?.groups.has(id)) return;
@@ -243,9 +252,11 @@ export class GraphDrawing {
     if (!this.isDrawn(shown)) return; // until a big graph is drawn, the step shows in the panels only
     // Following reads the drawing's size: first, while nothing has changed yet, so the browser need
     // not lay the page out again to answer.
-    if (follow) this.viewport.follow(this.view.shownAs(state.active));
+    const id = state.active ? this.view.shownAs(state.active) : null;
+    if (follow) this.viewport.follow(id);
     this.view.update(state, { right });
-    this.minimap.showActive(state.active ? this.view.shownAs(state.active) : null);
+    this.viewport.setStep(id);
+    this.minimap.showActive(id);
   }
 
   /** What an export takes: `shown` with its drawing complete (null while it is laid out). */

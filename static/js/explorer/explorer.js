@@ -147,6 +147,11 @@ export class Explorer {
     this.drawing.foldAll(fold);
   }
 
+  /** The drawing wants the other layout direction (a phone turned): laid out again, on the same step. */
+  relayout() {
+    this.drawing.relayout();
+  }
+
   /** Show a node: select it and put it at the centre of the view, opening its folded group if need be. */
   async reveal(id) {
     const shown = this.shown;

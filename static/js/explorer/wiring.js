@@ -12,6 +12,7 @@ import { FindBox } from "../graph/find.js";
 import { keepGraphHeight } from "../graph/graph-height.js";
 import { GraphView } from "../graph/graph-view.js";
 import { Minimap } from "../graph/minimap.js";
+import { OffscreenHints } from "../graph/offscreen-hints.js";
 import { layoutDirection, Viewport, wireZoomButtons } from "../graph/viewport.js";
 import { ChainRulePanel } from "./chain-rule-panel.js";
 import { EditCue } from "./edit-cue.js";
@@ -49,7 +50,13 @@ export function wireExplorer($, { editor, status, errors, reducedMotion, active,
     reducedMotion,
     glyph: (op) => opGlyph(explorer.opsByName, op),
   });
-  const minimap = new Minimap($("minimap"), (point) => viewport.centerAt(point));
+  // Folded away on a phone (it would cover the graph); opened, the step is kept clear of it.
+  const minimap = new Minimap($("minimap"), (point) => viewport.centerAt(point), {
+    toggle: $("minimap-toggle"),
+    onToggle: () => viewport.overlaysChanged(),
+  });
+  new OffscreenHints($("offscreen-hints"), viewport, (id) => view.labels?.get(id));
+  viewport.onDirectionChange(() => explorer.relayout());
   viewport.onChange((shown) => {
     view.setVisibleRect(shown.rect, shown.k);
     minimap.setView(shown);

@@ -1,7 +1,8 @@
 // The minimap: the whole graph in miniature in a corner of the graph card, with a frame around the part
 // in view. A click or a drag on it moves the view there. Shown whenever part of the graph is out of
 // view. The boxes are painted once per layout into a canvas of their own; a change of view only
-// copies that and draws the frame.
+// copies that and draws the frame. On a narrow panel (a phone) it would cover a good part of what
+// the camera shows: there it starts folded away, and its toggle (the Map button) opens it.
 
 /** The largest the minimap gets (CSS pixels), and at most this share of the card's width. */
 const MAX_SIZE = { width: 180, height: 110 };
@@ -16,6 +17,14 @@ export function minimapGeometry(layout, max = MAX_SIZE) {
   return { scale, width: Math.max(24, Math.round(layout.width * scale)), height: Math.max(16, Math.round(layout.height * scale)) };
 }
 
+/** Panels narrower than this (CSS px) start with the minimap folded away: viewport.js's narrow width. */
+export const NARROW_PANEL = 600;
+
+/** Is the minimap open: as the person set it with its toggle, else open on wide panels only. Pure. */
+export function minimapOpen(chosen, room) {
+  return chosen ?? room >= NARROW_PANEL;
+}
+
 /** Is all of the layout inside the part in view (then the minimap has nothing to add)? Pure. */
 export function wholeInView(layout, rect) {
   return rect.x0 <= 0 && rect.y0 <= 0 && rect.x1 >= layout.width && rect.y1 >= layout.height;
@@ -27,10 +36,19 @@ export class Minimap {
   /**
    * @param {HTMLCanvasElement} canvas
    * @param {(point: {x: number, y: number}) => void} onPan centre the view at this point of the layout
+   * @param {{toggle?: HTMLButtonElement, onToggle?: () => void}} [options] the button that opens and
+   *   folds it (without one it is open whenever it has something to add), and who hears it did
    */
-  constructor(canvas, onPan) {
+  constructor(canvas, onPan, { toggle = null, onToggle = () => {} } = {}) {
     this.canvas = canvas;
     this.onPan = onPan;
+    this.toggle = toggle;
+    this.chosen = toggle ? null : true; // the person's choice with the toggle (null: none yet)
+    toggle?.addEventListener("click", () => {
+      this.chosen = !this.isOpen();
+      this.draw();
+      onToggle();
+    });
     this.layout = null;
     this.geometry = null;
     this.boxes = null; // an offscreen canvas with the boxes painted
@@ -85,6 +103,12 @@ export class Minimap {
     this.layout = null;
     this.boxes = null;
     this.canvas.hidden = true;
+    if (this.toggle) this.toggle.disabled = true;
+  }
+
+  /** Is it open (when it has something to add)? */
+  isOpen() {
+    return minimapOpen(this.chosen, this.room ?? 1000);
   }
 
   /** The part in view changed (viewport.onChange). */
@@ -102,7 +126,13 @@ export class Minimap {
 
   draw() {
     if (!this.boxes || !this.view) return;
-    const hidden = wholeInView(this.layout, this.view);
+    const whole = wholeInView(this.layout, this.view);
+    const open = this.isOpen();
+    if (this.toggle) {
+      this.toggle.disabled = whole; // nothing to map
+      this.toggle.setAttribute("aria-pressed", String(open && !whole));
+    }
+    const hidden = whole || !open;
     this.canvas.hidden = hidden;
     if (hidden) return;
     const context = this.canvas.getContext("2d");

@@ -4,7 +4,7 @@
 // gradient under a node the bug got wrong. Only the elements whose shown state changed are touched.
 
 import { LABEL_LINE_HEIGHT, labelLines, labelSize, placeLabel } from "../core/edge-labels.js";
-import { formatNumber } from "../core/format.js";
+import { fitNumber, formatNumber } from "../core/format.js";
 import { SIZES } from "../core/layout.js";
 import { edgeText, gradientSymbol } from "../core/notation.js";
 import { intersects, nodeBounds } from "./in-view.js";
@@ -113,10 +113,10 @@ export function showState(view, state, { right = null } = {}) {
       caption: element.querySelector(".grad-caption"),
       cell: element.querySelector(".grad-cell"),
     });
-    setText(parts.value, reached ? formatNumber(n.value, SIZES.cellChars) : view.graph.failed === id ? "—" : "·");
+    setText(parts.value, reached ? fitNumber(n.value, SIZES.cellChars) : view.graph.failed === id ? "—" : "·");
     const fill = hasGrad ? scale(grad) : "transparent";
     const light = hasGrad && wantsLightText(fill);
-    setText(parts.grad, hasGrad ? formatNumber(grad, SIZES.cellChars) : "");
+    setText(parts.grad, hasGrad ? fitNumber(grad, SIZES.cellChars) : "");
     for (const text of parts.caption ? [parts.grad, parts.caption] : [parts.grad]) {
       text.classList.toggle("light", light);
       text.classList.toggle("dark", hasGrad && !light);

@@ -16,6 +16,8 @@ const INSETS = { top: 50, right: 12, bottom: 46, left: 12 };
 const OVERLAYS = ".graph-toolbar, .minimap, .legend, .graph-meta";
 /** Room kept between what the view must show and the edge of the free room. */
 const MARGIN = 10;
+/** A resize settles for this long (ms) before the layout direction is chosen again (a rotation, a drag). */
+const DIRECTION_SETTLE_MS = 250;
 
 /** Top to bottom where the drawing is narrow (a phone held upright), left to right elsewhere. */
 export function layoutDirection(size) {
@@ -32,13 +34,15 @@ export function boundsOf(boxes) {
 }
 
 /**
- * Where the view must move so `boxes` (the step's node and its inputs) are inside the free room of a
- * `size` view (less `insets` and a margin), as `t` ({k, x, y}) shows them now: null when they are
- * already, else a transform that centres them, at `preferredScale` (the zoom it had) or less, as
- * much less as they need.
+ * Where the view must move so `boxes` (the step's node first, then its inputs) are inside the free
+ * room of a `size` view (less `insets` and a margin), as `t` ({k, x, y}) shows them now: null when
+ * they are already (or the view is where it would go), else a transform that centres them, at
+ * `preferredScale` (the zoom it had) or less, as much less as they need — but never below `floor`
+ * (a legible scale, or the person's own smaller zoom): boxes that do not fit there keep the step's
+ * node in view and the view stretches from it toward its inputs (the hints say what is left out).
  * Pure: exported for the tests.
  */
-export function followTransform(boxes, t, size, insets = INSETS, preferredScale = t.k) {
+export function followTransform(boxes, t, size, insets = INSETS, preferredScale = t.k, floor = Math.min(preferredScale, LEGIBLE_SCALE)) {
   if (!boxes.length) return null;
   const b = boundsOf(boxes);
   const left = insets.left + MARGIN;
@@ -48,8 +52,27 @@ export function followTransform(boxes, t, size, insets = INSETS, preferredScale 
   const x0 = t.x + b.x * t.k;
   const y0 = t.y + b.y * t.k;
   if (x0 >= left && y0 >= top && x0 + b.width * t.k <= right && y0 + b.height * t.k <= bottom) return null;
-  const k = Math.min(preferredScale, Math.max(1e-3, right - left) / b.width, Math.max(1e-3, bottom - top) / b.height);
-  return { k, x: (left + right) / 2 - (b.x + b.width / 2) * k, y: (top + bottom) / 2 - (b.y + b.height / 2) * k };
+  const fits = Math.min(preferredScale, Math.max(1e-3, right - left) / b.width, Math.max(1e-3, bottom - top) / b.height);
+  const k = Math.max(fits, Math.min(floor, preferredScale));
+  const node = boxes[0];
+  const to = {
+    k,
+    x: axisOffset(b.x, b.width, node.x, node.width, left, right, k),
+    y: axisOffset(b.y, b.height, node.y, node.height, top, bottom, k),
+  };
+  const still = Math.abs(to.k - t.k) < 1e-9 && Math.abs(to.x - t.x) < 0.5 && Math.abs(to.y - t.y) < 0.5;
+  return still ? null : to;
+}
+
+/**
+ * One axis of followTransform: the offset that centres the span [start, start + length) between `low`
+ * and `high` at scale k; when it does not fit, the one that puts the node's span [nodeStart, +nodeLength)
+ * at the edge away from the rest, so the view shows as much of the rest (the inputs) as it can.
+ */
+function axisOffset(start, length, nodeStart, nodeLength, low, high, k) {
+  if (length * k <= high - low) return (low + high) / 2 - (start + length / 2) * k;
+  const restBefore = start + length / 2 < nodeStart + nodeLength / 2;
+  return restBefore ? high - (nodeStart + nodeLength) * k : low - nodeStart * k;
 }
 
 /**
@@ -95,6 +118,9 @@ export class Viewport {
     this.large = false;
     this.fitted = false; // the last move was Fit (and no person zoomed since): a new layout is fitted too
     this.listeners = [];
+    this.stepListeners = [];
+    this.directionListeners = [];
+    this.directionTimer = null;
     this.frame = null;
 
     // The drawing's size on screen, kept current without forcing a layout on every step. A resize
@@ -116,6 +142,7 @@ export class Viewport {
         const t = this.target ?? this.transform();
         this.apply(t.translate((width - before.width) / 2 / t.k, (height - before.height) / 2 / t.k), false);
         if (this.stepId && !this.personMoved) this.follow(this.stepId, { animate: false });
+        this.settleDirection();
       }
     }).observe(svg);
     const overlays = new ResizeObserver(() => (this.measuredInsets = null));
@@ -138,6 +165,40 @@ export class Viewport {
         this.changed();
       });
     this.svg.call(this.zoom).on("dblclick.zoom", null);
+  }
+
+  /** The step shown now is at drawn node `id` (null: none), followed or not: `onStep`'s listeners hear it. */
+  setStep(id) {
+    this.stepId = id;
+    for (const listener of this.stepListeners) listener(id);
+  }
+
+  /** Call `listener(id)` whenever the step shown changes (setStep). */
+  onStep(listener) {
+    this.stepListeners.push(listener);
+  }
+
+  /**
+   * Call `listener(direction)` when the drawing, resized across the narrow↔wide line (a phone turned),
+   * wants the other layout direction than the one on show: once the size has settled, and never
+   * when the direction stays.
+   */
+  onDirectionChange(listener) {
+    this.directionListeners.push(listener);
+  }
+
+  settleDirection() {
+    clearTimeout(this.directionTimer);
+    this.directionTimer = setTimeout(() => {
+      const wanted = layoutDirection(this.size);
+      if (this.layout?.direction && this.layout.direction !== wanted) for (const listener of this.directionListeners) listener(wanted);
+    }, DIRECTION_SETTLE_MS);
+  }
+
+  /** An overlay opened or closed (the minimap's toggle): measure the free room again, keep the step clear. */
+  overlaysChanged() {
+    this.measuredInsets = null;
+    if (this.stepId) this.follow(this.stepId);
   }
 
   /** Call `listener({rect, k})` (rect: the part of the drawing in view, in layout units) after each change, once a frame. */
