@@ -17,6 +17,7 @@ test("a hint sits at the edge of the free room nearest the node out of view, its
   assert.deepEqual([below.x, below.y, below.arrow], [200, 420 - 15, "↓"]);
   // To the right: the right edge, pointing right.
   assert.equal(hintPlace({ x0: 500, y0: 200, x1: 600, y1: 240 }, room).arrow, "→");
-  // Partly out counts as out: the hint is said for any node the room does not show whole.
+  // A node mostly in view, its centre in the room, is seen: a hint would only cover it.
+  assert.equal(hintPlace({ x0: 300, y0: 200, x1: 480, y1: 240 }, room), null);
   assert.notEqual(hintPlace({ x0: 380, y0: 200, x1: 480, y1: 240 }, room), null);
 });

@@ -11,15 +11,15 @@ const HALF = { width: 56, height: 15 };
 const ARROWS = ["→", "↘", "↓", "↙", "←", "↖", "↑", "↗"];
 
 /**
- * Where a hint for a box out of the free room `room` ({left, top, right, bottom}, screen px) goes: the
- * point of the room (less half a hint) nearest the box's centre, and the arrow from there toward it.
- * Null when the box is inside the room. Pure: exported for the tests.
+ * Where a hint for a box whose centre is out of the free room `room` ({left, top, right, bottom},
+ * screen px) goes: the point of the room (less half a hint) nearest that centre, and the arrow from
+ * there toward it. Null when the centre is in the room: the box shows enough to be seen (a hint
+ * there would cover it). Pure: exported for the tests.
  */
 export function hintPlace(box, room) {
-  const inside = box.x0 >= room.left && box.y0 >= room.top && box.x1 <= room.right && box.y1 <= room.bottom;
-  if (inside) return null;
   const cx = (box.x0 + box.x1) / 2;
   const cy = (box.y0 + box.y1) / 2;
+  if (cx >= room.left && cx <= room.right && cy >= room.top && cy <= room.bottom) return null;
   const clamp = (v, lo, hi) => (lo > hi ? (lo + hi) / 2 : Math.min(hi, Math.max(lo, v)));
   const x = clamp(cx, room.left + HALF.width, room.right - HALF.width);
   const y = clamp(cy, room.top + HALF.height, room.bottom - HALF.height);
