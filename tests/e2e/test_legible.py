@@ -38,7 +38,8 @@ STEP_NODES = """() => {
     const label = el.getAttribute('data-label') || el.getAttribute('data-node-id');
     const hit = el.querySelector('.hit');
     // A big graph builds a node's parts only once it comes near the view.
-    const hint = document.querySelector(`[data-testid="offscreen-hint"][data-hint-for="${el.getAttribute('data-node-id')}"]`);
+    const id = el.getAttribute('data-node-id');
+    const hint = document.querySelector(`[data-testid="offscreen-hint"][data-hint-for="${id}"]`);
     if (!hit) return { label, current: el.hasAttribute('data-current'), inside: false, centreInside: false,
       hinted: hint !== null && !hint.hidden, covered: true, coveredBy: 'not built', textPx: [] };
     const box = hit.getBoundingClientRect();

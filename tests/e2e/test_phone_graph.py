@@ -159,7 +159,8 @@ OUTSIDE_CELLS = """() => {
       const box = text.getBBox();
       if (!text.textContent) continue;
       if (box.x < cells[part][0] + 1 || box.x + box.width > cells[part][1] - 1) {
-        out.push(`${node.getAttribute('data-label')} ${part} ${text.textContent} (${box.width.toFixed(1)} px)`);
+        const name = node.getAttribute('data-label');
+        out.push(`${name} ${part} ${text.textContent} (${box.width.toFixed(1)} px)`);
       }
     }
   }
@@ -196,7 +197,8 @@ def test_every_number_fits_its_cell_and_the_full_value_stays_at_hand(sized_page,
 # The step's inputs out of view and the hints shown, and the zoom.
 HINTS = """() => {
   const card = document.querySelector('#graph-panel').getBoundingClientRect();
-  return [...document.querySelectorAll('[data-testid="offscreen-hint"]')].filter((b) => !b.hidden).map((b) => {
+  const shown = [...document.querySelectorAll('[data-testid="offscreen-hint"]')].filter((b) => !b.hidden);
+  return shown.map((b) => {
     const r = b.getBoundingClientRect();
     return { id: b.dataset.hintFor, text: b.textContent, inCard: r.left >= card.left && r.right <= card.right
       && r.top >= card.top && r.bottom <= card.bottom };
