@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.programs import mlp_program
 from tests.e2e.test_big_graphs import settle, transform
-from tests.e2e.test_legible import MIN_TEXT_PX, STEP_NODES, check_step, shot
+from tests.e2e.test_legible import LABELS_ON_NODES, MIN_TEXT_PX, STEP_NODES, check_step, shot
 from tests.e2e.test_page import LECTURE, counter, open_page
 
 pytestmark = pytest.mark.e2e
@@ -187,6 +187,14 @@ def test_every_number_fits_its_cell_and_the_full_value_stays_at_hand(sized_page,
     assert shown["a"][3] == "1.234e-12"  # the hook keeps the API's number
     assert "value 1.234e-12" in shown["a"][2]  # the tooltip: 4 significant digits
     shot(page, artifacts, "phone-extremes")
+    # What each edge carries back is shortened the same way: its label stays off the nodes.
+    for _ in range(4):
+        assert page.evaluate(LABELS_ON_NODES)["hits"] == [], counter(page)
+        assert page.evaluate(OUTSIDE_CELLS) == []
+        page.click('[data-testid="step-back"]')
+        settle(page)
+    page.click('[data-testid="to-end"]')
+    settle(page)
     # The inspector has the whole number.
     box = page.locator('#graph [data-label="b"] .hit').bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

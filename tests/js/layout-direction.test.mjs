@@ -63,6 +63,12 @@ test("left to right, the gap between layers holds a two-line edge label", () => 
   assert.equal(labelSize(lines).width, 10 * 7.6 + 10); // the trailing space takes no room
   assert.ok(labelSize(lines).width <= LABEL_RANK_SEP - 10);
   assert.deepEqual(labelLines("×(2) → 4", "TB"), ["×(2) → 4"]);
+  // Numbers at any magnitude are shortened so the label still fits the gap.
+  for (const [local, contribution] of [[-5.67e20, -6.997e8], [1.234e-12, -1.523e-24], [-0.0012345, -99999.5]]) {
+    const long = labelLines(edgeText(local, contribution), "LR");
+    assert.ok(labelSize(long).width <= LABEL_RANK_SEP - 10, long.join(""));
+  }
+  assert.equal(edgeText(-5.67e20, -6.997e8), "×(-5.7e20) → -7e8");
 });
 
 test("an edge label goes where its edge runs clear of every node", () => {

@@ -11,7 +11,7 @@
 // Operation formulas and derivative rules come from GET /api/ops (ops.js) with placeholders (`a`, `b`,
 // `x`, `y`) that are rewritten with the inputs' names.
 
-import { formatNumber } from "./format.js";
+import { fitNumber, formatNumber } from "./format.js";
 import { spanText } from "./source-text.js";
 
 /** An unnamed node's text up to this long is its name; a longer one gets a short name, `t₁`. */
@@ -293,10 +293,16 @@ export function localRuleText(node, position, labels, opsByName, local = undefin
   return equationChain([head, expression, known ? formatNumber(local) : null]);
 }
 
-/** What an edge carries back in a backward step: its local derivative and contribution, `×(-3) → 6`. */
+/**
+ * What an edge carries back in a backward step: its local derivative and contribution, `×(-3) → 6`.
+ * Each number at most 7 characters (`1.234e-12` → `1.2e-12`): a line, `×(-0.7071)`, then always fits
+ * the gap between layers left to right (layout-plan.js's LABEL_RANK_SEP), off the nodes.
+ */
 export function edgeText(local, contribution) {
-  return `×(${formatNumber(local)}) → ${formatNumber(contribution)}`;
+  return `×(${fitNumber(local, EDGE_NUMBER_CHARS)}) → ${fitNumber(contribution, EDGE_NUMBER_CHARS)}`;
 }
+
+const EDGE_NUMBER_CHARS = 7;
 
 /** Do a label and an operation's formula say the same thing (an unnamed node's label is its formula)? */
 export function sameText(a, b) {
