@@ -1,9 +1,11 @@
 // The Lessons view: the two tracks' lessons with the learner's progress, and a teacher's own lesson —
 // opened from a file or pasted, previewed (the API parses it: errors by line), played, and shared as a
-// link that carries the lesson itself. Opening a lesson hands it to the LessonPlayer.
+// link that carries the lesson itself. Opening a lesson hands it to the LessonPlayer. A teacher's lesson
+// keeps its progress as the built-in ones do, under its text's fingerprint: the lesson in the editor
+// shows it as their list items do, and the learner may reset it.
 
 import { decodeLessonHash, shareLink, unpackLesson, packLesson } from "../core/lesson-link.js";
-import { loadProgress, progressLabel } from "../core/lesson-progress.js";
+import { lessonKey, loadProgress, progressLabel, resetProgress, saveProgress } from "../core/lesson-progress.js";
 
 const TRACK_NAMES = { micrograd: "micrograd: the lecture's ideas", minitorch: "minitorch: module 1" };
 
@@ -25,7 +27,8 @@ async function lessonsRequest(path, body) {
 export class LessonsView {
   /**
    * @param {object} elements list, status, open (file input), source (textarea), preview, play, share,
-   *   shareLink, shareMessage, errors, previewTitle
+   *   shareLink, shareMessage, errors, previewTitle, and the own lesson's progress: own, ownItem,
+   *   ownReset, ownNote
    * @param {import("./lesson-player.js").LessonPlayer} player
    * @param {{show: () => void, storage: Storage}} options show: the Lessons view on screen
    */
@@ -47,7 +50,12 @@ export class LessonsView {
     elements.source.addEventListener("input", () => {
       this.parsed = null;
       elements.play.disabled = true;
+      this.renderOwn();
     });
+    elements.ownItem.addEventListener("click", (event) => {
+      if (event.target.closest("[data-lesson-key]")) this.playText();
+    });
+    elements.ownReset.addEventListener("click", () => this.resetOwn());
     elements.shareLink.addEventListener("focus", () => elements.shareLink.select());
     elements.errors.addEventListener("click", (event) => {
       const item = event.target.closest("[data-line]");
@@ -78,20 +86,9 @@ export class LessonsView {
       const list = document.createElement("ol");
       list.className = "lesson-items";
       for (const lesson of this.lessons.filter((l) => l.track === track)) {
-        const label = progressLabel(progress, lesson.id, lesson.steps);
         const item = document.createElement("li");
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "lesson-item";
+        const button = lessonItem(lesson.title, progressLabel(progress, lesson.id, lesson.steps));
         button.dataset.lessonId = lesson.id;
-        button.dataset.progress = label.state;
-        const title = document.createElement("span");
-        title.className = "lesson-item-title";
-        title.textContent = lesson.title;
-        const state = document.createElement("span");
-        state.className = "lesson-item-progress";
-        state.textContent = label.text;
-        button.append(title, state);
         item.append(button);
         list.append(item);
       }
@@ -99,6 +96,30 @@ export class LessonsView {
       groups.push(section);
     }
     this.el.list.replaceChildren(...groups);
+    this.renderOwn();
+  }
+
+  /** The lesson in the editor, once it parses, as a list item with its progress (and Reset). */
+  renderOwn(note = "") {
+    const { own, ownItem, ownReset, ownNote } = this.el;
+    own.hidden = !this.parsed;
+    ownNote.textContent = note;
+    if (!this.parsed) return;
+    const { lesson, key } = this.parsed;
+    const progress = loadProgress(this.storage);
+    const item = document.createElement("li");
+    item.append(lessonItem(lesson.title, progressLabel(progress, key, lesson.steps.length)));
+    item.firstChild.dataset.lessonKey = key;
+    ownItem.replaceChildren(item);
+    ownReset.disabled = !progress[key];
+  }
+
+  /** Forget the progress in the lesson in the editor: it reads as new again. */
+  resetOwn() {
+    if (!this.parsed) return;
+    const { key, lesson } = this.parsed;
+    saveProgress(this.storage, resetProgress(loadProgress(this.storage), key));
+    this.renderOwn(`Progress in “${lesson.title}” reset.`);
   }
 
   async openBuiltin(id, step = 1) {
@@ -134,7 +155,7 @@ export class LessonsView {
     }
     this.el.source.value = markdown;
     const lesson = await this.parse(markdown);
-    if (lesson) this.player.open(lesson, { packed, step });
+    if (lesson) this.player.open(lesson, { packed, key: this.parsed.key, step });
     else this.show();
   }
 
@@ -158,14 +179,16 @@ export class LessonsView {
     errors.replaceChildren();
     errors.hidden = true;
     previewTitle.textContent = "";
+    this.renderOwn();
     if (!markdown.trim()) {
       this.showErrors([{ line: 1, message: "Open a lesson file or paste one first." }]);
       return null;
     }
     try {
       const lesson = await lessonsRequest("/api/lessons/parse", { markdown });
-      this.parsed = { lesson, markdown };
+      this.parsed = { lesson, markdown, key: lessonKey(markdown) };
       play.disabled = false;
+      this.renderOwn();
       previewTitle.textContent = `“${lesson.title}”: ${lesson.steps.length} step${lesson.steps.length === 1 ? "" : "s"}, no errors.`;
       return lesson;
     } catch (error) {
@@ -199,7 +222,8 @@ export class LessonsView {
 
   async playText() {
     if (!this.parsed) return;
-    this.player.open(this.parsed.lesson, { packed: await packLesson(this.parsed.markdown) });
+    const { lesson, markdown, key } = this.parsed;
+    this.player.open(lesson, { packed: await packLesson(markdown), key });
   }
 
   /** A link carrying the lesson, or a clear word that it is too long for one. */
@@ -224,4 +248,20 @@ export class LessonsView {
     shareMessage.dataset.state = "ok";
     field.focus();
   }
+}
+
+/** A lesson's list item: its title and how far the learner got (`progressLabel`'s). */
+function lessonItem(titleText, label) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "lesson-item";
+  button.dataset.progress = label.state;
+  const title = document.createElement("span");
+  title.className = "lesson-item-title";
+  title.textContent = titleText;
+  const state = document.createElement("span");
+  state.className = "lesson-item-progress";
+  state.textContent = label.text;
+  button.append(title, state);
+  return button;
 }
