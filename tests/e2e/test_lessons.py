@@ -251,6 +251,87 @@ def test_a_teachers_lesson_is_previewed_with_errors_by_line_then_shared_as_a_lin
     expect(link).to_be_hidden()
 
 
+OWN = """# Our class
+
+## Nudge it
+
+Words.
+
+```program
+a = 2
+b = -3
+L = a*b
+```
+
+```checkpoint
+ask: gradient a
+question: What is ∂L/∂a?
+```
+
+## Then
+
+More words.
+
+## Last
+
+The end.
+"""
+
+
+def own_item(page):
+    return page.get_by_test_id("lesson-own-progress").locator("[data-lesson-key]")
+
+
+def test_a_shared_lessons_progress_is_kept_apart_shown_and_reset(sized_page, base_url, artifacts):
+    page = sized_page
+    sent = []
+    page.on("request", lambda request: sent.append(f"{request.url} {request.post_data or ''}"))
+    open_library(page, base_url)
+    source, nxt = page.get_by_test_id("lesson-source"), page.get_by_test_id("lesson-next")
+    source.fill(OWN)
+    page.get_by_test_id("lesson-share").click()
+    link = page.get_by_test_id("lesson-share-link")
+    expect(link).to_have_value(re.compile(r"#lesson-text="))
+    url = link.input_value()
+    # A learner opens the link, skips the checkpoint and goes on to step 2.
+    page.goto(url)
+    expect(page.get_by_test_id("lesson-checkpoint")).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_disabled()
+    page.get_by_test_id("lesson-skip").click()
+    nxt.click()
+    expect(page.get_by_test_id("lesson-progress")).to_have_text("2 / 3")
+    # The library shows where the learner is, as it does for the built-in lessons.
+    page.get_by_test_id("lesson-library").click()
+    expect(source).to_have_value(OWN)
+    expect(own_item(page)).to_have_attribute("data-progress", "started")
+    expect(own_item(page)).to_have_text(re.compile(r"^Our class\s*step 2 / 3$"))
+    screenshot(page, artifacts, "own-progress")
+    key = own_item(page).get_attribute("data-lesson-key")
+    assert re.fullmatch(r"text:[0-9a-f]{16}", key)
+    # Another teacher's lesson (here: the same one edited) starts fresh: its checkpoint holds Next.
+    source.fill(OWN.replace("More words.", "Other words."))
+    page.get_by_test_id("lesson-preview").click()
+    expect(own_item(page)).to_have_attribute("data-progress", "new")
+    expect(own_item(page)).to_contain_text("3 steps")
+    assert own_item(page).get_attribute("data-lesson-key") != key
+    expect(page.get_by_test_id("lesson-own-reset")).to_be_disabled()
+    # The first lesson again, from its link after a reload: the step answered before does not hold Next.
+    page.goto(url)
+    page.reload()
+    expect(page.get_by_test_id("lesson-checkpoint")).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_enabled()
+    # Reset: it reads as new, and its checkpoint holds Next again.
+    page.get_by_test_id("lesson-library").click()
+    page.get_by_test_id("lesson-own-reset").click()
+    expect(own_item(page)).to_have_attribute("data-progress", "new")
+    expect(page.get_by_test_id("lesson-own-progress")).to_contain_text("reset")
+    expect(page.get_by_test_id("lesson-own-reset")).to_be_disabled()
+    own_item(page).click()
+    expect(page.get_by_test_id("lesson-checkpoint")).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_disabled()
+    assert not [line for line in sent if key[5:] in line]  # the progress never left the browser
+
+
 def test_the_lessons_have_no_serious_accessibility_violations_nor_sideways_scrolling(axe_page, base_url):  # noqa: F811
     page = axe_page
     width = page.viewport_size["width"]

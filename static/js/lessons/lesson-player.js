@@ -94,8 +94,8 @@ export class LessonPlayer {
     progress.textContent = `${index + 1} / ${this.lesson.steps.length}`;
     back.disabled = index === 0;
     this.checkpoint.show(step.checkpoint);
-    const title = this.place.id ? null : this.lesson.title; // an own lesson's key says nothing: its title goes with it
-    this.remember((progress) => visited(progress, this.place.key, index + 1, this.lesson.steps.length, title));
+    const named = this.place.id ? null : this.lesson.title; // an own lesson's key says nothing: its title goes with it
+    this.remember((kept) => visited(kept, this.place.key, index + 1, this.lesson.steps.length, named));
     if (!step.checkpoint) this.stepDone();
     this.updateNext();
     this.writeUrl();
