@@ -278,56 +278,61 @@ The end.
 """
 
 
-def own_item(page):
-    return page.get_by_test_id("lesson-own-progress").locator("[data-lesson-key]")
-
-
-def test_a_shared_lessons_progress_is_kept_apart_shown_and_reset(sized_page, base_url, artifacts):
+def test_a_shared_lessons_progress_is_kept_apart_listed_and_reset(sized_page, base_url, artifacts):
     page = sized_page
     sent = []
     page.on("request", lambda request: sent.append(f"{request.url} {request.post_data or ''}"))
     open_library(page, base_url)
-    source, nxt = page.get_by_test_id("lesson-source"), page.get_by_test_id("lesson-next")
+    own, source = page.get_by_test_id("lesson-own-progress"), page.get_by_test_id("lesson-source")
+    checkpoint, nxt = page.get_by_test_id("lesson-checkpoint"), page.get_by_test_id("lesson-next")
+    expect(own).to_be_hidden()  # none played yet
     source.fill(OWN)
     page.get_by_test_id("lesson-share").click()
     link = page.get_by_test_id("lesson-share-link")
     expect(link).to_have_value(re.compile(r"#lesson-text="))
-    url = link.input_value()
     # A learner opens the link, skips the checkpoint and goes on to step 2.
-    page.goto(url)
-    expect(page.get_by_test_id("lesson-checkpoint")).to_have_attribute("data-ready", "true")
+    page.goto(link.input_value())
+    expect(checkpoint).to_have_attribute("data-ready", "true")
     expect(nxt).to_be_disabled()
     page.get_by_test_id("lesson-skip").click()
     nxt.click()
     expect(page.get_by_test_id("lesson-progress")).to_have_text("2 / 3")
-    # The library shows where the learner is, as it does for the built-in lessons.
+    # The library lists it with where the learner is, as it lists the built-in lessons.
     page.get_by_test_id("lesson-library").click()
-    expect(source).to_have_value(OWN)
-    expect(own_item(page)).to_have_attribute("data-progress", "started")
-    expect(own_item(page)).to_have_text(re.compile(r"^Our class\s*step 2 / 3$"))
-    screenshot(page, artifacts, "own-progress")
-    key = own_item(page).get_attribute("data-lesson-key")
+    item = own.locator("[data-lesson-key]")
+    expect(item).to_have_attribute("data-progress", "started")
+    expect(item).to_have_text(re.compile(r"^Our class\s*step 2 / 3$"))
+    key = item.get_attribute("data-lesson-key")
     assert re.fullmatch(r"text:[0-9a-f]{16}", key)
-    # Another teacher's lesson (here: the same one edited) starts fresh: its checkpoint holds Next.
+    first = own.locator(f'[data-lesson-key="{key}"]')
+    # Another lesson (here: the same one edited) starts fresh: its checkpoint holds Next.
     source.fill(OWN.replace("More words.", "Other words."))
     page.get_by_test_id("lesson-preview").click()
-    expect(own_item(page)).to_have_attribute("data-progress", "new")
-    expect(own_item(page)).to_contain_text("3 steps")
-    assert own_item(page).get_attribute("data-lesson-key") != key
-    expect(page.get_by_test_id("lesson-own-reset")).to_be_disabled()
-    # The first lesson again, from its link after a reload: the step answered before does not hold Next.
-    page.goto(url)
-    page.reload()
-    expect(page.get_by_test_id("lesson-checkpoint")).to_have_attribute("data-ready", "true")
-    expect(nxt).to_be_enabled()
-    # Reset: it reads as new, and its checkpoint holds Next again.
+    page.get_by_test_id("lesson-play").click()
+    expect(checkpoint).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_disabled()
     page.get_by_test_id("lesson-library").click()
-    page.get_by_test_id("lesson-own-reset").click()
-    expect(own_item(page)).to_have_attribute("data-progress", "new")
-    expect(page.get_by_test_id("lesson-own-progress")).to_contain_text("reset")
-    expect(page.get_by_test_id("lesson-own-reset")).to_be_disabled()
-    own_item(page).click()
-    expect(page.get_by_test_id("lesson-checkpoint")).to_have_attribute("data-ready", "true")
+    expect(own.locator("[data-lesson-key]")).to_have_count(2)
+    expect(own.locator("[data-lesson-key]").first).to_have_text(re.compile(r"^Our class\s*step 1 / 3$"))
+    expect(first).to_have_text(re.compile(r"step 2 / 3$"))
+    edited = own.locator("[data-lesson-key]").first.get_attribute("data-lesson-key")
+    screenshot(page, artifacts, "own-progress")
+    # After a reload, without the link: still listed; played again, the step answered does not hold Next.
+    page.reload()
+    page.get_by_test_id("view-lessons").click()
+    first.click()
+    expect(checkpoint).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_enabled()
+    # Reset forgets this lesson's progress only: it reads as new, and its checkpoint holds Next again.
+    page.get_by_test_id("lesson-library").click()
+    own.locator(f'[data-reset-key="{key}"]').click()
+    expect(first).to_have_attribute("data-progress", "new")
+    expect(first).to_have_text(re.compile(r"3 steps$"))
+    expect(own).to_contain_text("Your progress in “Our class” is reset.")
+    expect(own.locator(f'[data-reset-key="{key}"]')).to_be_disabled()
+    expect(own.locator(f'[data-lesson-key="{edited}"]')).to_have_text(re.compile(r"step 1 / 3$"))  # untouched
+    first.click()
+    expect(checkpoint).to_have_attribute("data-ready", "true")
     expect(nxt).to_be_disabled()
     assert not [line for line in sent if key[5:] in line]  # the progress never left the browser
 

@@ -14,9 +14,13 @@ import {
   unpackLesson,
 } from "../../static/js/core/lesson-link.js";
 import {
+  MAX_OWN_LESSONS,
+  OWN_LESSONS_KEY,
   STORAGE_KEY,
   completed,
+  keepOwnLesson,
   lessonKey,
+  loadOwnLessons,
   loadProgress,
   progressLabel,
   resetProgress,
@@ -122,6 +126,27 @@ test("a teacher's lesson keeps its progress and title beside the built-in ones, 
   assert.ok(own in back); // the reset made a new object
   const odd = memoryStorage({ [STORAGE_KEY]: JSON.stringify({ [own]: { step: 1, of: 2, done: [], title: 7 } }) });
   assert.deepEqual(loadProgress(odd)[own], { step: 1, of: 2, done: [] }); // a stored title that is not text is dropped
+});
+
+test("the teacher's lessons played here are listed latest first, a few dozen at most, junk ignored", () => {
+  const storage = memoryStorage();
+  assert.deepEqual(loadOwnLessons(storage), []);
+  const one = { key: lessonKey("one"), title: "One", steps: 3, packed: "eJzLzU8BAAKkAUQ" };
+  const two = { key: lessonKey("two"), title: "Two", steps: 1, packed: "eJwrKc8HAAKzAV0" };
+  assert.ok(keepOwnLesson(storage, one));
+  assert.ok(keepOwnLesson(storage, two));
+  assert.deepEqual(loadOwnLessons(storage), [two, one]);
+  keepOwnLesson(storage, one); // played again: first, and once
+  assert.deepEqual(loadOwnLessons(storage), [one, two]);
+  for (let i = 0; i < MAX_OWN_LESSONS + 5; i++) keepOwnLesson(storage, { ...one, key: lessonKey(`l${i}`), title: `L${i}` });
+  const kept = loadOwnLessons(storage);
+  assert.equal(kept.length, MAX_OWN_LESSONS);
+  assert.equal(kept[0].title, `L${MAX_OWN_LESSONS + 4}`);
+  const junk = JSON.stringify([{ key: "micrograd-01", title: "x", steps: 1, packed: "a" }, { key: one.key, title: "T", steps: 0, packed: "a" },
+    { key: two.key, title: "T", steps: 2, packed: "<script>" }, null, one, one]);
+  assert.deepEqual(loadOwnLessons(memoryStorage({ [OWN_LESSONS_KEY]: junk })), [one]);
+  assert.deepEqual(loadOwnLessons(memoryStorage({ [OWN_LESSONS_KEY]: "{" })), []);
+  assert.equal(keepOwnLesson({ getItem: () => null, setItem: () => { throw new Error("quota"); } }, one), false);
 });
 
 const lecture = fixture("lecture"); // a = 2, b = -3, c = 10, e = a*b, d = e + c, f = -2, L = d*f

@@ -4,8 +4,9 @@
 // Stored as one JSON object under STORAGE_KEY: lesson key → {step, of, done: [answered step numbers]},
 // and `title` for a teacher's own lesson. A built-in lesson's key is its id; a teacher's own lesson
 // (opened from a file, pasted, or from a share link) has no id, so its key is its text's fingerprint
-// (`lessonKey`): two different lessons never share one, and an edited lesson starts fresh. Nothing of
-// it leaves the browser.
+// (`lessonKey`): two different lessons never share one, and an edited lesson starts fresh. The
+// teacher's lessons played here are kept too (OWN_LESSONS_KEY), so the library lists them with their
+// progress as it lists the built-in ones. Nothing of it leaves the browser.
 
 export const STORAGE_KEY = "bpx-lessons-progress";
 
@@ -83,4 +84,46 @@ export function progressLabel(progress, id, of) {
   if (!entry) return { state: "new", text: `${of} steps` };
   if (entry.done.length >= of) return { state: "done", text: "done" };
   return { state: "started", text: `step ${entry.step} / ${of}` };
+}
+
+/** Where a teacher's lessons played in this browser are kept, so the library lists them as its own. */
+export const OWN_LESSONS_KEY = "bpx-lessons-own";
+
+/** The most of them kept: playing one more forgets the one played longest ago (its progress stays). */
+export const MAX_OWN_LESSONS = 20;
+
+/**
+ * A teacher's lessons played in this browser, the latest played first: `[{key, title, steps, packed}]`
+ * (`packed`: the lesson as its link carries it, lesson-link.js's packLesson). Anything stored that is
+ * not such a list is ignored (never throws).
+ */
+export function loadOwnLessons(storage) {
+  let parsed = null;
+  try {
+    parsed = JSON.parse(storage.getItem(OWN_LESSONS_KEY) ?? "null");
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed)) return [];
+  const seen = new Set();
+  const lessons = [];
+  for (const entry of parsed) {
+    const { key, title, steps, packed } = entry ?? {};
+    if (typeof key !== "string" || !key.startsWith(OWN_PREFIX) || seen.has(key)) continue;
+    if (typeof title !== "string" || !Number.isInteger(steps) || steps < 1 || typeof packed !== "string" || !/^[A-Za-z0-9_-]+$/.test(packed)) continue;
+    seen.add(key);
+    lessons.push({ key, title: title.slice(0, MAX_TITLE), steps, packed });
+  }
+  return lessons.slice(0, MAX_OWN_LESSONS);
+}
+
+/** Keep a teacher's lesson as played just now (first in the list); false when the storage refused it. */
+export function keepOwnLesson(storage, { key, title, steps, packed }) {
+  const lessons = [{ key, title: String(title).slice(0, MAX_TITLE), steps, packed }, ...loadOwnLessons(storage).filter((l) => l.key !== key)];
+  try {
+    storage.setItem(OWN_LESSONS_KEY, JSON.stringify(lessons.slice(0, MAX_OWN_LESSONS)));
+    return true;
+  } catch {
+    return false;
+  }
 }

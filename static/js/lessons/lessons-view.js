@@ -1,11 +1,19 @@
 // The Lessons view: the two tracks' lessons with the learner's progress, and a teacher's own lesson —
 // opened from a file or pasted, previewed (the API parses it: errors by line), played, and shared as a
 // link that carries the lesson itself. Opening a lesson hands it to the LessonPlayer. A teacher's lesson
-// keeps its progress as the built-in ones do, under its text's fingerprint: the lesson in the editor
-// shows it as their list items do, and the learner may reset it.
+// keeps its progress as the built-in ones do, under its text's fingerprint (lessonKey); once played it
+// is listed after the tracks with its progress, played again from there, and its progress may be reset.
 
 import { decodeLessonHash, shareLink, unpackLesson, packLesson } from "../core/lesson-link.js";
-import { lessonKey, loadProgress, progressLabel, resetProgress, saveProgress } from "../core/lesson-progress.js";
+import {
+  keepOwnLesson,
+  lessonKey,
+  loadOwnLessons,
+  loadProgress,
+  progressLabel,
+  resetProgress,
+  saveProgress,
+} from "../core/lesson-progress.js";
 
 const TRACK_NAMES = { micrograd: "micrograd: the lecture's ideas", minitorch: "minitorch: module 1" };
 
@@ -27,8 +35,8 @@ async function lessonsRequest(path, body) {
 export class LessonsView {
   /**
    * @param {object} elements list, status, open (file input), source (textarea), preview, play, share,
-   *   shareLink, shareMessage, errors, previewTitle, and the own lesson's progress: own, ownItem,
-   *   ownReset, ownNote
+   *   shareLink, shareMessage, errors, previewTitle, and the teacher's lessons played here: own (their
+   *   section), ownItems (its list), ownNote
    * @param {import("./lesson-player.js").LessonPlayer} player
    * @param {{show: () => void, storage: Storage}} options show: the Lessons view on screen
    */
@@ -50,12 +58,14 @@ export class LessonsView {
     elements.source.addEventListener("input", () => {
       this.parsed = null;
       elements.play.disabled = true;
-      this.renderOwn();
     });
-    elements.ownItem.addEventListener("click", (event) => {
-      if (event.target.closest("[data-lesson-key]")) this.playText();
+    elements.ownItems.addEventListener("click", (event) => {
+      const reset = event.target.closest("[data-reset-key]");
+      if (reset) this.resetOwn(reset.dataset.resetKey);
+      const item = event.target.closest("[data-lesson-key]");
+      const kept = item && loadOwnLessons(this.storage).find((lesson) => lesson.key === item.dataset.lessonKey);
+      if (kept) this.openPacked(kept.packed, 1);
     });
-    elements.ownReset.addEventListener("click", () => this.resetOwn());
     elements.shareLink.addEventListener("focus", () => elements.shareLink.select());
     elements.errors.addEventListener("click", (event) => {
       const item = event.target.closest("[data-line]");
@@ -99,27 +109,43 @@ export class LessonsView {
     this.renderOwn();
   }
 
-  /** The lesson in the editor, once it parses, as a list item with its progress (and Reset). */
+  /** The teacher's lessons played in this browser, the latest first, each with its progress and Reset. */
   renderOwn(note = "") {
-    const { own, ownItem, ownReset, ownNote } = this.el;
-    own.hidden = !this.parsed;
-    ownNote.textContent = note;
-    if (!this.parsed) return;
-    const { lesson, key } = this.parsed;
+    const { own, ownItems, ownNote } = this.el;
+    const lessons = loadOwnLessons(this.storage);
     const progress = loadProgress(this.storage);
-    const item = document.createElement("li");
-    item.append(lessonItem(lesson.title, progressLabel(progress, key, lesson.steps.length)));
-    item.firstChild.dataset.lessonKey = key;
-    ownItem.replaceChildren(item);
-    ownReset.disabled = !progress[key];
+    own.hidden = lessons.length === 0;
+    ownNote.textContent = note;
+    ownItems.replaceChildren(
+      ...lessons.map(({ key, title, steps }) => {
+        const row = document.createElement("li");
+        row.className = "lesson-own-row";
+        const button = lessonItem(title, progressLabel(progress, key, steps));
+        button.dataset.lessonKey = key;
+        const reset = document.createElement("button");
+        reset.type = "button";
+        reset.className = "btn btn-ghost btn-small";
+        reset.dataset.resetKey = key;
+        reset.textContent = "Reset";
+        reset.setAttribute("aria-label", `Reset your progress in “${title}”`);
+        reset.disabled = !progress[key];
+        row.append(button, reset);
+        return row;
+      }),
+    );
   }
 
-  /** Forget the progress in the lesson in the editor: it reads as new again. */
-  resetOwn() {
-    if (!this.parsed) return;
-    const { key, lesson } = this.parsed;
+  /** Forget the progress in one of the teacher's lessons: it reads as new again, and stays listed. */
+  resetOwn(key) {
+    const title = loadOwnLessons(this.storage).find((lesson) => lesson.key === key)?.title ?? "the lesson";
     saveProgress(this.storage, resetProgress(loadProgress(this.storage), key));
-    this.renderOwn(`Progress in “${lesson.title}” reset.`);
+    this.renderOwn(`Your progress in “${title}” is reset.`);
+  }
+
+  /** Play a teacher's lesson (parsed, with its text), kept in the list of those played here. */
+  playOwn({ lesson, key }, packed, step = 1) {
+    keepOwnLesson(this.storage, { key, title: lesson.title, steps: lesson.steps.length, packed });
+    this.player.open(lesson, { packed, key, step });
   }
 
   async openBuiltin(id, step = 1) {
@@ -155,7 +181,7 @@ export class LessonsView {
     }
     this.el.source.value = markdown;
     const lesson = await this.parse(markdown);
-    if (lesson) this.player.open(lesson, { packed, key: this.parsed.key, step });
+    if (lesson) this.playOwn(this.parsed, packed, step);
     else this.show();
   }
 
@@ -179,7 +205,6 @@ export class LessonsView {
     errors.replaceChildren();
     errors.hidden = true;
     previewTitle.textContent = "";
-    this.renderOwn();
     if (!markdown.trim()) {
       this.showErrors([{ line: 1, message: "Open a lesson file or paste one first." }]);
       return null;
@@ -188,7 +213,6 @@ export class LessonsView {
       const lesson = await lessonsRequest("/api/lessons/parse", { markdown });
       this.parsed = { lesson, markdown, key: lessonKey(markdown) };
       play.disabled = false;
-      this.renderOwn();
       previewTitle.textContent = `“${lesson.title}”: ${lesson.steps.length} step${lesson.steps.length === 1 ? "" : "s"}, no errors.`;
       return lesson;
     } catch (error) {
@@ -222,8 +246,8 @@ export class LessonsView {
 
   async playText() {
     if (!this.parsed) return;
-    const { lesson, markdown, key } = this.parsed;
-    this.player.open(lesson, { packed: await packLesson(markdown), key });
+    const parsed = this.parsed;
+    this.playOwn(parsed, await packLesson(parsed.markdown));
   }
 
   /** A link carrying the lesson, or a clear word that it is too long for one. */
