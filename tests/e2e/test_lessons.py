@@ -317,14 +317,16 @@ def test_a_shared_lessons_progress_is_kept_apart_listed_and_reset(sized_page, ba
     expect(first).to_have_text(re.compile(r"step 2 / 3$"))
     edited = own.locator("[data-lesson-key]").first.get_attribute("data-lesson-key")
     screenshot(page, artifacts, "own-progress")
-    # After a reload, without the link: still listed; played again, the step answered does not hold Next.
+    # After a reload, without the link: still listed; played again, a step answered does not hold Next.
     page.reload()
     page.get_by_test_id("view-lessons").click()
+    source.fill("# A draft\n")
     first.click()
     expect(checkpoint).to_have_attribute("data-ready", "true")
     expect(nxt).to_be_enabled()
     # Reset forgets this lesson's progress only: it reads as new, and its checkpoint holds Next again.
     page.get_by_test_id("lesson-library").click()
+    expect(source).to_have_value("# A draft\n")  # played from the list: the editor's draft stays
     own.locator(f'[data-reset-key="{key}"]').click()
     expect(first).to_have_attribute("data-progress", "new")
     expect(first).to_have_text(re.compile(r"3 steps$"))

@@ -2,7 +2,8 @@
 // opened from a file or pasted, previewed (the API parses it: errors by line), played, and shared as a
 // link that carries the lesson itself. Opening a lesson hands it to the LessonPlayer. A teacher's lesson
 // keeps its progress as the built-in ones do, under its text's fingerprint (lessonKey); once played it
-// is listed after the tracks with its progress, played again from there, and its progress may be reset.
+// is listed in its card with its progress, played again from there (the editor's draft left as it is),
+// and its progress may be reset.
 
 import { decodeLessonHash, shareLink, unpackLesson, packLesson } from "../core/lesson-link.js";
 import {
@@ -63,8 +64,7 @@ export class LessonsView {
       const reset = event.target.closest("[data-reset-key]");
       if (reset) this.resetOwn(reset.dataset.resetKey);
       const item = event.target.closest("[data-lesson-key]");
-      const kept = item && loadOwnLessons(this.storage).find((lesson) => lesson.key === item.dataset.lessonKey);
-      if (kept) this.openPacked(kept.packed, 1);
+      if (item) this.openKept(item.dataset.lessonKey);
     });
     elements.shareLink.addEventListener("focus", () => elements.shareLink.select());
     elements.errors.addEventListener("click", (event) => {
@@ -140,6 +140,18 @@ export class LessonsView {
     const title = loadOwnLessons(this.storage).find((lesson) => lesson.key === key)?.title ?? "the lesson";
     saveProgress(this.storage, resetProgress(loadProgress(this.storage), key));
     this.renderOwn(`Your progress in “${title}” is reset.`);
+  }
+
+  /** Play again a teacher's lesson kept in this browser, leaving the editor's text as it is. */
+  async openKept(key) {
+    const kept = loadOwnLessons(this.storage).find((lesson) => lesson.key === key);
+    if (!kept) return;
+    try {
+      const markdown = await unpackLesson(kept.packed);
+      this.playOwn({ lesson: await lessonsRequest("/api/lessons/parse", { markdown }), key }, kept.packed);
+    } catch (error) {
+      this.renderOwn(`“${kept.title}” could not be opened: ${error.message}`);
+    }
   }
 
   /** Play a teacher's lesson (parsed, with its text), kept in the list of those played here. */
