@@ -54,8 +54,21 @@ class AsciiJSONResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
+def error_response(
+    code: str,
+    message: str,
+    names: Sequence[str] = (),
+    line: int | None = None,
+    column: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """An error answer: ``{"detail": error_detail(...)}``, the code's status from STATUS_BY_CODE."""
+    detail = error_detail(code, message, names, line, column)
+    return AsciiJSONResponse({"detail": detail}, status_code=status_of(code), headers=headers)
+
+
 async def program_error_handler(request: Request, exc: ProgramError) -> JSONResponse:
-    return AsciiJSONResponse({"detail": program_error_detail(exc)}, status_code=status_of(exc.code))
+    return error_response(exc.code, exc.message, exc.names, exc.line, exc.column)
 
 
 async def validation_error_handler(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
-from engine.language import TooLargeError
+from app.errors import error_response
 
 SECURITY_HEADERS = [
     (
@@ -19,11 +17,6 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
-
-
-def _too_large_body(limit: int) -> bytes:  # status 413, as app.errors gives every too_large
-    error = TooLargeError(f"the request body is larger than {limit:,} bytes")
-    return json.dumps({"detail": error.as_dict()}).encode()
 
 
 class BodyLimitMiddleware:
@@ -43,7 +36,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = 0
                 if declared > self.limit:
-                    return await self._refuse(send)
+                    return await self._refuse(scope, send)
         received = 0
         refused = False
         response_started = False
@@ -65,7 +58,7 @@ class BodyLimitMiddleware:
             if refused:
                 if not response_started:
                     response_started = True
-                    await self._refuse(send)
+                    await self._refuse(scope, send)
                 return
             if message["type"] == "http.response.start":
                 response_started = True
@@ -77,22 +70,22 @@ class BodyLimitMiddleware:
             if not refused:
                 raise
         if refused and not response_started:
-            await self._refuse(send)
+            await self._refuse(scope, send)
 
-    async def _refuse(self, send):
-        body = _too_large_body(self.limit)
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-            *SECURITY_HEADERS,  # this middleware sits outside SecurityHeadersMiddleware
-        ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    async def _refuse(self, scope, send):
+        """Answer too_large (413) the way app/errors.py answers every error, and close the connection."""
+        message = f"the request body is larger than {self.limit:,} bytes"
+        response = error_response("too_large", message, headers={"connection": "close"})
+        response.raw_headers.extend(SECURITY_HEADERS)  # it sits outside SecurityHeadersMiddleware
+        await response(scope, _nothing_to_receive, send)
 
 
 class _BodyTooLarge(Exception):
     pass
+
+
+async def _nothing_to_receive():  # a Response only sends; the body it would read is what we refuse
+    return {"type": "http.disconnect"}
 
 
 class SecurityHeadersMiddleware:

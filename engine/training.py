@@ -28,8 +28,9 @@ from .module import Module, Parameter
 from .nn import ACTIVATIONS
 from .optim import SGD
 from .presets import PRESETS, Settings
+from .replay import CompiledTape, finite
 from .scalar import Scalar
-from .tape import CompiledTape, Tape, Traced, finite
+from .tape import Tape, Traced
 
 # -- one model on one dataset ----------------------------------------------------------------------------
 

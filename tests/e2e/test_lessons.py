@@ -251,6 +251,94 @@ def test_a_teachers_lesson_is_previewed_with_errors_by_line_then_shared_as_a_lin
     expect(link).to_be_hidden()
 
 
+OWN = """# Our class
+
+## Nudge it
+
+Words.
+
+```program
+a = 2
+b = -3
+L = a*b
+```
+
+```checkpoint
+ask: gradient a
+question: What is ∂L/∂a?
+```
+
+## Then
+
+More words.
+
+## Last
+
+The end.
+"""
+
+
+def test_a_shared_lessons_progress_is_kept_apart_listed_and_reset(sized_page, base_url, artifacts):
+    page = sized_page
+    sent = []
+    page.on("request", lambda request: sent.append(f"{request.url} {request.post_data or ''}"))
+    open_library(page, base_url)
+    own, source = page.get_by_test_id("lesson-own-progress"), page.get_by_test_id("lesson-source")
+    checkpoint, nxt = page.get_by_test_id("lesson-checkpoint"), page.get_by_test_id("lesson-next")
+    expect(own).to_be_hidden()  # none played yet
+    source.fill(OWN)
+    page.get_by_test_id("lesson-share").click()
+    link = page.get_by_test_id("lesson-share-link")
+    expect(link).to_have_value(re.compile(r"#lesson-text="))
+    # A learner opens the link, skips the checkpoint and goes on to step 2.
+    page.goto(link.input_value())
+    expect(checkpoint).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_disabled()
+    page.get_by_test_id("lesson-skip").click()
+    nxt.click()
+    expect(page.get_by_test_id("lesson-progress")).to_have_text("2 / 3")
+    # The library lists it with where the learner is, as it lists the built-in lessons.
+    page.get_by_test_id("lesson-library").click()
+    item = own.locator("[data-lesson-key]")
+    expect(item).to_have_attribute("data-progress", "started")
+    expect(item).to_have_text(re.compile(r"^Our class\s*step 2 / 3$"))
+    key = item.get_attribute("data-lesson-key")
+    assert re.fullmatch(r"text:[0-9a-f]{16}", key)
+    first = own.locator(f'[data-lesson-key="{key}"]')
+    # Another lesson (here: the same one edited) starts fresh: its checkpoint holds Next.
+    source.fill(OWN.replace("More words.", "Other words."))
+    page.get_by_test_id("lesson-preview").click()
+    page.get_by_test_id("lesson-play").click()
+    expect(checkpoint).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_disabled()
+    page.get_by_test_id("lesson-library").click()
+    expect(own.locator("[data-lesson-key]")).to_have_count(2)
+    expect(own.locator("[data-lesson-key]").first).to_have_text(re.compile(r"^Our class\s*step 1 / 3$"))
+    expect(first).to_have_text(re.compile(r"step 2 / 3$"))
+    edited = own.locator("[data-lesson-key]").first.get_attribute("data-lesson-key")
+    screenshot(page, artifacts, "own-progress")
+    # After a reload, without the link: still listed; played again, a step answered does not hold Next.
+    page.reload()
+    page.get_by_test_id("view-lessons").click()
+    source.fill("# A draft\n")
+    first.click()
+    expect(checkpoint).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_enabled()
+    # Reset forgets this lesson's progress only: it reads as new, and its checkpoint holds Next again.
+    page.get_by_test_id("lesson-library").click()
+    expect(source).to_have_value("# A draft\n")  # played from the list: the editor's draft stays
+    own.locator(f'[data-reset-key="{key}"]').click()
+    expect(first).to_have_attribute("data-progress", "new")
+    expect(first).to_have_text(re.compile(r"3 steps$"))
+    expect(own).to_contain_text("Your progress in “Our class” is reset.")
+    expect(own.locator(f'[data-reset-key="{key}"]')).to_be_disabled()
+    expect(own.locator(f'[data-lesson-key="{edited}"]')).to_have_text(re.compile(r"step 1 / 3$"))  # untouched
+    first.click()
+    expect(checkpoint).to_have_attribute("data-ready", "true")
+    expect(nxt).to_be_disabled()
+    assert not [line for line in sent if key[5:] in line]  # the progress never left the browser
+
+
 def test_the_lessons_have_no_serious_accessibility_violations_nor_sideways_scrolling(axe_page, base_url):  # noqa: F811
     page = axe_page
     width = page.viewport_size["width"]

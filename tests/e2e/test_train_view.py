@@ -7,6 +7,7 @@ the clock: every wait is on the page's state."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.parse
 import urllib.request
@@ -385,6 +386,47 @@ def test_the_curve_shows_its_numbers_on_hover(watched_page, base_url):
     assert f"epoch {shown} · loss" in hover.text_content()
     page.mouse.move(0, 0)
     hover.wait_for(state="hidden")
+
+
+def named_epochs(page) -> set[int]:
+    """Every epoch the Train view's visible text names as one ("epoch N"; "latest N" is not one)."""
+    return {int(n) for n in re.findall(r"(?i)\bepoch (\d+)", page.inner_text('[data-testid="train-view"]'))}
+
+
+def test_looking_back_every_epoch_the_view_names_is_the_one_on_show(sized_page, base_url, artifacts):
+    page, line = sized_page, '[data-testid="train-status"]'
+    scrubber = page.locator('[data-testid="train-scrubber"]')
+    open_train(page, train_url(base_url, {**MINITORCH, "epochs": 2000}, speed=10), points=50)
+    page.click('[data-testid="train-start"]')
+    wait_until(page, lambda: epoch(page) >= 4, "the run did not go")
+    # Looking back while it trains: the frame on show stays, the line follows the latest epoch.
+    scrubber.fill("2")
+    shown = int(scrubber.get_attribute("data-epoch"))
+    looking = re.compile(rf"Looking back at epoch {shown} — latest (\d+)")
+    first = page.text_content(line)
+    assert looking.match(first) and "still training; Live returns" in first, first
+    wait_until(page, lambda: page.text_content(line) != first, "the latest epoch was not followed")
+    assert status(page) == "running" and epoch(page) == shown and looking.match(page.text_content(line))
+    page.click('[data-testid="train-stop"]')
+    wait_until(page, lambda: status(page) == "paused", "Stop did not stop")
+    said = page.text_content(line)
+    latest = int(looking.match(said).group(1))
+    assert said == f"Looking back at epoch {shown} — latest {latest} (stopped); Live returns"
+    assert page.get_attribute(line, "data-looking") == str(shown) and named_epochs(page) == {shown}
+    assert page.get_attribute("#train-progress", "aria-valuenow") == str(shown)
+    page.screenshot(path=str(artifacts / f"train-look-back-status-{page.size}.png"))
+    # Live: the latest again, everywhere.
+    page.click('[data-testid="train-live"]')
+    wait_until(page, lambda: epoch(page) == latest, "Live did not return")
+    assert page.text_content(line) == f"Stopped at epoch {latest}" and named_epochs(page) == {latest}
+    assert page.get_attribute(line, "data-looking") is None
+    # A new frame (a Step from a look back goes on from the latest) is live too.
+    scrubber.fill("1")
+    wait_until(page, lambda: "Looking back at epoch" in page.text_content(line), "not looking back")
+    step_to = latest + 1
+    page.click('[data-testid="train-step"]')
+    wait_until(page, lambda: epoch(page) == step_to and status(page) == "paused", "Step did not run")
+    assert page.text_content(line) == f"Stopped at epoch {step_to}" and named_epochs(page) == {step_to}
 
 
 @pytest.mark.parametrize("size", list(SIZES))

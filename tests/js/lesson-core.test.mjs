@@ -13,7 +13,20 @@ import {
   toBase64Url,
   unpackLesson,
 } from "../../static/js/core/lesson-link.js";
-import { STORAGE_KEY, completed, loadProgress, progressLabel, saveProgress, visited } from "../../static/js/core/lesson-progress.js";
+import {
+  MAX_OWN_LESSONS,
+  OWN_LESSONS_KEY,
+  STORAGE_KEY,
+  completed,
+  keepOwnLesson,
+  lessonKey,
+  loadOwnLessons,
+  loadProgress,
+  progressLabel,
+  resetProgress,
+  saveProgress,
+  visited,
+} from "../../static/js/core/lesson-progress.js";
 import { asksNumber, expectedAnswer, judgeAnswer, judgeTask, namedNode } from "../../static/js/core/lesson-checkpoint.js";
 
 const LESSON = "# Nudging\n\n## First\n\nWords with ∂L/∂a and é.\n\n```program\na = 2\nL = a*a\n```\n";
@@ -79,6 +92,61 @@ test("progress is kept, read back, and bad stored data is ignored rather than tr
   assert.deepEqual(loadProgress(junk), { b: { step: 3, of: 3, done: [1] } });
   assert.deepEqual(loadProgress(memoryStorage({ [STORAGE_KEY]: "not json" })), {});
   assert.equal(saveProgress({ setItem: () => { throw new Error("quota"); } }, progress), false);
+});
+
+test("a teacher's lesson is keyed by its text: the same text one key, another or an edited one another", () => {
+  const key = lessonKey(LESSON);
+  assert.match(key, /^text:[0-9a-f]{16}$/);
+  assert.equal(lessonKey(LESSON), key);
+  assert.equal(lessonKey(LESSON.replace(/\n/g, "\r\n")), key); // the same file saved with CRLF
+  assert.notEqual(lessonKey(LESSON.replace("a*a", "a*a*a")), key); // edited: starts fresh
+  assert.notEqual(lessonKey(LESSON.replace("é", "e")), key);
+  // FNV-1a 64's published values: the fingerprint is the standard one, not an ad-hoc one.
+  assert.equal(lessonKey(""), "text:cbf29ce484222325");
+  assert.equal(lessonKey("foobar"), "text:85944171f73967e8");
+  // Every lesson of 200 distinct one-word edits gets its own key.
+  const keys = new Set(Array.from({ length: 200 }, (_, i) => lessonKey(LESSON.replace("Words", `Words ${i}`))));
+  assert.equal(keys.size, 200);
+  assert.ok(!/^[a-z0-9][a-z0-9-]*$/.test(key)); // never a built-in lesson's id
+});
+
+test("a teacher's lesson keeps its progress and title beside the built-in ones, and a reset forgets only it", () => {
+  const storage = memoryStorage();
+  const own = lessonKey(LESSON);
+  let progress = visited({}, "micrograd-01-nudge", 3, 5);
+  progress = visited(progress, own, 2, 3, "Nudging");
+  progress = completed(progress, own, 1, 3);
+  saveProgress(storage, progress);
+  const back = loadProgress(storage);
+  assert.deepEqual(back[own], { step: 2, of: 3, done: [1], title: "Nudging" });
+  assert.deepEqual(progressLabel(back, own, 3), { state: "started", text: "step 2 / 3" });
+  const reset = resetProgress(back, own);
+  assert.deepEqual(progressLabel(reset, own, 3), { state: "new", text: "3 steps" });
+  assert.deepEqual(reset["micrograd-01-nudge"], back["micrograd-01-nudge"]);
+  assert.ok(own in back); // the reset made a new object
+  const odd = memoryStorage({ [STORAGE_KEY]: JSON.stringify({ [own]: { step: 1, of: 2, done: [], title: 7 } }) });
+  assert.deepEqual(loadProgress(odd)[own], { step: 1, of: 2, done: [] }); // a stored title that is not text is dropped
+});
+
+test("the teacher's lessons played here are listed latest first, a few dozen at most, junk ignored", () => {
+  const storage = memoryStorage();
+  assert.deepEqual(loadOwnLessons(storage), []);
+  const one = { key: lessonKey("one"), title: "One", steps: 3, packed: "eJzLzU8BAAKkAUQ" };
+  const two = { key: lessonKey("two"), title: "Two", steps: 1, packed: "eJwrKc8HAAKzAV0" };
+  assert.ok(keepOwnLesson(storage, one));
+  assert.ok(keepOwnLesson(storage, two));
+  assert.deepEqual(loadOwnLessons(storage), [two, one]);
+  keepOwnLesson(storage, one); // played again: first, and once
+  assert.deepEqual(loadOwnLessons(storage), [one, two]);
+  for (let i = 0; i < MAX_OWN_LESSONS + 5; i++) keepOwnLesson(storage, { ...one, key: lessonKey(`l${i}`), title: `L${i}` });
+  const kept = loadOwnLessons(storage);
+  assert.equal(kept.length, MAX_OWN_LESSONS);
+  assert.equal(kept[0].title, `L${MAX_OWN_LESSONS + 4}`);
+  const junk = JSON.stringify([{ key: "micrograd-01", title: "x", steps: 1, packed: "a" }, { key: one.key, title: "T", steps: 0, packed: "a" },
+    { key: two.key, title: "T", steps: 2, packed: "<script>" }, null, one, one]);
+  assert.deepEqual(loadOwnLessons(memoryStorage({ [OWN_LESSONS_KEY]: junk })), [one]);
+  assert.deepEqual(loadOwnLessons(memoryStorage({ [OWN_LESSONS_KEY]: "{" })), []);
+  assert.equal(keepOwnLesson({ getItem: () => null, setItem: () => { throw new Error("quota"); } }, one), false);
 });
 
 const lecture = fixture("lecture"); // a = 2, b = -3, c = 10, e = a*b, d = e + c, f = -2, L = d*f

@@ -4,8 +4,10 @@ import {
   deadUnits,
   diagnosis,
   farFromRecommended,
+  progressText,
   recommendedFor,
   shortNumber,
+  trainStatusText,
   unitLayers,
   unitParameters,
   withRecommended,
@@ -111,4 +113,37 @@ test("every dataset of the catalogue has recommended settings the page can apply
     assert.deepEqual(farFromRecommended(applied, recommended), []);
     assert.equal(applied.points, presetDefaults(catalog, recommended.preset).points, `${name}: the preset's points`);
   }
+});
+
+test("live, the status line says how the run stands at its latest epoch", () => {
+  assert.equal(trainStatusText({ status: "paused", epoch: 450 }), "Stopped at epoch 450");
+  assert.equal(trainStatusText({ status: "done", epoch: 500 }, null), "Done: 500 epochs");
+  assert.equal(trainStatusText({ status: "diverged", epoch: 31 }), "Stopped at epoch 31: the loss diverged");
+  assert.equal(trainStatusText({ status: "waiting", epoch: 3, retrySeconds: 5 }), "The server is busy: asking again in 5 s…");
+  assert.equal(trainStatusText({ status: "running", epoch: 12 }), "Training…");
+  assert.equal(trainStatusText({ status: "empty", epoch: 0 }), "");
+});
+
+test("looking back, the status line names the epoch on show first, then the latest and how the run stands", () => {
+  assert.equal(trainStatusText({ status: "paused", epoch: 450 }, 120), "Looking back at epoch 120 — latest 450 (stopped); Live returns");
+  assert.equal(trainStatusText({ status: "done", epoch: 500 }, 0), "Looking back at epoch 0 — latest 500 (done); Live returns");
+  assert.equal(trainStatusText({ status: "running", epoch: 37 }, 2), "Looking back at epoch 2 — latest 37, still training; Live returns");
+  assert.equal(
+    trainStatusText({ status: "diverged", epoch: 31 }, 30),
+    "Looking back at epoch 30 — latest 31 (stopped: the loss diverged); Live returns",
+  );
+  assert.match(trainStatusText({ status: "waiting", epoch: 9, retrySeconds: 2 }, 4), /^Looking back at epoch 4 — latest 9, the server is busy;/);
+  // The latest epoch itself is live, however it was reached.
+  assert.equal(trainStatusText({ status: "paused", epoch: 4 }, 4), "Stopped at epoch 4");
+  for (const status of ["running", "stepping", "replaying", "waiting", "paused", "done", "failed", "diverged"]) {
+    const text = trainStatusText({ status, epoch: 450 }, 120);
+    assert.ok(text.startsWith("Looking back at epoch 120 — latest 450"), `${status}: ${text}`);
+    assert.ok(!/\b(?:at epoch|Done:) 450\b/.test(text), `${status} says the latest as where we are: ${text}`);
+  }
+});
+
+test("the progress bar's words follow the epoch on show", () => {
+  assert.equal(progressText(40, 100), "epoch 40 of 100");
+  assert.equal(progressText(2, 100, 40), "epoch 2 of 100, looking back (latest 40)");
+  assert.equal(progressText(40, 100, 40), "epoch 40 of 100");
 });

@@ -93,10 +93,13 @@ def open_notebook(page, url: str, path: str) -> None:
 
 def widget_errors(errors: list[str]) -> list[str]:
     """Page errors, less those thrown by Jupyter's own front end (its top frame in the server's
-    /static/ or /lab/extensions/ files: Notebook 7 throws one while it starts). The widget's module
-    is loaded by anywidget from a blob, never from there."""
+    /static/ or /lab/extensions/ files: Notebook 7 throws one while it starts; or a kernel request
+    it cancels, which it throws without a stack). The widget's module is loaded by anywidget from a
+    blob, never from there."""
 
     def jupyters(error: str) -> bool:
+        if error.startswith("Error: Canceled future for "):  # @jupyterlab/services: a kernel request
+            return True  # dropped before its reply (a busy kernel, a page closing); thrown with no stack
         frames = [line for line in error.splitlines() if line.strip().startswith("at ")]
         return bool(frames) and any(place in frames[0] for place in ("/static/", "/lab/extensions/"))
 

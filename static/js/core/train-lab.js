@@ -1,7 +1,8 @@
 // The Train view as a lab: how far the settings are from a dataset's recommended ones (GET
 // /api/datasets' `recommended`), what a frame's warnings say and which units they name, the hidden
 // units laid out layer by layer with the parameters that belong to each, and numbers short enough for
-// the readouts at any magnitude. Pure: no DOM.
+// the readouts at any magnitude, and the status line, which names the epoch on show (looking back or
+// live). Pure: no DOM.
 
 /** The fields a dataset's `recommended` body sets (the rest of the settings stay as they are). */
 export const RECOMMENDED_FIELDS = ["preset", "hidden", "activation", "learning_rate", "epochs"];
@@ -125,4 +126,60 @@ export function shortNumber(x) {
     return `${mantissa.replace(/\.0$/, "")}e${Number(exponent)}`;
   }
   return String(Number(x.toPrecision(4)));
+}
+
+/** What the run itself is doing, as the status line says it at its latest epoch. */
+function runText(status, epoch, retrySeconds) {
+  switch (status) {
+    case "loading":
+      return "Loading the points…";
+    case "ready":
+      return "Ready: Start, or Step one epoch";
+    case "running":
+      return "Training…";
+    case "waiting":
+      return `The server is busy: asking again in ${retrySeconds ?? 2} s…`;
+    case "stepping":
+      return "One epoch…";
+    case "replaying":
+      return "Training to the link's epoch…";
+    case "paused":
+      return `Stopped at epoch ${epoch}`;
+    case "done":
+      return `Done: ${epoch} epochs`;
+    case "failed":
+      return `Stopped at epoch ${epoch}: the numbers left the reals`;
+    case "diverged":
+      return `Stopped at epoch ${epoch}: the loss diverged`;
+    default:
+      return "";
+  }
+}
+
+/** How the run stands at its latest epoch, said after "latest N" while looking back. */
+const LATEST_STATE = {
+  running: ", still training",
+  stepping: ", one epoch on its way",
+  replaying: ", still training to the link's epoch",
+  waiting: ", the server is busy",
+  paused: " (stopped)",
+  done: " (done)",
+  failed: " (stopped: the numbers left the reals)",
+  diverged: " (stopped: the loss diverged)",
+};
+
+/**
+ * The Train view's status line. `run`: the session's status (training-session.js), its latest epoch and
+ * a busy server's retry delay in seconds; `looking`: the epoch looked back at (null: live). Looking
+ * back, the line names the epoch on show first, then the latest and how the run stands there, so no
+ * part of the view says another epoch than the one it shows.
+ */
+export function trainStatusText({ status, epoch, retrySeconds = null }, looking = null) {
+  if (looking === null || looking === undefined || looking === epoch) return runText(status, epoch, retrySeconds);
+  return `Looking back at epoch ${looking} — latest ${epoch}${LATEST_STATE[status] ?? ""}; Live returns`;
+}
+
+/** The progress bar's words: the epoch on show of the run's total, and the latest when looking back. */
+export function progressText(epoch, total, latest = null) {
+  return latest === null || latest === epoch ? `epoch ${epoch} of ${total}` : `epoch ${epoch} of ${total}, looking back (latest ${latest})`;
 }

@@ -1,7 +1,8 @@
 // The lesson player: a lesson's step text beside the graph (or the Train view), Back and Next, "N / M",
 // and the step's checkpoint, which holds Next until it is answered or skipped. Each step sets the
 // explorer or the Train view up as it says, through the page's own ways in (`hooks`), and the learner
-// may go on playing with them. Where the learner is goes into the URL and the browser's storage.
+// may go on playing with them. Where the learner is goes into the URL and the browser's storage: a
+// built-in lesson's progress under its id, a teacher's own under its text's fingerprint (lessonKey).
 
 import { encodeLessonHash } from "../core/lesson-link.js";
 import { completed, loadProgress, saveProgress, visited } from "../core/lesson-progress.js";
@@ -27,7 +28,7 @@ export class LessonPlayer {
     this.hooks = hooks;
     this.storage = storage;
     this.lesson = null;
-    this.place = null; // {id, packed}
+    this.place = null; // {id, packed, key}: key, the progress's (the id, or the own lesson's lessonKey)
     this.index = 0;
     this.pending = null; // the step whose first graph is awaited
     this.checkpoint = new CheckpointView(
@@ -54,10 +55,13 @@ export class LessonPlayer {
     return this.lesson !== null;
   }
 
-  /** Play a parsed lesson (GET /api/lessons/{id} or POST /api/lessons/parse) from step `step` (1-based). */
-  open(lesson, { id = null, packed = null, step = 1 } = {}) {
+  /**
+   * Play a parsed lesson (GET /api/lessons/{id} or POST /api/lessons/parse) from step `step` (1-based).
+   * `key`: where a teacher's own lesson keeps its progress (lesson-progress.js's lessonKey of its text).
+   */
+  open(lesson, { id = null, packed = null, key = null, step = 1 } = {}) {
     this.lesson = lesson;
-    this.place = { id, packed };
+    this.place = { id, packed, key: id ?? key };
     this.el.lesson.textContent = lesson.title;
     this.el.panel.hidden = false;
     this.hooks.onPlaying(true);
@@ -90,7 +94,8 @@ export class LessonPlayer {
     progress.textContent = `${index + 1} / ${this.lesson.steps.length}`;
     back.disabled = index === 0;
     this.checkpoint.show(step.checkpoint);
-    this.remember((progress) => visited(progress, this.place.id, index + 1, this.lesson.steps.length));
+    const named = this.place.id ? null : this.lesson.title; // an own lesson's key says nothing: its title goes with it
+    this.remember((kept) => visited(kept, this.place.key, index + 1, this.lesson.steps.length, named));
     if (!step.checkpoint) this.stepDone();
     this.updateNext();
     this.writeUrl();
@@ -129,7 +134,7 @@ export class LessonPlayer {
 
   stepDone() {
     if (!this.lesson) return;
-    this.remember((progress) => completed(progress, this.place.id, this.index + 1, this.lesson.steps.length));
+    this.remember((progress) => completed(progress, this.place.key, this.index + 1, this.lesson.steps.length));
     this.updateNext();
   }
 
@@ -154,13 +159,13 @@ export class LessonPlayer {
   }
 
   doneBefore(number) {
-    if (!this.place.id) return false;
-    return (loadProgress(this.storage)[this.place.id]?.done ?? []).includes(number);
+    if (!this.place.key) return false;
+    return (loadProgress(this.storage)[this.place.key]?.done ?? []).includes(number);
   }
 
-  /** Progress is kept for the built-in lessons (a teacher's lesson has no id to keep it under). */
+  /** Progress is kept for every lesson with a key: the built-in ones and a teacher's own. */
   remember(change) {
-    if (!this.place.id) return;
+    if (!this.place.key) return;
     saveProgress(this.storage, change(loadProgress(this.storage)));
   }
 
@@ -172,6 +177,7 @@ export class LessonPlayer {
 
   /** The URL's hash for where the learner stands. */
   get hash() {
-    return encodeLessonHash({ ...this.place, step: this.index + 1 });
+    const { id, packed } = this.place;
+    return encodeLessonHash({ id, packed, step: this.index + 1 });
   }
 }

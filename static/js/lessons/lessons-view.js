@@ -1,9 +1,20 @@
 // The Lessons view: the two tracks' lessons with the learner's progress, and a teacher's own lesson —
 // opened from a file or pasted, previewed (the API parses it: errors by line), played, and shared as a
-// link that carries the lesson itself. Opening a lesson hands it to the LessonPlayer.
+// link that carries the lesson itself. Opening a lesson hands it to the LessonPlayer. A teacher's lesson
+// keeps its progress as the built-in ones do, under its text's fingerprint (lessonKey); once played it
+// is listed in its card with its progress, played again from there (the editor's draft left as it is),
+// and its progress may be reset.
 
 import { decodeLessonHash, shareLink, unpackLesson, packLesson } from "../core/lesson-link.js";
-import { loadProgress, progressLabel } from "../core/lesson-progress.js";
+import {
+  keepOwnLesson,
+  lessonKey,
+  loadOwnLessons,
+  loadProgress,
+  progressLabel,
+  resetProgress,
+  saveProgress,
+} from "../core/lesson-progress.js";
 
 const TRACK_NAMES = { micrograd: "micrograd: the lecture's ideas", minitorch: "minitorch: module 1" };
 
@@ -25,7 +36,8 @@ async function lessonsRequest(path, body) {
 export class LessonsView {
   /**
    * @param {object} elements list, status, open (file input), source (textarea), preview, play, share,
-   *   shareLink, shareMessage, errors, previewTitle
+   *   shareLink, shareMessage, errors, previewTitle, and the teacher's lessons played here: own (their
+   *   section), ownItems (its list), ownNote
    * @param {import("./lesson-player.js").LessonPlayer} player
    * @param {{show: () => void, storage: Storage}} options show: the Lessons view on screen
    */
@@ -47,6 +59,12 @@ export class LessonsView {
     elements.source.addEventListener("input", () => {
       this.parsed = null;
       elements.play.disabled = true;
+    });
+    elements.ownItems.addEventListener("click", (event) => {
+      const reset = event.target.closest("[data-reset-key]");
+      if (reset) this.resetOwn(reset.dataset.resetKey);
+      const item = event.target.closest("[data-lesson-key]");
+      if (item) this.openKept(item.dataset.lessonKey);
     });
     elements.shareLink.addEventListener("focus", () => elements.shareLink.select());
     elements.errors.addEventListener("click", (event) => {
@@ -78,20 +96,9 @@ export class LessonsView {
       const list = document.createElement("ol");
       list.className = "lesson-items";
       for (const lesson of this.lessons.filter((l) => l.track === track)) {
-        const label = progressLabel(progress, lesson.id, lesson.steps);
         const item = document.createElement("li");
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "lesson-item";
+        const button = lessonItem(lesson.title, progressLabel(progress, lesson.id, lesson.steps));
         button.dataset.lessonId = lesson.id;
-        button.dataset.progress = label.state;
-        const title = document.createElement("span");
-        title.className = "lesson-item-title";
-        title.textContent = lesson.title;
-        const state = document.createElement("span");
-        state.className = "lesson-item-progress";
-        state.textContent = label.text;
-        button.append(title, state);
         item.append(button);
         list.append(item);
       }
@@ -99,6 +106,58 @@ export class LessonsView {
       groups.push(section);
     }
     this.el.list.replaceChildren(...groups);
+    this.renderOwn();
+  }
+
+  /** The teacher's lessons played in this browser, the latest first, each with its progress and Reset. */
+  renderOwn(note = "") {
+    const { own, ownItems, ownNote } = this.el;
+    const lessons = loadOwnLessons(this.storage);
+    const progress = loadProgress(this.storage);
+    own.hidden = lessons.length === 0;
+    ownNote.textContent = note;
+    ownItems.replaceChildren(
+      ...lessons.map(({ key, title, steps }) => {
+        const row = document.createElement("li");
+        row.className = "lesson-own-row";
+        const button = lessonItem(title, progressLabel(progress, key, steps));
+        button.dataset.lessonKey = key;
+        const reset = document.createElement("button");
+        reset.type = "button";
+        reset.className = "btn btn-ghost btn-small";
+        reset.dataset.resetKey = key;
+        reset.textContent = "Reset";
+        reset.setAttribute("aria-label", `Reset your progress in “${title}”`);
+        reset.disabled = !progress[key];
+        row.append(button, reset);
+        return row;
+      }),
+    );
+  }
+
+  /** Forget the progress in one of the teacher's lessons: it reads as new again, and stays listed. */
+  resetOwn(key) {
+    const title = loadOwnLessons(this.storage).find((lesson) => lesson.key === key)?.title ?? "the lesson";
+    saveProgress(this.storage, resetProgress(loadProgress(this.storage), key));
+    this.renderOwn(`Your progress in “${title}” is reset.`);
+  }
+
+  /** Play again a teacher's lesson kept in this browser, leaving the editor's text as it is. */
+  async openKept(key) {
+    const kept = loadOwnLessons(this.storage).find((lesson) => lesson.key === key);
+    if (!kept) return;
+    try {
+      const markdown = await unpackLesson(kept.packed);
+      this.playOwn({ lesson: await lessonsRequest("/api/lessons/parse", { markdown }), key }, kept.packed);
+    } catch (error) {
+      this.renderOwn(`“${kept.title}” could not be opened: ${error.message}`);
+    }
+  }
+
+  /** Play a teacher's lesson (parsed, with its text), kept in the list of those played here. */
+  playOwn({ lesson, key }, packed, step = 1) {
+    keepOwnLesson(this.storage, { key, title: lesson.title, steps: lesson.steps.length, packed });
+    this.player.open(lesson, { packed, key, step });
   }
 
   async openBuiltin(id, step = 1) {
@@ -134,7 +193,7 @@ export class LessonsView {
     }
     this.el.source.value = markdown;
     const lesson = await this.parse(markdown);
-    if (lesson) this.player.open(lesson, { packed, step });
+    if (lesson) this.playOwn(this.parsed, packed, step);
     else this.show();
   }
 
@@ -164,7 +223,7 @@ export class LessonsView {
     }
     try {
       const lesson = await lessonsRequest("/api/lessons/parse", { markdown });
-      this.parsed = { lesson, markdown };
+      this.parsed = { lesson, markdown, key: lessonKey(markdown) };
       play.disabled = false;
       previewTitle.textContent = `“${lesson.title}”: ${lesson.steps.length} step${lesson.steps.length === 1 ? "" : "s"}, no errors.`;
       return lesson;
@@ -199,7 +258,8 @@ export class LessonsView {
 
   async playText() {
     if (!this.parsed) return;
-    this.player.open(this.parsed.lesson, { packed: await packLesson(this.parsed.markdown) });
+    const parsed = this.parsed;
+    this.playOwn(parsed, await packLesson(parsed.markdown));
   }
 
   /** A link carrying the lesson, or a clear word that it is too long for one. */
@@ -224,4 +284,20 @@ export class LessonsView {
     shareMessage.dataset.state = "ok";
     field.focus();
   }
+}
+
+/** A lesson's list item: its title and how far the learner got (`progressLabel`'s). */
+function lessonItem(titleText, label) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "lesson-item";
+  button.dataset.progress = label.state;
+  const title = document.createElement("span");
+  title.className = "lesson-item-title";
+  title.textContent = titleText;
+  const state = document.createElement("span");
+  state.className = "lesson-item-progress";
+  state.textContent = label.text;
+  button.append(title, state);
+  return button;
 }

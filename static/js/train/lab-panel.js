@@ -45,20 +45,22 @@ export class LabPanel {
   /**
    * What is wrong at the frame on show, in words (the server's warnings), or that the run diverged
    * (a math error is the error box's); nothing to say is said too, so the box never reads as stale.
+   * `looking`: the epoch looked back at (null: live); the words are then that epoch's alone.
    */
-  showDiagnosis(warnings, session) {
+  showDiagnosis(warnings, session, looking = null) {
     const items = diagnosis(warnings);
-    if (session.status === "diverged" && !items.some((item) => item.code === "diverged")) {
+    if (looking === null && session.status === "diverged" && !items.some((item) => item.code === "diverged")) {
       items.push({ code: "diverged", text: session.error?.message ?? "The loss diverged." });
     }
-    const key = JSON.stringify(items);
+    const key = JSON.stringify([items, looking, Boolean(session.run && session.epoch > 0)]);
     if (key === this.shownDiagnosis) return;
     this.shownDiagnosis = key;
     const box = this.diagnosisBox;
     box.dataset.codes = items.map((item) => item.code).join(" ");
     box.classList.toggle("has-warnings", items.length > 0);
     if (!items.length) {
-      box.textContent = session.run && session.epoch > 0 ? "Diagnosis: nothing wrong seen so far." : "";
+      if (looking !== null) box.textContent = `Diagnosis at epoch ${looking}: nothing wrong seen.`;
+      else box.textContent = session.run && session.epoch > 0 ? "Diagnosis: nothing wrong seen so far." : "";
       return;
     }
     box.replaceChildren(

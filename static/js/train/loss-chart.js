@@ -103,7 +103,10 @@ export class LossChart {
     const last = history.length ? history.at(history.length - 1) : null;
     this.svg.attr(
       "aria-label",
-      last ? `Loss and accuracy by epoch: at epoch ${last.epoch}, loss ${formatNumber(last.loss)}, accuracy ${formatPercent(last.accuracy)}` : "Loss and accuracy by epoch: no epoch yet",
+      last
+        ? `Loss and accuracy by epoch: at epoch ${last.epoch}, loss ${formatNumber(last.loss)}, accuracy ${formatPercent(last.accuracy)}` +
+            (mark === null ? "" : `; the rule marks epoch ${mark}, looked back at`)
+        : "Loss and accuracy by epoch: no epoch yet",
     );
     this.showHover();
   }

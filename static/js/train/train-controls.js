@@ -7,7 +7,7 @@
 // frame, so a button that looks enabled is one whose click is taken.
 
 import { formatPercent } from "../core/format.js";
-import { shortNumber } from "../core/train-lab.js";
+import { progressText, shortNumber, trainStatusText } from "../core/train-lab.js";
 import { presetDefaults, settingHint, validSetting } from "../core/train-settings.js";
 
 const NUMBER_FIELDS = {
@@ -23,35 +23,6 @@ const SELECT_FIELDS = { preset: "train-preset", dataset: "train-dataset", activa
 const LABELS = { points: "Points", hidden: "Hidden units", learning_rate: "Learning rate", epochs: "Epochs", seed: "Seed", test_fraction: "Test set", noise: "Noise" };
 /** A number typed stays unapplied this long after the last keystroke (or until the field loses focus). */
 const TYPING_DELAY_MS = 600;
-
-/** The status line for each session status (training-session.js). */
-function statusText(session) {
-  const epoch = session.epoch;
-  switch (session.status) {
-    case "loading":
-      return "Loading the points…";
-    case "ready":
-      return "Ready: Start, or Step one epoch";
-    case "running":
-      return "Training…";
-    case "waiting":
-      return `The server is busy: asking again in ${session.retry?.seconds ?? 2} s…`;
-    case "stepping":
-      return "One epoch…";
-    case "replaying":
-      return "Training to the link's epoch…";
-    case "paused":
-      return `Stopped at epoch ${epoch}`;
-    case "done":
-      return `Done: ${epoch} epochs`;
-    case "failed":
-      return `Stopped at epoch ${epoch}: the numbers left the reals`;
-    case "diverged":
-      return `Stopped at epoch ${epoch}: the loss diverged`;
-    default:
-      return "";
-  }
-}
 
 export class TrainControls {
   /**
@@ -190,20 +161,23 @@ export class TrainControls {
 
   /**
    * The run's state: buttons, progress, readouts, status and error. `shown` is the frame on show
-   * (training-frames.js's snapshot: the latest, or one looked back at).
+   * (training-frames.js's snapshot: the latest, or one looked back at); `lookingBack` says which. Every
+   * epoch said is the one on show; looking back, the status line says so and names the latest too.
    */
-  showRun(session, shown = session.run) {
+  showRun(session, shown = session.run, lookingBack = false) {
     const { settings } = session;
     const run = shown;
     const total = settings?.epochs ?? 0;
     const epoch = shown?.epoch ?? session.epoch;
+    const looking = lookingBack && epoch !== session.epoch ? epoch : null;
     this.showButtons(session);
     this.$("train-epoch").textContent = String(epoch);
     this.$("train-epochs-total").textContent = String(total);
     const bar = this.$("train-progress");
     bar.setAttribute("aria-valuemax", String(total));
     bar.setAttribute("aria-valuenow", String(epoch));
-    bar.setAttribute("aria-valuetext", `epoch ${epoch} of ${total}`);
+    bar.setAttribute("aria-valuetext", progressText(epoch, total, looking === null ? null : session.epoch));
+    bar.classList.toggle("looking-back", looking !== null);
     this.$("train-progress-fill").style.width = `${total ? (100 * epoch) / total : 0}%`;
     this.$("train-loss").textContent = run?.loss === null || run?.loss === undefined ? "—" : shortNumber(run.loss);
     this.$("train-loss").title = run?.loss === null || run?.loss === undefined ? "" : String(run.loss);
@@ -213,8 +187,10 @@ export class TrainControls {
     test.title = settings?.test_fraction ? `On the ${Math.round(settings.test_fraction * 100)}% held out` : "No test set: choose a Test set share below";
     this.$("train-rate").textContent = run?.learningRate ? shortNumber(run.learningRate) : "—";
     const status = this.$("train-status");
-    status.dataset.status = session.status;
-    status.textContent = statusText(session);
+    status.dataset.status = session.status; // the run's own status, looking back or not
+    if (looking === null) delete status.dataset.looking;
+    else status.dataset.looking = String(looking);
+    status.textContent = trainStatusText({ status: session.status, epoch: session.epoch, retrySeconds: session.retry?.seconds }, looking);
     const error = this.$("train-error");
     // A divergence is said by the diagnosis (train-diagnosis), not twice.
     const shownError = session.error && session.error.code !== "diverged" ? session.error : null;

@@ -258,10 +258,11 @@ export class TrainView {
     const { session, drawn } = this;
     const run = session.run;
     const shown = this.shown;
-    this.controls.showRun(session, shown);
+    const lookingBack = this.looking !== null;
+    this.controls.showRun(session, shown, lookingBack);
     this.lab.showRecommended(session.settings, recommendedFor(this.catalog, session.settings?.dataset));
     this.lab.showScrubber(session.frames.length, this.looking, shown?.epoch ?? 0, session.epoch);
-    this.lab.showDiagnosis(shown?.warnings ?? [], session);
+    this.lab.showDiagnosis(shown?.warnings ?? [], session, lookingBack ? shown.epoch : null);
     if (!run) return;
     this.plot.setData(run);
     if (shown.boundary !== drawn.boundary || this.discrete !== drawn.discrete) {
@@ -274,7 +275,7 @@ export class TrainView {
     if (this.elements.testPointKey) this.elements.testPointKey.hidden = !run.split?.includes("test");
     this.units.show(shown.units, shown.boundary?.size ?? 0, deadUnits(shown.warnings), centre);
     const total = session.settings.epochs;
-    const mark = this.looking === null ? null : shown.epoch;
+    const mark = lookingBack ? shown.epoch : null;
     if (session.history.length !== drawn.historyLength || total !== drawn.total || mark !== drawn.mark) {
       this.chart.draw(session.history, total, mark);
       drawn.historyLength = session.history.length;
