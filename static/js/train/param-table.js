@@ -83,6 +83,11 @@ export class ParamTable {
     }
   }
 
+  /** Every row's latest numbers written, in view or not (a run at rest: nothing may read stale). */
+  flush() {
+    for (const name of this.latest.keys()) this.write(name);
+  }
+
   write(name) {
     const entry = this.rows.get(name);
     const numbers = this.latest.get(name);

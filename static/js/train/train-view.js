@@ -48,7 +48,7 @@ export class TrainView {
     this.frame = 0;
     this.tableAt = -Infinity; // when the parameter table last took new numbers
     this.tableTimer = null;
-    this.drawn = { boundary: null, discrete: null, historyLength: -1, total: -1, mark: null, parameters: null, gradients: null };
+    this.drawn = { boundary: null, discrete: null, historyLength: -1, total: -1, mark: null, parameters: null, gradients: null, tableInViewOnly: false };
     session.onChange = () => {
       this.controls.showButtons(session); // at once: a button that looks enabled takes its click
       if (this.looking !== null && this.looking >= session.frames.length) this.looking = null;
@@ -282,11 +282,18 @@ export class TrainView {
       drawn.total = total;
       drawn.mark = mark;
     }
+    const running = session.status === "running";
     if ((shown.parameters !== drawn.parameters || shown.gradients !== drawn.gradients) && this.tableDue()) {
       this.table.setNames(run.names, run.paths);
-      this.table.show(parameterRows(run.names, shown.parameters, shown.gradients, shown.learningRate), { inViewOnly: session.status === "running" });
+      this.table.show(parameterRows(run.names, shown.parameters, shown.gradients, shown.learningRate), { inViewOnly: running });
       drawn.parameters = shown.parameters;
       drawn.gradients = shown.gradients;
+      drawn.tableInViewOnly = running;
+    } else if (!running && drawn.tableInViewOnly) {
+      // The last numbers came while the run went, so rows out of view kept older ones: at rest, all of
+      // them are the epoch on show (what a screen reader or a copy of the table reads).
+      this.table.flush();
+      drawn.tableInViewOnly = false;
     }
     this.elements.outputNote.textContent =
       run.output.kind === "probability" ? "background: the model's probability of label 1" : "background: the model's score (±1: the hinge's margin)";
