@@ -394,13 +394,13 @@ def named_epochs(page) -> set[int]:
 
 
 def test_looking_back_every_epoch_the_view_names_is_the_one_on_show(sized_page, base_url, artifacts):
-    page, line = sized_page, '[data-testid="train-status"]'
-    scrubber = page.locator('[data-testid="train-scrubber"]')
+    page, line, scrubber = sized_page, '[data-testid="train-status"]', sized_page.locator("#train-scrubber")
     open_train(page, train_url(base_url, {**MINITORCH, "epochs": 2000}, speed=10), points=50)
     page.click('[data-testid="train-start"]')
-    wait_until(page, lambda: epoch(page) >= 4, "the run did not go")
-    # Looking back while it trains: the frame on show stays, the line follows the latest epoch.
-    scrubber.fill("2")
+    wait_until(page, lambda: int(scrubber.get_attribute("data-frames") or 0) >= 4, "the run did not go")
+    # Looking back at frame 2 (behind the latest) while it trains: it stays, the line follows the latest.
+    scrubber.fill("2")  # drawn at the next animation frame
+    wait_until(page, lambda: page.get_attribute(line, "data-looking") is not None, "not looking back")
     shown = int(scrubber.get_attribute("data-epoch"))
     looking = re.compile(rf"Looking back at epoch {shown} — latest (\d+)")
     first = page.text_content(line)
