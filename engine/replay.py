@@ -136,16 +136,15 @@ class CompiledTape:
             if code == _MAC:  # x's share is added in place of a list of its own (written out: hot)
                 acc, x, w = ins
                 weight, held = values[w], grads[x]
-                if held is None:
-                    if inputs or kinds[x] != INPUT:
-                        grads[x] = [weight * d for d in g]
-                    shares = ((acc, g if pattern else sum(g)), (w, sum(map(_mul, values[x], g))))
-                elif acc == x:  # acc + x·w: acc's share comes first, as the sum's step gives it
-                    shares = ((acc, g if pattern else sum(g)), (x, [weight * d for d in g]),
-                              (w, sum(map(_mul, values[x], g))))  # fmt: skip
+                sums = ((acc, g if pattern else sum(g)), (w, sum(map(_mul, values[x], g))))
+                if acc == x:  # acc + x·w: acc's share first, as the sum's own step gives it
+                    shares = (sums[0], (x, [weight * d for d in g]), sums[1])
                 else:
-                    grads[x] = [h + weight * d for h, d in zip(held, g, strict=True)]
-                    shares = ((acc, g if pattern else sum(g)), (w, sum(map(_mul, values[x], g))))
+                    if held is not None:
+                        grads[x] = [h + weight * d for h, d in zip(held, g, strict=True)]
+                    elif inputs or kinds[x] != INPUT:
+                        grads[x] = [weight * d for d in g]
+                    shares = sums
             elif code == _MAC_UU:
                 acc, a, b = ins
                 shares = ((acc, g), (a, values[b] * g), (b, values[a] * g))
@@ -299,13 +298,7 @@ def _forward_each(fn: type[ScalarFunction], columns: list, varying: list[bool], 
         except (ArithmeticError, ValueError) as exc:
             raise _forward_error(fn, [(x,) for x in column], exc) from None
         return [p[0] for p in pairs], [p[1] for p in pairs]
-    if any(varying):
-        count = next(len(c) for c, v in zip(columns, varying, strict=True) if v)
-        rows = list(
-            zip(*(c if v else [c] * count for c, v in zip(columns, varying, strict=True)), strict=True)
-        )
-    else:
-        rows = [tuple(columns)]
+    rows = list(zip(*_full_columns(columns, varying), strict=True))
     try:
         if not gradients:
             return [forward(ctx, *row) for row in rows], None
@@ -319,16 +312,21 @@ def _rules_each(fn: type[ScalarFunction], value, local, columns: list, varying: 
     """`_forward_each` for a declared operation: its value rule and its local-derivative rule called
     directly on whole columns, as the engine's own backward calls them (no Context). The same numbers
     as ``forward`` and ``backward(ctx, 1.0)``: those compute exactly these, times 1.0."""
-    if any(varying):
-        count = next(len(c) for c, v in zip(columns, varying, strict=True) if v)
-        columns = [c if v else [c] * count for c, v in zip(columns, varying, strict=True)]
-    else:
-        columns = [[c] for c in columns]
+    columns = _full_columns(columns, varying)
     try:
         values = list(map(value, *columns))
         return values, (list(map(local, *columns, values)) if gradients else None)
     except (ArithmeticError, ValueError) as exc:
         raise _forward_error(fn, list(zip(*columns, strict=True)), exc) from None
+
+
+def _full_columns(columns: list, varying: list[bool]) -> list[list]:
+    """Every input as a list, one element per example: a shared one repeated (one example in all
+    when none varies)."""
+    if not any(varying):
+        return [[c] for c in columns]
+    count = next(len(c) for c, v in zip(columns, varying, strict=True) if v)
+    return [c if v else [c] * count for c, v in zip(columns, varying, strict=True)]
 
 
 def _forward_error(fn: type[ScalarFunction], rows: list[tuple], exc: Exception) -> MathError:
