@@ -91,6 +91,16 @@ def open_notebook(page, url: str, path: str) -> None:
         open_side.first.click()
 
 
+def drawn_widget(page, url: str, path: str):
+    """Open a notebook, run its first cell and wait for the widget's graph; the widget and when the
+    cell was started (time.monotonic())."""
+    open_notebook(page, url, path)
+    started = run_cell(page, 0)
+    widget = page.locator(".bpx-widget")
+    widget.locator("[data-testid=graph][data-ready]").wait_for(timeout=90_000)
+    return widget, started
+
+
 def widget_errors(errors: list[str]) -> list[str]:
     """Page errors, less those thrown by Jupyter's own front end (its top frame in the server's
     /static/ or /lab/extensions/ files: Notebook 7 throws one while it starts; or a kernel request

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import SCREENSHOTS
-from tests.notebook.conftest import notebook_json, open_notebook, run_cell, widget_errors
+from tests.notebook.conftest import drawn_widget, notebook_json, run_cell, widget_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -44,10 +44,7 @@ def test_a_cell_draws_the_explorer_and_steps_to_the_end(jupyter, browser, front_
     errors = []
     page.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack}"))
     try:
-        open_notebook(page, url, FRONT_ENDS[front_end].format(name=name))
-        started = run_cell(page, 0)
-        widget = page.locator(".bpx-widget")
-        widget.locator("[data-testid=graph][data-ready]").wait_for(timeout=90_000)
+        widget, started = drawn_widget(page, url, FRONT_ENDS[front_end].format(name=name))
         drawn_ms = (time.monotonic() - started) * 1000
         print(f"{front_end} {size}: cell run to graph drawn in {drawn_ms:.0f} ms")
         assert widget.locator("[data-node-id]").count() == 7  # a b c f, and e d L with their operations
@@ -83,10 +80,7 @@ def test_a_slider_recomputes_in_the_kernel(jupyter, notebook_page):
     url, folder = jupyter
     (folder / "slider.ipynb").write_text(notebook_json([*CELLS, "print(w.answer['gradients'])"]))
     page = notebook_page
-    open_notebook(page, url, "lab/tree/slider.ipynb")
-    run_cell(page, 0)
-    widget = page.locator(".bpx-widget")
-    widget.locator("[data-testid=graph][data-ready]").wait_for(timeout=90_000)
+    widget, _ = drawn_widget(page, url, "lab/tree/slider.ipynb")
     widget.get_by_test_id("to-end").click()
     number = widget.get_by_test_id("variables").locator(".variable").first.locator("input[type=number]")
     number.fill("5")
@@ -104,10 +98,7 @@ def test_a_students_wrong_gradients_are_marked(jupyter, notebook_page):
     url, folder = jupyter
     (folder / "student.ipynb").write_text(notebook_json([*MICROGRAD_CELLS, "print(len(w.mismatches))"]))
     page = notebook_page
-    open_notebook(page, url, "lab/tree/student.ipynb")
-    run_cell(page, 0)
-    widget = page.locator(".bpx-widget")
-    widget.locator("[data-testid=graph][data-ready]").wait_for(timeout=90_000)
+    widget, _ = drawn_widget(page, url, "lab/tree/student.ipynb")
     # The second backward() adds to every gradient but the output's (compounding): six nodes marked.
     assert widget.locator("[data-node-id][data-mismatch=true]").count() == 6
     listed = widget.get_by_test_id("mismatches").inner_text()
